@@ -1,0 +1,7 @@
+"""``python -m edupoverty.cli``."""
+
+import sys
+
+from edupoverty.cli import main
+
+sys.exit(main())

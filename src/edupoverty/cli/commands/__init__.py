@@ -1,0 +1,4 @@
+"""Sub-commands of the ``edupoverty`` command line, one module each.
+
+Each module defines ``register(subparsers)``.
+"""
