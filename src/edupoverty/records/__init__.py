@@ -27,6 +27,7 @@ from edupoverty.records.enums import (
     Stage,
     Status,
 )
+from edupoverty.records.findings import CODES, Finding, FindingCode, finding
 from edupoverty.records.model import (
     Application,
     Disbursement,
@@ -46,8 +47,10 @@ from edupoverty.records.model import (
     WaiverPledge,
 )
 from edupoverty.records.money import money
+from edupoverty.records.writers import neutralise, write_csv, write_xlsx
 
 __all__ = [
+    "CODES",
     "Application",
     "ChangeKind",
     "DifficultyLevel",
@@ -55,6 +58,8 @@ __all__ = [
     "EnrolmentPeriod",
     "Evidence",
     "EvidenceKind",
+    "Finding",
+    "FindingCode",
     "FindingSeverity",
     "FundingLevel",
     "HomeVisit",
@@ -78,9 +83,13 @@ __all__ = [
     "StatusChange",
     "Student",
     "WaiverPledge",
+    "finding",
     "from_dict",
     "from_json",
     "money",
+    "neutralise",
     "to_dict",
     "to_json",
+    "write_csv",
+    "write_xlsx",
 ]

@@ -1,0 +1,214 @@
+"""Findings of the validation report (效验, R-REC-3) and their stable codes.
+
+A :class:`Finding` names a code, a severity, the spreadsheet row (header = 1) and the field,
+with a message in Chinese and English. Messages never contain the value of an ID number, a
+bank account or an address: they say *where*, not *what*.
+
+The codes are a public contract: programs match on them.
+
+Examples:
+    >>> from edupoverty.records.findings import finding
+    >>> f = finding("id.checksum", row=7, field="id_number")
+    >>> f.severity.value, f.row, f.field
+    ('error', 7, 'id_number')
+    >>> f.message_en
+    "row 7, id_number: the ID number's check digit is wrong"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import frozen
+
+from edupoverty.records.enums import FindingSeverity
+
+__all__ = ["CODES", "Finding", "FindingCode", "finding"]
+
+
+@frozen
+class FindingCode:
+    """A stable finding code with its severity and message templates.
+
+    The templates may use ``{row}``, ``{field}`` and named parameters given to
+    :func:`finding`; they never receive a private value.
+
+    Examples:
+        >>> CODES["id.region"].severity.value
+        'warning'
+    """
+
+    code: str
+    severity: FindingSeverity
+    zh: str
+    en: str
+    rule: str | None = None
+
+
+_E = FindingSeverity.ERROR
+_W = FindingSeverity.WARNING
+
+CODES: dict[str, FindingCode] = {
+    c.code: c
+    for c in (
+        FindingCode(
+            "id.length", _E, "身份证号不是18位", "the ID number does not have 18 characters"
+        ),
+        FindingCode(
+            "id.format",
+            _E,
+            "身份证号格式错误（应为17位数字加1位数字或X）",
+            "the ID number must be 17 digits followed by a digit or X",
+        ),
+        FindingCode(
+            "id.checksum", _E, "身份证号校验码错误", "the ID number's check digit is wrong"
+        ),
+        FindingCode(
+            "id.birth_date",
+            _E,
+            "身份证号中的出生日期不存在或晚于今天",
+            "the birth date in the ID number does not exist or is in the future",
+        ),
+        FindingCode(
+            "id.region",
+            _W,
+            "身份证号的地区码不在已知行政区划代码中（代码可能已调整，请核实）",
+            "the ID number's region code is not a known division code (codes change: check it)",
+        ),
+        FindingCode("field.missing", _E, "必填项为空", "a required value is missing"),
+        FindingCode(
+            "field.invalid",
+            _E,
+            "无法识别的值{detail_zh}",
+            "the value cannot be read{detail_en}",
+        ),
+        FindingCode(
+            "row.age_stage",
+            _W,
+            "学年开始时年龄{age}岁，与学段{stage_zh}不符",
+            "age {age} at the start of the school year is implausible for stage {stage}",
+        ),
+        FindingCode(
+            "report.duplicate",
+            _E,
+            "重报：同一身份证号已出现在第{other_row}行{other_file_zh}",
+            "duplicate report: the same ID number is also on row {other_row}{other_file_en}",
+            "R-REC-3",
+        ),
+        FindingCode(
+            "payment.method",
+            _E,
+            "发放方式不合规：{detail_zh}",
+            "payment method not allowed: {detail_en}",
+            "R-PAY-1",
+        ),
+        FindingCode(
+            "payment.account",
+            _E,
+            "银行卡发放但没有银行账号",
+            "a bank payment without a bank account",
+            "R-PAY-1",
+        ),
+        FindingCode(
+            "report.missing",
+            _E,
+            "漏报：建档立卡学生本期没有资助，也没有放弃承诺书",
+            "omission: a registered-poor student has no grant this period and no waiver pledge",
+            "R-REC-5",
+        ),
+        FindingCode(
+            "report.ineligible",
+            _E,
+            "虚报：学生不符合{programme}的条件",
+            "false report: the student does not qualify for {programme}",
+            "R-REC-3",
+        ),
+        FindingCode(
+            "report.amount",
+            _E,
+            "错报：{programme}发放{paid}元，应为{expected}元",
+            "wrong amount: {programme} paid {paid}, entitlement {expected}",
+            "R-REC-3",
+        ),
+    )
+}
+"""Every finding code, by code."""
+
+
+@frozen
+class Finding:
+    """One problem found in the data: where it is and what it is, in two languages.
+
+    ``row`` is the spreadsheet row (header = 1, first data row = 2), or ``None`` for a
+    finding about a whole file. ``source`` names the file when several were checked together.
+
+    Examples:
+        >>> f = Finding("field.missing", FindingSeverity.ERROR, 3, "name", "必填项为空", "missing")
+        >>> f.is_error
+        True
+    """
+
+    code: str
+    severity: FindingSeverity
+    row: int | None
+    field: str | None
+    message_zh: str
+    message_en: str
+    source: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """True for an error, False for a warning."""
+        return self.severity is FindingSeverity.ERROR
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in ``"zh"`` or ``"en"``.
+
+        Examples:
+            >>> finding("field.missing", row=2, field="name").message("zh")
+            '第2行 name：必填项为空'
+        """
+        return self.message_en if lang == "en" else self.message_zh
+
+
+def finding(
+    code: str,
+    *,
+    row: int | None = None,
+    field: str | None = None,
+    source: str | None = None,
+    **params: Any,
+) -> Finding:
+    """Build the :class:`Finding` of a known ``code`` (``KeyError`` for an unknown code).
+
+    ``params`` fill the code's message templates; missing ones are left empty. Never pass
+    an ID number, bank account or address as a parameter.
+
+    Examples:
+        >>> f = finding("report.amount", row=4, field="amount",
+        ...             programme="compulsory.boarding_allowance", paid="600.00", expected="500.00")
+        >>> f.message_en
+        'row 4, amount: wrong amount: compulsory.boarding_allowance paid 600.00, entitlement 500.00'
+    """
+    spec = CODES[code]
+    values = _Defaults(params)
+    zh = spec.zh.format_map(values)
+    en = spec.en.format_map(values)
+    where_zh = "".join(
+        [f"第{row}行" if row is not None else "", f" {field}" if field else ""]
+    ).strip()
+    where_en = ", ".join([p for p in (f"row {row}" if row is not None else "", field or "") if p])
+    return Finding(
+        code=code,
+        severity=spec.severity,
+        row=row,
+        field=field,
+        message_zh=f"{where_zh}：{zh}" if where_zh else zh,
+        message_en=f"{where_en}: {en}" if where_en else en,
+        source=source,
+    )
+
+
+class _Defaults(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
