@@ -1,0 +1,50 @@
+"""Money is Decimal yuan to the fen; floats are refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from edupoverty.errors import InputError
+from edupoverty.records.money import money
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1,200", "1200.00"),
+        ("1,200.00", "1200.00"),
+        (" 800元 ", "800.00"),
+        ("2500", "2500.00"),
+        (600, "600.00"),
+        (Decimal("0.5"), "0.50"),
+        ("１２００", "1200.00"),
+    ],
+)
+def test_money_reads_the_spellings_of_the_roster(raw: object, expected: str) -> None:
+    assert money(raw) == Decimal(expected)  # type: ignore[arg-type]
+    assert str(money(raw)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("raw", ["12.345", "abc", "", "NaN", "Infinity", "1.2.3"])
+def test_money_refuses_what_is_not_a_sum_to_the_fen(raw: str) -> None:
+    with pytest.raises(InputError) as info:
+        money(raw)
+    assert info.value.code == "money.invalid"
+
+
+@pytest.mark.parametrize("raw", [0.1, 1000.0, True, None, [1]])
+def test_money_refuses_floats_and_other_types(raw: object) -> None:
+    with pytest.raises(TypeError):
+        money(raw)  # type: ignore[arg-type]
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_money_keeps_every_fen(fen: int) -> None:
+    value = Decimal(fen) / 100
+    assert money(value) == value
+    assert money(str(value)) == value
+    assert money(value).as_tuple().exponent == -2
