@@ -114,8 +114,8 @@ def test_opening_finds_an_edited_amount(tmp_path: Path) -> None:
     _fill(path)
     conn = _raw(path)
     conn.execute(
-        "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), '\"500.00\"', '\"5000.00\"')"
-        " AS BLOB) WHERE seq = 4"
+        "UPDATE entries SET body = replace(CAST(body AS TEXT), '\"500.00\"', '\"5000.00\"')"
+        " WHERE seq = 4"
     )
     conn.close()
     assert _problems(path) == [(TamperKind.EDITED, 4)]

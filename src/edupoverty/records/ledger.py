@@ -137,7 +137,7 @@ def entry_hash(prev_hash: str, body: bytes) -> str:
         >>> len(entry_hash(GENESIS, b"{}"))
         64
     """
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    return hashlib.sha256(prev_hash.encode("utf-8") + body).hexdigest()
 
 
 _LEVELS = {m.value: m for m in FundingLevel}
@@ -509,22 +509,39 @@ def _verify_items(items: Sequence[_Item], anchor: tuple[int, str] | None) -> Ver
     expected = 1
     sha = hashlib.sha256
     clean = True
-    for _col, p, h, body in items:
-        if (
-            p != prev
-            or sha(p.encode("ascii") + body).hexdigest() != h
-            or not body.startswith(b'{"seq":%d,' % expected)
-        ):
-            clean = False
-            break
-        prev = h
-        expected += 1
+    try:
+        for _col, p, h, body in items:
+            if (
+                p != prev
+                or sha(p.encode("utf-8") + body).hexdigest() != h
+                or not body.startswith(b'{"seq":%d,' % expected)
+            ):
+                clean = False
+                break
+            prev = h
+            expected += 1
+    except (TypeError, AttributeError, UnicodeError):  # a column of the wrong type
+        clean = False
+    if not clean:
+        items = [(int(c), _text(p), _text(h), _bytes(b)) for c, p, h, b in items]
     problems: list[ChainProblem] = [] if clean else _diagnose(items)
     head_seq = _body_seq(items[-1][3]) if items else 0
     head_hash = items[-1][2] if items else GENESIS
     if anchor is not None:
         problems.extend(_check_anchor(items, anchor))
     return VerifyReport(len(items), head_seq, head_hash, tuple(problems))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _bytes(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return ("" if value is None else str(value)).encode("utf-8")
 
 
 def _body_seq(body: bytes) -> int:
@@ -1096,8 +1113,7 @@ class Ledger:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> VerifyReport:
         """Verify the stored chain (see :func:`verify`) directly on the stored bytes."""
-        rows = self._conn.execute(
+        items = self._conn.execute(
             "SELECT seq, prev_hash, hash, body FROM entries ORDER BY seq"
         ).fetchall()
-        items = [(s, p, h, b if isinstance(b, bytes) else str(b).encode()) for s, p, h, b in rows]
         return _verify_items(items, anchor)
