@@ -3,6 +3,7 @@ approve (locks) or return with reasons, edit and resubmit."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
@@ -142,4 +143,4 @@ def test_any_sequence_of_actions_follows_the_table_and_keeps_full_history(
         steps += 1
         assert s.state is TRANSITIONS[(was, action)]
     assert len(s.history) == steps
-    assert all(a.to_state is b.from_state for a, b in zip(s.history, s.history[1:]))  # noqa: RUF007
+    assert all(a.to_state is b.from_state for a, b in itertools.pairwise(s.history))
