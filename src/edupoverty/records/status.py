@@ -295,19 +295,19 @@ def _one_student(
             )
             continue
         if open_school is not None:
-            other = open_school
+            was_at = open_school
             issue(
                 "status.transfer_overlap",
                 c,
                 school,
-                f"{c.on.isoformat()}转入学校{school}时仍在学校{other}就读：学校{other}的"
+                f"{c.on.isoformat()}转入学校{school}时仍在学校{was_at}就读：学校{was_at}的"
                 f"在校期间截止到前一天，请核对转出日期",
                 f"transfer into school {school} on {c.on.isoformat()} while still enrolled at "
-                f"school {other}: that enrolment ends the day before; check the transfer-out "
+                f"school {was_at}: that enrolment ends the day before; check the transfer-out "
                 "date",
             )
             close(c.on)
-            implicitly_closed.add(other)
+            implicitly_closed.add(was_at)
         open_school, open_start, suspended_at = school, c.on, None
     if open_school is not None:
         periods.append(EnrolmentPeriod(sid, open_school, open_start, None))

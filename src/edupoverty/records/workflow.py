@@ -91,6 +91,14 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
 """Every possible step: ``(state, action)`` → the state after it. Anything else is refused."""
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _values(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
 @frozen
 class Event:
     """One step of a submission's history.
@@ -107,9 +115,13 @@ class Event:
     from_state: State
     to_state: State
     by: str | None = None
-    reasons: tuple[str, ...] = field(default=(), converter=tuple)
+    reasons: tuple[str, ...] = field(default=(), converter=_strings)
     errors: int = 0
     warnings: int = 0
+
+
+def _events(values: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(values)
 
 
 @frozen
@@ -127,9 +139,9 @@ class Submission:
     submission_id: str
     school_code: str
     table: Table
-    data: tuple[Any, ...] = field(default=(), converter=tuple, repr=False)
+    data: tuple[Any, ...] = field(default=(), converter=_values, repr=False)
     state: State = State.DRAFT
-    history: tuple[Event, ...] = field(default=(), converter=tuple)
+    history: tuple[Event, ...] = field(default=(), converter=_events)
 
     @property
     def locked(self) -> bool:
@@ -229,13 +241,13 @@ def transition(
         err.code = "workflow.reasons"
         raise err
     if data is not None and action is not Action.EDIT:
-        err = WorkflowError(
+        werr = WorkflowError(
             f"只有「{Action.EDIT.zh}」可以改变数据，「{action.zh}」不能（状态：{state.zh}）",
             f"only edit changes the data, not {action.value} (state {state.value})",
         )
-        err.state = state  # type: ignore[attr-defined]
-        err.action = action  # type: ignore[attr-defined]
-        raise err
+        werr.state = state  # type: ignore[attr-defined]
+        werr.action = action  # type: ignore[attr-defined]
+        raise werr
     event = Event(action, at, state, target, by, clean_reasons, errors, warnings)
     changes: dict[str, Any] = {"state": target, "history": (*submission.history, event)}
     if action is Action.EDIT and data is not None:
