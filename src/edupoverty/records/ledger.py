@@ -293,13 +293,24 @@ def reverse(entry: LedgerEntry, recorded_on: date, note: str | None = None) -> L
     )
 
 
-def _entry_error(n: int, fld: str, zh: str, en: str) -> InputError:
-    err = InputError(f"第{n}条记录 {fld}：{zh}", f"entry {n}, {fld}: {en}")
+def _entry_error(
+    n: int, fld: str, zh: str, en: str, rows: Sequence[int] | None = None
+) -> InputError:
+    if rows is not None and 0 < n <= len(rows):
+        where_zh, where_en = f"第{rows[n - 1]}行", f"row {rows[n - 1]}"
+    else:
+        where_zh, where_en = f"第{n}条记录", f"entry {n}"
+    err = InputError(f"{where_zh} {fld}：{zh}", f"{where_en}, {fld}: {en}")
     err.code = "ledger.entry"
     return err
 
 
-def check_entries(drafts: Sequence[LedgerEntry], lookup: Any = None, first_seq: int = 1) -> None:
+def check_entries(
+    drafts: Sequence[LedgerEntry],
+    lookup: Any = None,
+    first_seq: int = 1,
+    rows: Sequence[int] | None = None,
+) -> None:
     """Check draft entries before they are chained; raise :class:`~edupoverty.errors.InputError`
     (code ``ledger.entry``) naming the entry (1-based within ``drafts``) and field.
 
@@ -316,25 +327,29 @@ def check_entries(drafts: Sequence[LedgerEntry], lookup: Any = None, first_seq: 
         ...
         edupoverty.errors.InputError: ledger.entry: 第1条记录 amount：金额必须大于零 / ...
     """
+
+    def _entry_error_n(n: int, fld: str, zh: str, en: str) -> InputError:
+        return _entry_error(n, fld, zh, en, rows)
+
     batch: dict[int, LedgerEntry] = {}
     reversed_here: set[int] = set()
     for n, e in enumerate(drafts, start=1):
         if not e.programme:
-            raise _entry_error(n, "programme", "缺少资助项目", "the programme is missing")
+            raise _entry_error_n(n, "programme", "缺少资助项目", "the programme is missing")
         if e.kind == "income":
             if e.funding_level is None:
-                raise _entry_error(n, "funding_level", "收入缺少资金级次", "income needs a level")
+                raise _entry_error_n(n, "funding_level", "收入缺少资金级次", "income needs a level")
             if not e.source_document:
-                raise _entry_error(
+                raise _entry_error_n(
                     n, "source_document", "收入缺少拨款文件", "income needs its source document"
                 )
         elif not e.disbursement_batch:
-            raise _entry_error(
+            raise _entry_error_n(
                 n, "disbursement_batch", "支出缺少发放批次", "expenditure needs its batch"
             )
         if e.corrects is None:
             if e.amount <= ZERO:
-                raise _entry_error(n, "amount", "金额必须大于零", "the amount must be positive")
+                raise _entry_error_n(n, "amount", "金额必须大于零", "the amount must be positive")
         else:
             target: LedgerEntry | None = batch.get(e.corrects)
             already = e.corrects in reversed_here
@@ -342,15 +357,15 @@ def check_entries(drafts: Sequence[LedgerEntry], lookup: Any = None, first_seq: 
                 target, was = lookup(e.corrects)
                 already = already or was
             if target is None:
-                raise _entry_error(
+                raise _entry_error_n(
                     n, "corrects", "冲正的记录不存在", "the corrected entry does not exist"
                 )
             if target.corrects is not None:
-                raise _entry_error(
+                raise _entry_error_n(
                     n, "corrects", "不能冲正一条冲正记录", "a correction cannot be reversed"
                 )
             if already:
-                raise _entry_error(
+                raise _entry_error_n(
                     n, "corrects", "该记录已被冲正", "that entry is already reversed"
                 )
             same = (
@@ -362,7 +377,7 @@ def check_entries(drafts: Sequence[LedgerEntry], lookup: Any = None, first_seq: 
                 and target.amount == -e.amount
             )
             if not same:
-                raise _entry_error(
+                raise _entry_error_n(
                     n,
                     "corrects",
                     "冲正记录必须与原记录的类别、项目、级次、学生、期间相同且金额相反",
@@ -1068,13 +1083,16 @@ class Ledger:
         done = self._conn.execute("SELECT 1 FROM entries WHERE corrects = ?", (seq,)).fetchone()
         return _from_body(row[2], row[0], row[1]), done is not None
 
-    def append(self, drafts: Iterable[LedgerEntry]) -> tuple[LedgerEntry, ...]:
+    def append(
+        self, drafts: Iterable[LedgerEntry], rows: Sequence[int] | None = None
+    ) -> tuple[LedgerEntry, ...]:
         """Append draft entries in one transaction and return them numbered and hashed.
 
         The write lock is taken first (``BEGIN IMMEDIATE``) and the tail read inside the
         transaction, so concurrent writers queue instead of forking the chain; if the process
         dies half-way, nothing of this call is kept. Drafts are checked with
-        :func:`check_entries` (``InputError`` names the entry and field; nothing is written).
+        :func:`check_entries` (``InputError`` names the entry — or its row in ``rows`` — and the
+        field; nothing is written).
         """
         todo = list(drafts)
         if not todo:
@@ -1083,20 +1101,20 @@ class Ledger:
         conn.execute("BEGIN IMMEDIATE")
         try:
             seq, prev = self.head()
-            check_entries(todo, self._lookup, seq + 1)
+            check_entries(todo, self._lookup, seq + 1, rows)
             out: list[LedgerEntry] = []
-            rows: list[tuple[int, str, str, int | None, bytes]] = []
+            stored: list[tuple[int, str, str, int | None, bytes]] = []
             for d in todo:
                 seq += 1
                 e = attrs.evolve(d, seq=seq, prev_hash=prev, hash="")
                 body = canonical_json(e)
                 h = entry_hash(prev, body)
-                rows.append((seq, prev, h, e.corrects, body))
+                stored.append((seq, prev, h, e.corrects, body))
                 out.append(attrs.evolve(e, hash=h))
                 prev = h
             conn.executemany(
                 "INSERT INTO entries (seq, prev_hash, hash, corrects, body) VALUES (?, ?, ?, ?, ?)",
-                rows,
+                stored,
             )
             conn.execute("COMMIT")
         except BaseException:
