@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -361,3 +362,77 @@ def test_reconcile_never_loses_money(amounts: list[int]) -> None:
     )
     r = reconcile([], paid)
     assert sum(x.paid for x in r.lines) == sum(Decimal(a) for a in amounts)
+
+
+_texts = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",)), max_size=20))
+
+
+@given(
+    seq=st.integers(0, 10**9),
+    amount=st.integers(-(10**9), 10**9),
+    note=_texts,
+    student=_texts,
+    doc=_texts,
+    corrects=st.one_of(st.none(), st.integers(1, 10**6)),
+    level=st.one_of(st.none(), st.sampled_from(list(FundingLevel))),
+    period=st.one_of(
+        st.none(),
+        st.builds(
+            Period, st.integers(2000, 2100), st.one_of(st.none(), st.sampled_from(list(Semester)))
+        ),
+    ),
+)
+def test_canonical_json_is_compact_json_of_the_fields_in_their_fixed_order(
+    seq: int,
+    amount: int,
+    note: str | None,
+    student: str | None,
+    doc: str | None,
+    corrects: int | None,
+    level: FundingLevel | None,
+    period: Period | None,
+) -> None:
+    e = LedgerEntry(
+        seq=seq,
+        kind="expenditure",
+        recorded_on=date(2019, 11, 1),
+        programme='p"\\\n项目',
+        amount=Decimal(amount) / 100,
+        funding_level=level,
+        source_document=doc,
+        student_id=student,
+        disbursement_batch="B",
+        disclosure_id=None,
+        corrects=corrects,
+        note=note,
+        period=period,
+    )
+    reference = {
+        "seq": seq, "kind": e.kind, "recorded_on": "2019-11-01", "programme": e.programme,
+        "amount": str(e.amount), "funding_level": None if level is None else level.value,
+        "source_document": doc, "student_id": student, "disbursement_batch": "B",
+        "disclosure_id": None, "corrects": corrects, "note": note,
+        "period": None if period is None else {
+            "school_year": period.school_year,
+            "semester": None if period.semester is None else period.semester.value,
+        },
+    }  # fmt: skip
+    expected = json.dumps(reference, ensure_ascii=False, separators=(",", ":")).encode()
+    assert canonical_json(e) == expected
+
+
+def test_text_that_cannot_be_stored_is_refused_before_it_reaches_the_ledger() -> None:
+    bad = expenditure(date(2019, 11, 1), BOARDING, "500", batch="B", note="\ud800")
+    with pytest.raises(InputError, match="text"):
+        check_entries([bad])
+
+
+@given(st.integers(3, 15), st.data())
+def test_a_single_edit_or_deletion_is_named_exactly(n: int, data: st.DataObject) -> None:
+    entries = list(_payments(n))
+    i = data.draw(st.integers(0, n - 2))
+    edited = list(entries)
+    edited[i] = attrs.evolve(entries[i], note="改")
+    assert _kinds(edited) == [("edited", i + 1)]
+    removed = entries[:i] + entries[i + 1 :]
+    assert _kinds(removed) == [("removed", i + 2)]

@@ -89,45 +89,56 @@ FORMAT = "edupoverty-ledger/1"
 
 # --- canonical form and hashes -----------------------------------------------------------
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_str = json.encoder.encode_basestring  # JSON string, non-ASCII kept (ensure_ascii=False)
+
+
+def _opt(value: str | None) -> str:
+    return "null" if value is None else _str(value)
 
 
 def canonical_json(entry: LedgerEntry) -> bytes:
     """The canonical JSON of ``entry`` (UTF-8 bytes) that its hash covers.
 
     Fixed key order starting with ``seq``, no spaces, money as a string with two places, dates
-    in ISO form, enums by their English id; ``prev_hash`` and ``hash`` are not part of it.
+    in ISO form, enums by their English id; ``prev_hash`` and ``hash`` are not part of it. It
+    is exactly ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` of the fields in
+    that order, written out directly because verifying a large ledger hashes every entry.
 
     Examples:
         >>> e = income(date(2019, 9, 2), "compulsory.nutrition", "800", FundingLevel.CENTRAL,
         ...            "财教〔2019〕1号")
         >>> canonical_json(e)[:48]
         b'{"seq":0,"kind":"income","recorded_on":"2019-09-'
+        >>> json.loads(canonical_json(e))["amount"]
+        '800.00'
     """
+    return _canonical(entry, entry.seq)
+
+
+def _canonical(entry: LedgerEntry, seq: int) -> bytes:
     fl = entry.funding_level
     period = entry.period
-    return _encode(
-        {
-            "seq": entry.seq,
-            "kind": entry.kind,
-            "recorded_on": entry.recorded_on.isoformat(),
-            "programme": entry.programme,
-            "amount": str(entry.amount),
-            "funding_level": None if fl is None else fl.value,
-            "source_document": entry.source_document,
-            "student_id": entry.student_id,
-            "disbursement_batch": entry.disbursement_batch,
-            "disclosure_id": entry.disclosure_id,
-            "corrects": entry.corrects,
-            "note": entry.note,
-            "period": None
-            if period is None
-            else {
-                "school_year": period.school_year,
-                "semester": None if period.semester is None else period.semester.value,
-            },
-        }
-    ).encode("utf-8")
+    corrects = entry.corrects
+    if period is None:
+        p = "null"
+    else:
+        sem = period.semester
+        p = (
+            f'{{"school_year":{int(period.school_year)},'
+            f'"semester":{"null" if sem is None else _str(sem.value)}}}'
+        )
+    return (
+        f'{{"seq":{int(seq)},"kind":{_str(entry.kind)},'
+        f'"recorded_on":{_str(entry.recorded_on.isoformat())},'
+        f'"programme":{_str(entry.programme)},"amount":{_str(str(entry.amount))},'
+        f'"funding_level":{"null" if fl is None else _str(fl.value)},'
+        f'"source_document":{_opt(entry.source_document)},'
+        f'"student_id":{_opt(entry.student_id)},'
+        f'"disbursement_batch":{_opt(entry.disbursement_batch)},'
+        f'"disclosure_id":{_opt(entry.disclosure_id)},'
+        f'"corrects":{"null" if corrects is None else int(corrects)},'
+        f'"note":{_opt(entry.note)},"period":{p}}}'
+    ).encode()
 
 
 def entry_hash(prev_hash: str, body: bytes) -> str:
@@ -336,6 +347,14 @@ def check_entries(
     for n, e in enumerate(drafts, start=1):
         if not e.programme:
             raise _entry_error_n(n, "programme", "缺少资助项目", "the programme is missing")
+        texts = (e.programme, e.source_document, e.student_id, e.disbursement_batch,
+                 e.disclosure_id, e.note)  # fmt: skip
+        try:
+            "".join(t for t in texts if t).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _entry_error_n(
+                n, "text", "含有无效字符", "a text field holds invalid characters"
+            ) from None
         if e.kind == "income":
             if e.funding_level is None:
                 raise _entry_error_n(n, "funding_level", "收入缺少资金级次", "income needs a level")
@@ -410,9 +429,8 @@ def chain(
     out = []
     for d in drafts:
         seq += 1
-        e = attrs.evolve(d, seq=seq, prev_hash=prev, hash="")
-        h = entry_hash(prev, canonical_json(e))
-        out.append(attrs.evolve(e, hash=h))
+        h = entry_hash(prev, _canonical(d, seq))
+        out.append(attrs.evolve(d, seq=seq, prev_hash=prev, hash=h))
         prev = h
     return tuple(out)
 
@@ -1106,11 +1124,10 @@ class Ledger:
             stored: list[tuple[int, str, str, int | None, bytes]] = []
             for d in todo:
                 seq += 1
-                e = attrs.evolve(d, seq=seq, prev_hash=prev, hash="")
-                body = canonical_json(e)
+                body = _canonical(d, seq)
                 h = entry_hash(prev, body)
-                stored.append((seq, prev, h, e.corrects, body))
-                out.append(attrs.evolve(e, hash=h))
+                stored.append((seq, prev, h, d.corrects, body))
+                out.append(attrs.evolve(d, seq=seq, prev_hash=prev, hash=h))
                 prev = h
             conn.executemany(
                 "INSERT INTO entries (seq, prev_hash, hash, corrects, body) VALUES (?, ?, ?, ?, ?)",
