@@ -288,3 +288,20 @@ def test_money_in_the_file_is_exact(tmp_path: Path) -> None:
             ]
         )
         assert sum(e.amount for e in book.entries()) == Decimal("0.30")
+
+
+def test_a_damaged_file_is_a_typed_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    _fill(path, 3)
+    conn = _raw(path)
+    conn.execute("UPDATE entries SET body = X'00FF' WHERE seq = 2")
+    conn.close()
+    assert _problems(path) == [(TamperKind.EDITED, 2)]
+    with Ledger.open(path, check=False) as book, pytest.raises(LedgerIntegrityError):
+        list(book.entries())
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("DROP TABLE entries")
+    conn.close()
+    with Ledger.open(path, check=False) as book, pytest.raises(InputError) as exc:
+        book.verify()
+    assert exc.value.code == "ledger.database"

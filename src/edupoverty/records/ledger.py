@@ -43,6 +43,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -617,7 +618,8 @@ def _problem(kind: TamperKind, seq: int, position: int, zh: str, en: str) -> Cha
 
 def _diagnose(items: Sequence[_Item]) -> list[ChainProblem]:
     n = len(items)
-    seqs = [_body_seq(it[3]) for it in items]
+    # The entry's own number; its storage position if the content is unreadable.
+    seqs = [b if (b := _body_seq(it[3])) >= 0 else int(it[0]) for it in items]
     hashes = {it[2]: i for i, it in enumerate(items)}
     referenced = {it[1] for it in items}
     content_ok = [entry_hash(p, body) == h for (_s, p, h, body) in items]
@@ -972,6 +974,28 @@ BEGIN SELECT RAISE(ABORT, 'edupoverty ledger metadata is fixed'); END;
 """
 
 
+@contextmanager
+def _sql(path: Path) -> Iterator[None]:
+    """Turn SQLite errors into one typed error naming the file (never a traceback)."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _file_error(
+                path,
+                "ledger.busy",
+                "台账正被其他程序写入，请稍后再试",
+                "the ledger is busy: try again",
+            ) from None
+        raise _file_error(
+            path, "ledger.database", "台账文件已损坏", "the ledger file is damaged"
+        ) from None
+    except sqlite3.DatabaseError:
+        raise _file_error(
+            path, "ledger.database", "台账文件已损坏", "the ledger file is damaged"
+        ) from None
+
+
 def _file_error(path: Path, code: str, zh: str, en: str) -> InputError:
     err = InputError(f"{path.name}：{zh}", f"{path.name}: {en}")
     err.code = code
@@ -1030,10 +1054,11 @@ class Ledger:
         if p.exists():
             raise _file_error(p, "ledger.exists", "台账文件已存在", "the ledger file exists")
         conn = cls._connect(p)
-        conn.executescript(_SCHEMA)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
-        conn.execute("COMMIT")
+        with _sql(p):
+            conn.executescript(_SCHEMA)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+            conn.execute("COMMIT")
         return cls(conn, p)
 
     @classmethod
@@ -1082,14 +1107,16 @@ class Ledger:
         self._conn.close()
 
     def __len__(self) -> int:
-        row = self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()
+        with _sql(self.path):
+            row = self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()
         return int(row[0])
 
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the last entry (``(0, GENESIS)`` when empty): an anchor to keep."""
-        row = self._conn.execute(
-            "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
+        with _sql(self.path):
+            row = self._conn.execute(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
     def _lookup(self, seq: int) -> tuple[LedgerEntry | None, bool]:
@@ -1116,7 +1143,8 @@ class Ledger:
         if not todo:
             return ()
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        with _sql(self.path):
+            conn.execute("BEGIN IMMEDIATE")
         try:
             seq, prev = self.head()
             check_entries(todo, self._lookup, seq + 1, rows)
@@ -1129,11 +1157,13 @@ class Ledger:
                 stored.append((seq, prev, h, d.corrects, body))
                 out.append(attrs.evolve(d, seq=seq, prev_hash=prev, hash=h))
                 prev = h
-            conn.executemany(
-                "INSERT INTO entries (seq, prev_hash, hash, corrects, body) VALUES (?, ?, ?, ?, ?)",
-                stored,
-            )
-            conn.execute("COMMIT")
+            with _sql(self.path):
+                conn.executemany(
+                    "INSERT INTO entries (seq, prev_hash, hash, corrects, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    stored,
+                )
+                conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -1142,13 +1172,21 @@ class Ledger:
 
     def entries(self) -> Iterator[LedgerEntry]:
         """Every entry in order (decoded from the stored canonical JSON)."""
-        cur = self._conn.execute("SELECT prev_hash, hash, body FROM entries ORDER BY seq")
-        for prev, h, body in cur:
-            yield _from_body(body, prev, h)
+        with _sql(self.path):
+            cur = self._conn.execute("SELECT seq, prev_hash, hash, body FROM entries ORDER BY seq")
+            for seq, prev, h, body in cur:
+                try:
+                    entry = _from_body(body, prev, h)
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    raise LedgerIntegrityError(
+                        f"台账校验失败：第{seq}条记录无法读取", f"entry {seq} cannot be read"
+                    ) from None
+                yield entry
 
     def verify(self, anchor: tuple[int, str] | None = None) -> VerifyReport:
         """Verify the stored chain (see :func:`verify`) directly on the stored bytes."""
-        items = self._conn.execute(
-            "SELECT seq, prev_hash, hash, body FROM entries ORDER BY seq"
-        ).fetchall()
+        with _sql(self.path):
+            items = self._conn.execute(
+                "SELECT seq, prev_hash, hash, body FROM entries ORDER BY seq"
+            ).fetchall()
         return _verify_items(items, anchor)
