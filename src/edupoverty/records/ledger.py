@@ -579,6 +579,8 @@ def _bytes(value: object) -> bytes:
 
 
 def _body_seq(body: bytes) -> int:
+    if not body.startswith(b'{"seq":'):
+        return -1
     end = body.find(b",", 7)
     try:
         return int(body[7:end])
