@@ -37,15 +37,14 @@ Examples:
 from __future__ import annotations
 
 import codecs
-import gc
 import csv
-import io
+import gc
 import os
 import re
 import zipfile
 from collections import deque
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from itertools import chain, repeat
 from operator import call, itemgetter
@@ -289,9 +288,7 @@ def iter_table(path: str | os.PathLike[str]) -> tuple[Iterator[list[str]], str |
     if suffix in (".xlsx", ".xlsm"):
         raise _err(p, "不是有效的 xlsx 文件", "not a valid .xlsx file", "roster.type")
     if suffix not in ("", ".csv", ".txt", ".tsv"):
-        raise _err(
-            p, "不是 CSV 或 XLSX 文件", "neither a CSV nor an XLSX file", "roster.type"
-        )
+        raise _err(p, "不是 CSV 或 XLSX 文件", "neither a CSV nor an XLSX file", "roster.type")
     encoding = _detect(p, head)
     return _csv_rows(p, encoding, head), encoding
 
@@ -397,13 +394,17 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: Path) -> None:
                 seen += len(chunk)
                 if seen > info.file_size:
                     raise _err(
-                        p, "文件疑似压缩炸弹，拒绝读取", "the file looks like a zip bomb: refused",
+                        p,
+                        "文件疑似压缩炸弹，拒绝读取",
+                        "the file looks like a zip bomb: refused",
                         "roster.unsafe",
                     )
                 if xml:
                     if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:64]):
                         raise _err(
-                            p, "xlsx 内部 XML 编码不受支持", "unsupported XML encoding inside the .xlsx",
+                            p,
+                            "xlsx 内部 XML 编码不受支持",
+                            "unsupported XML encoding inside the .xlsx",
                             "roster.unsafe",
                         )
                     if _DTD.search(tail + chunk):
@@ -517,9 +518,7 @@ class _Header:
         self.width = len(cells)
         if dupes:
             names = "; ".join(f"{k} ({' / '.join(v)})" for k, v in dupes.items())
-            raise _err(
-                path, f"表头重复：{names}", f"duplicate headers: {names}", "roster.header"
-            )
+            raise _err(path, f"表头重复：{names}", f"duplicate headers: {names}", "roster.header")
         missing = [c for c in required if c not in self.index]
         if missing:
             names = ", ".join(missing)
@@ -617,9 +616,7 @@ def _parse_cell(parser: Callable[[str], Any], raw: str) -> Any:
 _ROW_FIELDS = ("name", "id_number", "student_number", "bank_account", "row")
 _STUDENT_FIELDS = attrs.fields(Student)
 _PROFILE_FIELDS = tuple(f.name for f in _STUDENT_FIELDS if f.name not in _ROW_FIELDS)
-_DEFAULTS = {
-    f.name: f.default for f in _STUDENT_FIELDS if f.default is not attrs.NOTHING
-}
+_DEFAULTS = {f.name: f.default for f in _STUDENT_FIELDS if f.default is not attrs.NOTHING}
 _SLOT = {f.name: Student.__dict__[f.name].__set__ for f in _STUDENT_FIELDS}
 _new = object.__new__
 
@@ -662,7 +659,8 @@ def _age_ranges() -> dict[Stage, tuple[int, int]]:
     data = tomllib.loads(
         files("edupoverty.records").joinpath("data/age_stage.toml").read_text("utf-8")
     )
-    return {Stage(k): (int(v["min"]), int(v["max"])) for k, v in data.items()}
+    by_value = {s.value: s for s in Stage}
+    return {by_value[k]: (int(v["min"]), int(v["max"])) for k, v in data.items()}
 
 
 AGE_RANGES: dict[Stage, tuple[int, int]] = _age_ranges()
@@ -958,7 +956,9 @@ class _RosterReader:
                         if account:
                             if not (account.isdigit() and account.isascii()):
                                 account = account.translate(_ACCOUNT_STRIP)
-                            if not (account.isascii() and account.isdigit() and 8 <= len(account) <= 32):
+                            if not (
+                                account.isascii() and account.isdigit() and 8 <= len(account) <= 32
+                            ):
                                 bad_account = True
                         account = account or None
                     if (
@@ -986,7 +986,9 @@ class _RosterReader:
                             )
                         if ident[:2] not in provinces:
                             findings.append(
-                                finding("id.region", row=rownum, field="id_number", source=self.source)
+                                finding(
+                                    "id.region", row=rownum, field="id_number", source=self.source
+                                )
                             )
                         if seen_set is not None:
                             packed = (rownum << 16) | source_no
@@ -1008,48 +1010,83 @@ class _RosterReader:
                     src = self.source
                     if code is not None:
                         if code == "id.length" and not ident:
-                            problems.append(finding("field.missing", row=rownum, field="id_number", source=src))
+                            problems.append(
+                                finding("field.missing", row=rownum, field="id_number", source=src)
+                            )
                         else:
-                            problems.append(finding(code, row=rownum, field="id_number", source=src))
+                            problems.append(
+                                finding(code, row=rownum, field="id_number", source=src)
+                            )
                     elif ident[:2] not in provinces:
-                        problems.append(finding("id.region", row=rownum, field="id_number", source=src))
+                        problems.append(
+                            finding("id.region", row=rownum, field="id_number", source=src)
+                        )
                     if name is None:
                         if sp.normalise(raw_name):
                             problems.append(
                                 finding(
-                                    "field.invalid", row=rownum, field="name", source=src,
-                                    detail_zh="（内容过长）", detail_en=" (text too long)",
+                                    "field.invalid",
+                                    row=rownum,
+                                    field="name",
+                                    source=src,
+                                    detail_zh="（内容过长）",
+                                    detail_en=" (text too long)",
                                 )
                             )
                         else:
-                            problems.append(finding("field.missing", row=rownum, field="name", source=src))
+                            problems.append(
+                                finding("field.missing", row=rownum, field="name", source=src)
+                            )
                     for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
                         problems.append(
-                            finding(pcode, row=rownum, field=pfield, source=src, detail_zh=dzh, detail_en=den)
+                            finding(
+                                pcode,
+                                row=rownum,
+                                field=pfield,
+                                source=src,
+                                detail_zh=dzh,
+                                detail_en=den,
+                            )
                         )
                     if bad_number:
                         problems.append(
                             finding(
-                                "field.invalid", row=rownum, field="student_number", source=src,
-                                detail_zh="（内容过长）", detail_en=" (text too long)",
+                                "field.invalid",
+                                row=rownum,
+                                field="student_number",
+                                source=src,
+                                detail_zh="（内容过长）",
+                                detail_en=" (text too long)",
                             )
                         )
                     if bad_account:
                         problems.append(
                             finding(
-                                "field.invalid", row=rownum, field="bank_account", source=src,
-                                detail_zh="（应为8至32位数字）", detail_en=" (expected 8 to 32 digits)",
+                                "field.invalid",
+                                row=rownum,
+                                field="bank_account",
+                                source=src,
+                                detail_zh="（应为8至32位数字）",
+                                detail_en=" (expected 8 to 32 digits)",
                             )
                         )
                     if extra:
                         problems.append(
                             finding(
-                                "field.invalid", row=rownum, field="(extra cells)", source=src,
-                                detail_zh="（表头之外还有内容）", detail_en=" (cells beyond the last header)",
+                                "field.invalid",
+                                row=rownum,
+                                field="(extra cells)",
+                                source=src,
+                                detail_zh="（表头之外还有内容）",
+                                detail_en=" (cells beyond the last header)",
                             )
                         )
-                    if all(not p.is_error for p in problems):  # only warnings: cannot happen, but be safe
-                        problems.append(finding("field.invalid", row=rownum, field="(row)", source=src))
+                    if all(
+                        not p.is_error for p in problems
+                    ):  # only warnings: cannot happen, but be safe
+                        problems.append(
+                            finding("field.invalid", row=rownum, field="(row)", source=src)
+                        )
                     rejected.append(RejectedRow(rownum, tuple(problems), src))
                     findings.extend(problems)
                 break
@@ -1271,8 +1308,7 @@ def _read_disb(
     out: list[Disbursement] = []
     rejected: list[RejectedRow] = []
     findings: list[Finding] = [
-        finding("column.unknown", row=header_row, field=c, source=source)
-        for c in header.unknown
+        finding("column.unknown", row=header_row, field=c, source=source) for c in header.unknown
     ]
     rownum = header_row
     count = blanks = 0
@@ -1285,8 +1321,14 @@ def _read_disb(
         problems: list[Finding] = []
         if row == [_GIANT]:
             problems.append(
-                finding("field.invalid", row=rownum, field="(line)", source=source,
-                        detail_zh="（该行过长）", detail_en=" (the line is too long)")
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="(line)",
+                    source=source,
+                    detail_zh="（该行过长）",
+                    detail_en=" (the line is too long)",
+                )
             )
             rejected.append(RejectedRow(rownum, tuple(problems), source))
             findings.extend(problems)
@@ -1297,10 +1339,22 @@ def _read_disb(
             i = idx.get(name)
             return sp.normalise(row[i]) if i is not None and i < len(row) else ""
 
-        def bad(name: str, zh: str = "", en: str = "", rownum: int = rownum) -> None:
+        def bad(
+            name: str,
+            zh: str = "",
+            en: str = "",
+            rownum: int = rownum,
+            problems: list[Finding] = problems,
+        ) -> None:
             problems.append(
-                finding("field.invalid", row=rownum, field=name, source=source,
-                        detail_zh=f"（{zh}）" if zh else "", detail_en=f" ({en})" if en else "")
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field=name,
+                    source=source,
+                    detail_zh=f"（{zh}）" if zh else "",
+                    detail_en=f" ({en})" if en else "",
+                )
             )
 
         for name in _DISB_REQUIRED:

@@ -99,11 +99,15 @@ DEFECTS: tuple[str, ...] = (
 )
 """Defect classes :func:`generate_rows` can plant, named by the finding code they cause."""
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-_GIVEN = (
-    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英 浩然 子涵 欣怡 梓萱 "
-    "宇轩 一诺 俊杰 雨涵 思远 佳怡 博文 紫涵 梓涵 浩宇 子轩 欣妍 雨桐 诗涵 子墨 若曦 天佑"
-).split()
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+    "彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+_GIVEN: tuple[str, ...] = (
+    *"伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚",
+    *("秀英", "桂英", "浩然", "子涵", "欣怡", "梓萱", "宇轩", "一诺", "俊杰", "雨涵", "思远"),
+    *("佳怡", "博文", "紫涵", "梓涵", "浩宇", "子轩", "欣妍", "雨桐", "诗涵", "子墨", "天佑"),
+)
 
 # (address code, province name, contiguous poverty area): invented counties of real provinces.
 _COUNTIES = (
@@ -405,7 +409,9 @@ def write_roster_csv(
     return target
 
 
-def students(n: int, seed: int = 0, *, profiles: int = 400, school_year: int = 2019) -> list[Student]:
+def students(
+    n: int, seed: int = 0, *, profiles: int = 400, school_year: int = 2019
+) -> list[Student]:
     """``n`` valid :class:`~edupoverty.records.model.Student` records, built in memory.
 
     Fast for benchmarks of the rules: it draws ``profiles`` distinct profiles (everything
