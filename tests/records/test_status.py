@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edupoverty.records.enums import ChangeKind, SchoolLocation, Stage
+from edupoverty.records.idcard import mask
 from edupoverty.records.model import Period, StatusChange, Student
-from edupoverty.records.status import days_enrolled, enrolment_periods, mask_id, overlaps
+from edupoverty.records.status import days_enrolled, enrolment_periods, overlaps
 
 SID = "11010520120307002X"
 SINCE = Period(2019).start
@@ -126,7 +127,7 @@ def test_a_student_on_two_rosters_without_a_transfer_is_kept_at_one_school() -> 
     result = enrolment_periods([_pupil("A"), _pupil("B")], [], since=SINCE)
     assert [p.school_code for p in result.periods] == ["A"]
     assert [i.code for i in result.issues] == ["status.two_schools"]
-    assert mask_id(SID) in result.findings()[0].message_en
+    assert mask(SID) in result.findings()[0].message_en
 
 
 def test_a_transfer_in_to_the_same_school_is_an_issue() -> None:

@@ -47,8 +47,8 @@ from datetime import date
 from attrs import field, frozen
 
 from edupoverty.errors import InputError
+from edupoverty.records.idcard import mask
 from edupoverty.records.model import HomeVisit, Household, Pairing, Student
-from edupoverty.records.status import mask_id
 
 __all__ = ["CoverageReport", "OverdueVisits", "Uncovered", "pairing_coverage"]
 
@@ -168,7 +168,7 @@ def _who(s: Student) -> str:
         return f"学籍号{s.student_number}"
     if s.row is not None:
         return f"第{s.row}行"
-    return mask_id(s.id_number)
+    return mask(s.id_number)
 
 
 def pairing_coverage(

@@ -50,6 +50,7 @@ from attrs import field, frozen
 
 from edupoverty.records.enums import ChangeKind, FindingSeverity
 from edupoverty.records.findings import Finding
+from edupoverty.records.idcard import mask
 from edupoverty.records.model import EnrolmentPeriod, StatusChange, Student
 
 __all__ = [
@@ -57,7 +58,6 @@ __all__ = [
     "StatusIssue",
     "days_enrolled",
     "enrolment_periods",
-    "mask_id",
     "overlaps",
 ]
 
@@ -68,20 +68,6 @@ _CLOSING = (
     ChangeKind.GRADUATION,
 )
 _DAY = timedelta(days=1)
-
-
-def mask_id(id_number: str) -> str:
-    """An identity number with its middle hidden, for internal reports (never the raw value).
-
-    Examples:
-        >>> mask_id("11010520120307002X")
-        '110105********002X'
-        >>> mask_id("12345")
-        '*****'
-    """
-    if len(id_number) == 18:
-        return id_number[:6] + "*" * 8 + id_number[-4:]
-    return "*" * len(id_number)
 
 
 @frozen
@@ -151,7 +137,7 @@ def _who(student: Student | None, sid: str) -> str:
         return f"学籍号{student.student_number}"
     if student is not None and student.row is not None:
         return f"第{student.row}行"
-    return mask_id(sid)
+    return mask(sid)
 
 
 def enrolment_periods(

@@ -27,10 +27,10 @@ from typing import Any
 from edupoverty.cli.output import dumps, table
 from edupoverty.errors import InputError
 from edupoverty.records.enums import FundingLevel, Semester
+from edupoverty.records.idcard import mask
 from edupoverty.records.ledger import Ledger, VerifyReport, balance
 from edupoverty.records.model import LedgerEntry, Period
 from edupoverty.records.money import money
-from edupoverty.records.status import mask_id
 from edupoverty.records.writers import write_csv
 
 __all__ = ["read_entries", "register"]
@@ -435,7 +435,7 @@ def _export(args: argparse.Namespace) -> int:
     def sid(e: LedgerEntry) -> str | None:
         if e.student_id is None or args.with_ids:
             return e.student_id
-        return mask_id(e.student_id)
+        return mask(e.student_id)
 
     rows = [
         [
