@@ -123,3 +123,27 @@ __all__ = [
     "write_csv",
     "write_xlsx",
 ]
+
+# --- the permanent ledger, review workflow, status changes and pairing coverage (issue 5) ---
+from edupoverty.records import coverage, ledger, status, workflow
+from edupoverty.records.coverage import CoverageReport, pairing_coverage
+from edupoverty.records.ledger import ExpectedPayment, Ledger, VerifyReport
+from edupoverty.records.status import Enrolment, StatusIssue, enrolment_periods
+from edupoverty.records.workflow import Submission, transition
+
+__all__ += [
+    "CoverageReport",
+    "Enrolment",
+    "ExpectedPayment",
+    "Ledger",
+    "StatusIssue",
+    "Submission",
+    "VerifyReport",
+    "coverage",
+    "enrolment_periods",
+    "ledger",
+    "pairing_coverage",
+    "status",
+    "transition",
+    "workflow",
+]
