@@ -436,3 +436,27 @@ def test_a_single_edit_or_deletion_is_named_exactly(n: int, data: st.DataObject)
     assert _kinds(edited) == [("edited", i + 1)]
     removed = entries[:i] + entries[i + 1 :]
     assert _kinds(removed) == [("removed", i + 2)]
+
+
+def test_a_years_payment_reconciles_with_semester_entitlements_when_compared_per_year() -> None:
+    # R-CMP-3 and R-PAY-2: 1000 a year for a primary boarder, due per semester.
+    due = [
+        ("S1", BOARDING, AUTUMN_2019, Decimal("500")),
+        ("S1", BOARDING, SPRING_2019, Decimal("500")),
+    ]
+    per_semester = chain(
+        expenditure(date(2019, 11, 1), BOARDING, "500", batch="A", student_id="S1", period=p)
+        for p in (AUTUMN_2019, SPRING_2019)
+    )
+    assert reconcile(due, per_semester).ok
+    once = chain(
+        [
+            expenditure(
+                date(2020, 6, 1), BOARDING, "800", batch="Y", student_id="S1", period=Period(2019)
+            )
+        ]
+    )
+    r = reconcile(due, once, per_school_year=True)
+    assert [(x.period, x.expected, x.paid) for x in r.differences] == [
+        (Period(2019), Decimal("1000.00"), Decimal("800.00"))
+    ]

@@ -884,14 +884,18 @@ _Key = tuple[str, str, Period | None]
 def reconcile(
     expected: Iterable[ExpectedPayment | tuple[str, str, Period, Decimal]],
     paid: Iterable[LedgerEntry | Disbursement],
+    *,
+    per_school_year: bool = False,
 ) -> Reconciliation:
     """Compare what was due with what was paid, per student, programme and period.
 
     ``expected`` holds :class:`ExpectedPayment` values or ``(student_id, programme, period,
-    amount)`` tuples (what ``rules.expected_payments`` yields); ``paid`` holds expenditure
-    ledger entries (income entries are skipped) or disbursements. A payment for a semester
-    counts towards an expectation for its whole school year; a payment without a period counts
-    towards the only expectation of its student and programme, if there is exactly one.
+    amount)`` tuples (what ``rules.expected_payments`` yields, one per semester); ``paid`` holds
+    expenditure ledger entries (income entries are skipped) or disbursements. A payment for a
+    semester counts towards an expectation for its whole school year; a payment without a
+    period counts towards the only expectation of its student and programme, if there is
+    exactly one. ``per_school_year=True`` compares whole school years on both sides (for
+    ledgers that record a year's payment at once).
 
     Examples:
         >>> from edupoverty.records.enums import PaymentMethod
@@ -905,13 +909,26 @@ def reconcile(
         >>> r = reconcile(due, paid)
         >>> [(x.programme, x.expected, x.paid, x.difference) for x in r.differences]
         [('boarding', Decimal('1000.00'), Decimal('500.00'), Decimal('-500.00'))]
+        >>> per_semester = [("S1", "boarding", Period(2019, Semester.AUTUMN), Decimal("500")),
+        ...                 ("S1", "boarding", Period(2019, Semester.SPRING), Decimal("500"))]
+        >>> yearly = chain([expenditure(date(2020, 6, 1), "boarding", "1000", batch="Y",
+        ...                             student_id="S1", period=Period(2019))])
+        >>> reconcile(per_semester, yearly).ok, reconcile(per_semester, yearly,
+        ...                                               per_school_year=True).ok
+        (False, True)
     """
+
+    def norm(p: Period | None) -> Period | None:
+        if per_school_year and p is not None and p.semester is not None:
+            return Period(p.school_year)
+        return p
+
     exp: dict[_Key, Decimal] = {}
     by_sp: dict[tuple[str, str], list[_Key]] = {}
     for x in expected:
         if isinstance(x, tuple):
             x = ExpectedPayment(*x)
-        key: _Key = (x.student_id, x.programme, x.period)
+        key: _Key = (x.student_id, x.programme, norm(x.period))
         if key not in exp:
             by_sp.setdefault((x.student_id, x.programme), []).append(key)
         exp[key] = exp.get(key, ZERO) + x.amount
@@ -924,9 +941,9 @@ def reconcile(
             if not p.student_id:
                 unattributed.append(p.seq)
                 continue
-            sid, period = p.student_id, p.period
+            sid, period = p.student_id, norm(p.period)
         else:
-            sid, period = p.student_id, p.period
+            sid, period = p.student_id, norm(p.period)
         key = (sid, p.programme, period)
         if key not in exp:
             if period is not None and period.semester is not None:
