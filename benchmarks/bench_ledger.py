@@ -22,6 +22,7 @@ from edupoverty.records.enums import FundingLevel, Semester
 from edupoverty.records.ledger import Ledger, chain, expenditure, income, verify
 from edupoverty.records.model import Period
 
+REPEAT = 5
 PROGRAMMES = ("compulsory.boarding_allowance", "compulsory.fee_waiver", "senior.national_grant")
 
 
@@ -62,10 +63,12 @@ def main() -> None:
         t0 = time.perf_counter()
         book = Ledger.open(path)  # verifies the whole chain
         t_open = time.perf_counter() - t0
-        t0, c0 = time.perf_counter(), time.process_time()
-        report = book.verify()
-        t_verify = time.perf_counter() - t0
-        c_verify = time.process_time() - c0
+        t_verify = c_verify = float("inf")
+        for _ in range(REPEAT):  # best of REPEAT: the machine may be shared
+            t0, c0 = time.perf_counter(), time.process_time()
+            report = book.verify()
+            t_verify = min(t_verify, time.perf_counter() - t0)
+            c_verify = min(c_verify, time.process_time() - c0)
         t0 = time.perf_counter()
         entries = list(book.entries())
         t_read = time.perf_counter() - t0
@@ -83,7 +86,9 @@ def main() -> None:
     print(f"append (batched):        {n / t_append:12,.0f} entries/s  ({t_append:.2f} s)")
     print(f"append (1 per commit):   {single / t_single:12,.0f} entries/s")
     print(f"open + verify file:      {total / t_open:12,.0f} entries/s  ({t_open:.3f} s)")
-    print(f"verify file (stored):    {total / t_verify:12,.0f} entries/s  ({t_verify:.3f} s)")
+    print(
+        f"verify file (best of {REPEAT}): {total / t_verify:10,.0f} entries/s  ({t_verify:.3f} s)"
+    )
     print(f"verify file, CPU time:   {total / c_verify:12,.0f} entries/s  (other load excluded)")
     print(f"read entries (decode):   {len(entries) / t_read:12,.0f} entries/s")
     print(f"chain (pure, in memory): {len(chained) / t_chain:12,.0f} entries/s")
