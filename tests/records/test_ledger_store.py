@@ -305,3 +305,49 @@ def test_a_damaged_file_is_a_typed_error_not_a_crash(tmp_path: Path) -> None:
     with Ledger.open(path, check=False) as book, pytest.raises(InputError) as exc:
         book.verify()
     assert exc.value.code == "ledger.database"
+
+
+_HALF_WRITER = """
+import sys, time
+from datetime import date
+from edupoverty.records.ledger import Ledger, expenditure
+
+class Stall:
+    # Delegates to the real connection, but stops for good after the rows are inserted
+    # and before COMMIT: the moment an append is half done.
+    def __init__(self, conn):
+        self._conn = conn
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+    def executemany(self, sql, rows):
+        cur = self._conn.executemany(sql, rows)
+        print("inserted", flush=True)
+        time.sleep(600)
+        return cur
+
+book = Ledger.open(sys.argv[1])
+book._conn = Stall(book._conn)
+book.append(expenditure(date(2019, 12, 1), "compulsory.boarding_allowance", "500",
+                        batch="half", note=str(k)) for k in range(500))
+"""
+
+
+def test_a_writer_killed_between_insert_and_commit_leaves_the_ledger_as_it_was(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "l.sqlite"
+    _fill(path, 5)
+    with Ledger.open(path) as book:
+        before = book.head()
+    env = {**os.environ, "PYTHONPATH": SRC}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HALF_WRITER, str(path)], env=env, stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == b"inserted"  # 500 rows written, not committed
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with Ledger.open(path) as book:  # verifies
+        assert book.head() == before and len(book) == 5
+        added = book.append([expenditure(date(2019, 12, 2), BOARDING, "1", batch="next")])
+        assert added[0].seq == 6 and book.verify().ok
