@@ -440,7 +440,12 @@ def chain(
 
 
 class TamperKind(LabelledEnum):
-    """What happened to the chain at a problem found by :func:`verify`."""
+    """What happened to the chain at a problem found by :func:`verify`.
+
+    Examples:
+        >>> [k.zh for k in TamperKind]
+        ['被修改', '被删除', '顺序被打乱', '被插入']
+    """
 
     EDITED = "edited", "被修改"
     REMOVED = "removed", "被删除"
@@ -1087,6 +1092,13 @@ class Ledger:
         Raises ``InputError`` (``ledger.missing``, ``ledger.format``) for a missing file or
         one that is not a ledger, and :class:`~edupoverty.errors.LedgerIntegrityError` if the
         chain does not verify.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> Ledger.open(pathlib.Path(tempfile.mkdtemp()) / "none.sqlite")
+            Traceback (most recent call last):
+            ...
+            edupoverty.errors.InputError: ledger.missing: none.sqlite：台账文件不存在 / ...
         """
         p = Path(path)
         if not p.is_file():
@@ -1131,7 +1143,14 @@ class Ledger:
         return int(row[0])
 
     def head(self) -> tuple[int, str]:
-        """``(seq, hash)`` of the last entry (``(0, GENESIS)`` when empty): an anchor to keep."""
+        """``(seq, hash)`` of the last entry (``(0, GENESIS)`` when empty): an anchor to keep.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> with Ledger.create(pathlib.Path(tempfile.mkdtemp()) / "l.sqlite") as book:
+            ...     book.head() == (0, GENESIS)
+            True
+        """
         with _sql(self.path):
             row = self._conn.execute(
                 "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
@@ -1157,6 +1176,14 @@ class Ledger:
         dies half-way, nothing of this call is kept. Drafts are checked with
         :func:`check_entries` (``InputError`` names the entry — or its row in ``rows`` — and the
         field; nothing is written).
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> with Ledger.create(pathlib.Path(tempfile.mkdtemp()) / "l.sqlite") as book:
+            ...     first = book.append([expenditure(date(2019, 11, 1), "p", "500", batch="A")])
+            ...     fix = book.append([reverse(first[0], date(2019, 11, 2), "重复发放")])
+            ...     [(e.seq, e.amount, e.corrects) for e in book.entries()]
+            [(1, Decimal('500.00'), None), (2, Decimal('-500.00'), 1)]
         """
         todo = list(drafts)
         if not todo:
@@ -1190,7 +1217,15 @@ class Ledger:
         return tuple(out)
 
     def entries(self) -> Iterator[LedgerEntry]:
-        """Every entry in order (decoded from the stored canonical JSON)."""
+        """Every entry in order (decoded from the stored canonical JSON).
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> with Ledger.create(pathlib.Path(tempfile.mkdtemp()) / "l.sqlite") as book:
+            ...     _ = book.append([income(date(2019, 9, 2), "p", "10", FundingLevel.CITY, "d")])
+            ...     [e.funding_level.zh for e in book.entries()]
+            ['市级']
+        """
         with _sql(self.path):
             cur = self._conn.execute("SELECT seq, prev_hash, hash, body FROM entries ORDER BY seq")
             for seq, prev, h, body in cur:
@@ -1203,7 +1238,16 @@ class Ledger:
                 yield entry
 
     def verify(self, anchor: tuple[int, str] | None = None) -> VerifyReport:
-        """Verify the stored chain (see :func:`verify`) directly on the stored bytes."""
+        """Verify the stored chain (see :func:`verify`) directly on the stored bytes.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> with Ledger.create(pathlib.Path(tempfile.mkdtemp()) / "l.sqlite") as book:
+            ...     _ = book.append([expenditure(date(2019, 11, 1), "p", "5", batch="A")])
+            ...     r = book.verify()
+            ...     r.ok, r.count, r.head_hash == book.head()[1]
+            (True, 1, True)
+        """
         with _sql(self.path):
             # Fast pass streamed from the file; on any doubt, the full diagnosis.
             sha = hashlib.sha256

@@ -50,7 +50,12 @@ __all__ = [
 
 
 class State(LabelledEnum):
-    """Where a submission stands in the review."""
+    """Where a submission stands in the review.
+
+    Examples:
+        >>> State.RETURNED.zh
+        '退回重交'
+    """
 
     DRAFT = "draft", "草稿"
     VALIDATED = "validated", "已效验"
@@ -60,7 +65,12 @@ class State(LabelledEnum):
 
 
 class Action(LabelledEnum):
-    """What a school officer or a reviewer does to a submission."""
+    """What a school officer or a reviewer does to a submission.
+
+    Examples:
+        >>> Action.VALIDATE.zh
+        '效验数据'
+    """
 
     EDIT = "edit", "修改数据"
     VALIDATE = "validate", "效验数据"
@@ -71,7 +81,12 @@ class Action(LabelledEnum):
 
 
 class Table(LabelledEnum):
-    """The two tables of the provincial system (RULES.md §11)."""
+    """The two tables of the provincial system (RULES.md §11).
+
+    Examples:
+        >>> [t.zh for t in Table]
+        ['在学状态表', '学生资助表']
+    """
 
     ENROLMENT_STATUS = "enrolment_status", "在学状态表"
     GRANTS = "grants", "学生资助表"

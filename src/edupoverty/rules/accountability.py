@@ -51,7 +51,12 @@ __all__ = [
 
 
 class Misconduct(LabelledEnum):
-    """The four kinds of misconduct of the accountability rules (责任追究范围 1–4)."""
+    """The four kinds of misconduct of the accountability rules (责任追究范围 1–4).
+
+    Examples:
+        >>> Misconduct.FRAUD.rule, Misconduct.FRAUD.zh
+        ('R-ACC-S3', '不坚持原则、徇私舞弊、弄虚作假、隐瞒包庇')
+    """
 
     PASSIVE = "passive", "消极对待政策、责任落实不力、不能按时完成任务"
     PERFUNCTORY = "perfunctory", "推诿扯皮、敷衍塞责、效率低下、不能在规定时间内完成任务"
@@ -102,7 +107,12 @@ _MISCONDUCT_WORDING = {
 
 
 class Severity(LabelledEnum):
-    """How grave the circumstances are (情节)."""
+    """How grave the circumstances are (情节).
+
+    Examples:
+        >>> Severity.SEVERE.zh
+        '情节严重'
+    """
 
     MINOR = "minor", "情节较轻"
     SERIOUS = "serious", "情节较重"
@@ -110,7 +120,12 @@ class Severity(LabelledEnum):
 
 
 class Impact(LabelledEnum):
-    """The impact and consequences of the misconduct (影响和后果)."""
+    """The impact and consequences of the misconduct (影响和后果).
+
+    Examples:
+        >>> Impact.EGREGIOUS.zh
+        '恶劣影响和后果'
+    """
 
     NONE = "none", "未造成不良影响"
     ADVERSE = "adverse", "不良影响和后果"
@@ -289,7 +304,12 @@ def consequences(
 
 
 class BeneficiaryFault(LabelledEnum):
-    """Why a beneficiary loses the qualification (R-ACC-B1, R-DIS-6, R-HB-2)."""
+    """Why a beneficiary loses the qualification (R-ACC-B1, R-DIS-6, R-HB-2).
+
+    Examples:
+        >>> BeneficiaryFault.FAKED.zh
+        '弄虚作假'
+    """
 
     INELIGIBLE = "ineligible", "不符合条件"
     FAKED = "faked", "弄虚作假"

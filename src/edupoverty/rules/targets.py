@@ -55,7 +55,12 @@ _CENT = Decimal("0.01")
 
 
 class Comparison(LabelledEnum):
-    """How a measured value is held against a target."""
+    """How a measured value is held against a target.
+
+    Examples:
+        >>> Comparison.AT_LEAST.zh
+        '不低于'
+    """
 
     AT_LEAST = "at_least", "不低于"
     AT_MOST = "at_most", "不高于"

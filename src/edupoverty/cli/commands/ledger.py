@@ -74,7 +74,13 @@ _EXPORT_HEADER = [
 
 
 def register(sub: Any) -> None:
-    """Add the ``ledger`` sub-command and its own sub-commands."""
+    """Add the ``ledger`` sub-command and its own sub-commands.
+
+    Examples:
+        >>> from edupoverty.cli import build_parser
+        >>> build_parser().parse_args(["ledger", "verify", "l.sqlite"]).func.__name__
+        '_verify'
+    """
     p = sub.add_parser("ledger", help="the permanent assistance ledger (永久性救助台账)")
     actions = p.add_subparsers(dest="ledger_command", metavar="ACTION")
     p.set_defaults(func=lambda args: _help(p))
@@ -269,7 +275,17 @@ def read_entries(
 ) -> tuple[list[tuple[int, LedgerEntry]], list[tuple[int, list[str]]]]:
     """Read draft ledger entries from a CSV or JSON file: ``(accepted, rejected)``, each row
     with its number (CSV: spreadsheet row, header = 1; JSON: position from 1); rejected rows
-    name the fields that could not be read, never their values."""
+    name the fields that could not be read, never their values.
+
+    Examples:
+        >>> import tempfile
+        >>> src = Path(tempfile.mkdtemp()) / "in.csv"
+        >>> _ = src.write_text("类别,日期,项目,金额,批次\\n支出,2019-11-01,p,500,A\\n"
+        ...                    "支出,2019-11-31,p,5,A\\n", encoding="utf-8")
+        >>> ok, bad = read_entries(src)
+        >>> [(n, str(e.amount)) for n, e in ok], bad
+        ([(2, '500.00')], [(3, ['recorded_on'])])
+    """
     accepted: list[tuple[int, LedgerEntry]] = []
     rejected: list[tuple[int, list[str]]] = []
     for n, raw in _raw_rows(path):
