@@ -191,6 +191,24 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path: Path) -> None:
     assert exc.value.code == "ledger.missing"
 
 
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(str(other))
+    conn.execute("CREATE TABLE students (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(InputError) as exc:
+        Ledger.open(other)
+    assert exc.value.code == "ledger.format"
+    assert other.read_bytes() == before and not (tmp_path / "other.sqlite-wal").exists()
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with pytest.raises(InputError):
+        Ledger.open(empty)
+    assert empty.stat().st_size == 0
+
+
 def test_a_rejected_append_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite"
     _fill(path, 2)

@@ -1049,16 +1049,37 @@ class Ledger:
         self.path = path
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
+    def _connect(path: Path, *, existing: bool = False) -> sqlite3.Connection:
+        def fail(code: str, zh: str, en: str) -> InputError:
+            return _file_error(path, code, zh, en)
+
+        try:
+            conn = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
+        except sqlite3.Error:
+            raise fail("ledger.open", "无法打开台账文件", "cannot open the file") from None
+        not_ledger = fail("ledger.format", "不是台账文件", "not an edupoverty ledger file")
+        if existing:
+            # Look before changing anything: a file that is not a ledger stays untouched.
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            except sqlite3.DatabaseError:
+                row = None
+            if row is None or row[0] != FORMAT:
+                conn.close()
+                raise not_ledger
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise fail(
+                    "ledger.busy", "台账正被其他程序写入，请稍后再试", "the ledger is busy"
+                ) from None
+            raise fail("ledger.open", "无法打开台账文件", "cannot open the file") from None
         except sqlite3.DatabaseError:
             conn.close()
-            raise _file_error(
-                path, "ledger.format", "不是台账文件", "not an edupoverty ledger file"
-            ) from None
+            raise not_ledger from None
         return conn
 
     @classmethod
@@ -1105,14 +1126,7 @@ class Ledger:
             raise _file_error(
                 p, "ledger.missing", "台账文件不存在", "the ledger file does not exist"
             )
-        conn = cls._connect(p)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        except sqlite3.DatabaseError:
-            row = None
-        if row is None or row[0] != FORMAT:
-            conn.close()
-            raise _file_error(p, "ledger.format", "不是台账文件", "not an edupoverty ledger file")
+        conn = cls._connect(p, existing=True)
         book = cls(conn, p)
         if check:
             try:

@@ -149,7 +149,7 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.suffix.lower() == ".json":
         try:
             parsed = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise _input_error(
                 "ledger.input", f"{path.name}：不是有效的 JSON", f"{path.name}: not valid JSON"
             ) from None
