@@ -131,6 +131,27 @@ class Enrolment:
         """The issues as validation findings."""
         return tuple(i.to_finding() for i in self.issues)
 
+    def by_student(self, school_code: str | None = None) -> dict[str, tuple[EnrolmentPeriod, ...]]:
+        """The periods keyed by identity number — the ``enrolments`` mapping the rules take.
+
+        Give ``school_code`` when assessing one school's roster: a student who transferred
+        then brings only the days at *that* school, so the two schools of a transfer never
+        both count the same days (R-STK-3).
+
+        Examples:
+            >>> e = Enrolment((EnrolmentPeriod("x", "A", date(2019, 9, 1), date(2019, 11, 14)),
+            ...                EnrolmentPeriod("x", "B", date(2019, 11, 15))), ())
+            >>> [p.school_code for p in e.by_student()["x"]]
+            ['A', 'B']
+            >>> [str(p.end) for p in e.by_student("A")["x"]], e.by_student("C")
+            (['2019-11-14'], {})
+        """
+        out: dict[str, list[EnrolmentPeriod]] = {}
+        for p in self.periods:
+            if school_code is None or p.school_code == school_code:
+                out.setdefault(p.student_id, []).append(p)
+        return {k: tuple(v) for k, v in out.items()}
+
 
 def _who(student: Student | None, sid: str) -> str:
     if student is not None and student.student_number:
