@@ -4,7 +4,7 @@ The seed's plans set targets: a drop-out rate within 2 % (R-TGT-1); by the end o
 three-year preschool enrolment of at least 85 %, school-age enrolment of 100 % and at least 30 %
 primary boarders (R-TGT-2); "一个不能少" — no enrolled student lost, every primary graduate on
 to junior school (R-TGT-3); every registered-poor student covered, with full awareness and
-satisfaction (R-TGT-4). The numbers are policy, so they live in ``profiles/targets.toml`` with
+satisfaction (R-TGT-4). The numbers are policy, so they live in ``targets.toml`` (beside this module) with
 their source and clause; this module reads them (:func:`load_targets`), computes the indicators
 the records can give (:func:`measure`) and compares (:func:`evaluate`).
 
@@ -99,7 +99,7 @@ _KEYS = {"rule", "indicator", "name_zh", "name_en", "comparison", "percent", "so
 
 
 def load_targets(path: str | os.PathLike[str] | None = None) -> tuple[Target, ...]:
-    """Read targets from a TOML file (default: the seed's ``profiles/targets.toml``).
+    """Read targets from a TOML file (default: the seed's ``targets.toml`` beside this module).
 
     Raises :class:`~edupoverty.errors.PolicyError` naming the file and key for a missing or
     unknown key, a percentage that is not an exact decimal string, or an unknown comparison.
@@ -109,7 +109,7 @@ def load_targets(path: str | os.PathLike[str] | None = None) -> tuple[Target, ..
         ['preschool_enrolment', 'school_age_enrolment', 'primary_boarders']
     """
     if path is None:
-        ref = resources.files("edupoverty.rules").joinpath("profiles", "targets.toml")
+        ref = resources.files("edupoverty.rules").joinpath("targets.toml")
         name, text = "targets.toml", ref.read_text(encoding="utf-8")
     else:
         name = os.fspath(path)
