@@ -162,6 +162,14 @@ def test_an_objection_answered_after_its_due_day_is_a_proposed_s2_incident() -> 
     assert "逾期2个工作日" in i.facts_zh
 
 
+def test_an_objection_still_unanswered_is_an_incident_with_the_working_days_so_far() -> None:
+    reply = OverdueReply("O9", date(2026, 9, 30), date(2026, 10, 12), None, working_days_late=6)
+    i = incident_from_overdue_reply(reply)
+    assert i is not None and i.done is None and i.late_days is None
+    assert i.facts_zh.endswith("未答复（已逾期6个工作日）")
+    assert i.facts_en.endswith("no reply (6 working days late so far)")
+
+
 def test_a_reply_in_time_is_no_incident() -> None:
     reply = OverdueReply("O8", date(2026, 9, 30), date(2026, 10, 12), date(2026, 10, 9))
     assert incident_from_overdue_reply(reply) is None

@@ -480,11 +480,14 @@ def incident_from_overdue_reply(reply: OverdueReply) -> Incident | None:
         f"objection {reply.objection_id} received {reply.received_on.isoformat()}, "
         f"reply due {due.isoformat()}"
     )
+    late = reply.working_days_late
     if done is None:
-        zh, en = f"{head_zh}：未答复", f"{head_en}: no reply"
+        wd_zh = f"（已逾期{late}个工作日）" if late else ""
+        wd_en = f" ({late} working days late so far)" if late else ""
+        zh, en = f"{head_zh}：未答复{wd_zh}", f"{head_en}: no reply{wd_en}"
     else:
-        wd_zh = f"（逾期{reply.working_days_late}个工作日）" if reply.working_days_late else ""
-        wd_en = f" ({reply.working_days_late} working days late)" if reply.working_days_late else ""
+        wd_zh = f"（逾期{late}个工作日）" if late else ""
+        wd_en = f" ({late} working days late)" if late else ""
         zh = f"{head_zh}：{done.isoformat()}答复{wd_zh}"
         en = f"{head_en}: replied {done.isoformat()}{wd_en}"
     return Incident(
