@@ -460,3 +460,15 @@ def test_a_years_payment_reconciles_with_semester_entitlements_when_compared_per
     assert [(x.period, x.expected, x.paid) for x in r.differences] == [
         (Period(2019), Decimal("1000.00"), Decimal("800.00"))
     ]
+
+
+def test_a_deletion_hidden_by_rehashing_everything_after_it_is_still_found() -> None:
+    entries = list(_payments(6))
+    kept = entries[:2] + entries[3:]
+    # The forger recomputes every hash after the gap but keeps the entries' numbers.
+    rebuilt = list(kept[:2])
+    for e in kept[2:]:
+        h = entry_hash(rebuilt[-1].hash, canonical_json(e))
+        rebuilt.append(attrs.evolve(e, prev_hash=rebuilt[-1].hash, hash=h))
+    assert _kinds(rebuilt) == [("removed", 4)]
+    assert "entry 3 was removed and the rest re-hashed" in verify(rebuilt).problems[0].message_en

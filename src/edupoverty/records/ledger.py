@@ -701,12 +701,25 @@ def _diagnose(items: Sequence[_Item]) -> list[ChainProblem]:
                 f"entry {before} was edited and re-hashed (entry {s} recorded another hash)",
             )
     if not out and n:
-        add(
-            TamperKind.EDITED,
-            0,
-            "台账记录的编号或格式被修改",
-            "entry numbers or format were edited",
-        )
+        # Every link holds but the numbering does not run 1, 2, 3 …: the chain was rebuilt.
+        k = next((k for k, v in enumerate(seqs) if v != k + 1), 0)
+        if seqs[k] > k + 1:
+            one = seqs[k] == k + 2
+            zh_gap = f"第{k + 1}条" if one else f"第{k + 1}至{seqs[k] - 1}条"
+            en_gap = f"entry {k + 1} was" if one else f"entries {k + 1}-{seqs[k] - 1} were"
+            add(
+                TamperKind.REMOVED,
+                k,
+                f"{zh_gap}记录被删除，其后的记录被重算校验值",
+                f"{en_gap} removed and the rest re-hashed",
+            )
+        else:
+            add(
+                TamperKind.EDITED,
+                k,
+                f"第{k + 1}个位置的记录编号被修改，其后的记录被重算校验值",
+                f"the entry number at position {k + 1} was changed and the rest re-hashed",
+            )
     return out
 
 
