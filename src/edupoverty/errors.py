@@ -36,6 +36,7 @@ __all__ = [
     "PolicyStaleWarning",
     "PrivacyError",
     "RosterError",
+    "UnresolvedFindingsError",
     "ValidationError",
     "WorkflowError",
 ]
@@ -315,3 +316,24 @@ class LedgerIntegrityError(EdupovertyError):
     code = "ledger.integrity"
     default_zh = "台账校验失败：记录被修改、删除、重排或插入"
     default_en = "ledger verification failed: an entry was edited, removed, reordered or inserted"
+
+
+class UnresolvedFindingsError(WorkflowError):
+    """Validation (效验) of a submission still shows errors: every error must be fixed first.
+
+    Examples:
+        >>> e = UnresolvedFindingsError(3)
+        >>> e.code, e.errors
+        ('workflow.findings', 3)
+        >>> e.message("en")
+        'validation still shows 3 errors: fix every error before validating'
+    """
+
+    code = "workflow.findings"
+
+    def __init__(self, errors: int) -> None:
+        self.errors = errors
+        super().__init__(
+            f"效验仍有{errors}个错误：请先修改全部错误",
+            f"validation still shows {errors} errors: fix every error before validating",
+        )

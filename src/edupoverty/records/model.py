@@ -383,7 +383,8 @@ class LedgerEntry:
     level, amount) or ``"expenditure"`` (a payment: ``disbursement_batch``, the
     ``disclosure_id`` that covered it). A correction is a new entry whose ``corrects`` names
     the sequence number it reverses; nothing is edited. ``prev_hash`` and ``hash`` chain the
-    entries (SHA-256 of the canonical JSON).
+    entries (SHA-256 of the canonical JSON). ``period`` is the school year or semester a
+    payment is for (used to reconcile it with the entitlements; ``None`` for income).
 
     Examples:
         >>> e = LedgerEntry(seq=1, kind="income", recorded_on=date(2019, 9, 1),
@@ -407,6 +408,7 @@ class LedgerEntry:
     note: str | None = None
     prev_hash: str = ""
     hash: str = ""
+    period: Period | None = None
 
 
 @frozen
