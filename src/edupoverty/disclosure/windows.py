@@ -246,6 +246,14 @@ class ListChange:
     window: DisclosureWindow | None = None
 
 
+def _objections(values: Iterable[Objection]) -> tuple[Objection, ...]:
+    return tuple(values)
+
+
+def _changes(values: Iterable[ListChange]) -> tuple[ListChange, ...]:
+    return tuple(values)
+
+
 @frozen
 class Disclosure:
     """A disclosure as it happens: its window, the objections and the list changes.
@@ -260,8 +268,8 @@ class Disclosure:
     """
 
     window: DisclosureWindow
-    objections: tuple[Objection, ...] = field(default=(), converter=tuple)
-    changes: tuple[ListChange, ...] = field(default=(), converter=tuple)
+    objections: tuple[Objection, ...] = field(default=(), converter=_objections)
+    changes: tuple[ListChange, ...] = field(default=(), converter=_changes)
     fresh_window_for_additions: bool = True
 
     def last_open_day(self) -> date:
@@ -292,9 +300,7 @@ def _find(disclosure: Disclosure, objection_id: str) -> int:
     for i, o in enumerate(disclosure.objections):
         if o.objection_id == objection_id:
             return i
-    raise InputError(
-        f"没有编号为 {objection_id} 的异议", f"no objection with id {objection_id}"
-    )
+    raise InputError(f"没有编号为 {objection_id} 的异议", f"no objection with id {objection_id}")
 
 
 def receive_objection(disclosure: Disclosure, objection: Objection) -> Disclosure:
@@ -362,7 +368,11 @@ def reply_to_objection(
     updated = attrs.evolve(disclosure, objections=objections)
     if add or remove:
         updated = adjust_list(
-            updated, add=add, remove=remove, on=replied_on, objection_id=objection_id,
+            updated,
+            add=add,
+            remove=remove,
+            on=replied_on,
+            objection_id=objection_id,
             calendar=calendar,
         )
     return updated
@@ -448,8 +458,11 @@ def reporting_status(disclosure: Disclosure) -> ReportingStatus:
     if pending:
         return ReportingStatus(None, pending, provisional)
     days = [w.report_from]
-    days += [o.replied_on + timedelta(days=1) for o in disclosure.objections
-             if o.replied_on is not None and not o.late]
+    days += [
+        o.replied_on + timedelta(days=1)
+        for o in disclosure.objections
+        if o.replied_on is not None and not o.late
+    ]
     days += [c.window.report_from for c in disclosure.changes if c.window is not None]
     return ReportingStatus(max(days), (), provisional)
 

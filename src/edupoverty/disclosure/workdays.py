@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
@@ -62,6 +62,7 @@ class ProvisionalDate(date):
     ``+ timedelta`` keeps it provisional).
 
     Examples:
+        >>> from datetime import timedelta
         >>> d = ProvisionalDate(2027, 1, 4)
         >>> d == date(2027, 1, 4), d.provisional, is_provisional(d + timedelta(days=1))
         (True, True, True)
@@ -93,7 +94,8 @@ def _dates(values: Iterable[date], year: int, what: str) -> frozenset[date]:
     for value in values:
         if not isinstance(value, date):
             raise CalendarDataError(
-                f"{year}年{what}中有不是日期的值", f"{year}: {what} holds a value that is not a date"
+                f"{year}年{what}中有不是日期的值",
+                f"{year}: {what} holds a value that is not a date",
             )
         day = date(value.year, value.month, value.day)
         if day.year != year:
@@ -103,6 +105,10 @@ def _dates(values: Iterable[date], year: int, what: str) -> frozenset[date]:
             )
         out.add(day)
     return frozenset(out)
+
+
+def _fset(values: Iterable[date]) -> frozenset[date]:
+    return frozenset(values)
 
 
 @frozen
@@ -127,8 +133,8 @@ class CalendarYear:
     """
 
     year: int
-    holidays: frozenset[date] = field(factory=frozenset)
-    workdays: frozenset[date] = field(factory=frozenset)
+    holidays: frozenset[date] = field(factory=frozenset, converter=_fset)
+    workdays: frozenset[date] = field(factory=frozenset, converter=_fset)
     source: str = ""
     estimated: bool = False
 
@@ -195,7 +201,7 @@ def _official_data() -> dict[int, CalendarYear]:
         from importlib.metadata import version
 
         ver = version("chinesecalendar")
-    except Exception:  # noqa: BLE001 - metadata is informative only
+    except Exception:
         ver = "?"
     years = official_years()
     out: dict[int, CalendarYear] = {}
@@ -241,9 +247,7 @@ def _parse_year_file(data: Mapping[str, Any], name: str) -> CalendarYear:
         )
     entries = data.get("holiday")
     if not isinstance(entries, list) or not entries:
-        raise CalendarDataError(
-            f"{name}：缺少 [[holiday]] 条目", f"{name}: no [[holiday]] entries"
-        )
+        raise CalendarDataError(f"{name}：缺少 [[holiday]] 条目", f"{name}: no [[holiday]] entries")
     holidays: list[date] = []
     workdays: list[date] = []
     for i, entry in enumerate(entries, 1):
@@ -252,7 +256,9 @@ def _parse_year_file(data: Mapping[str, Any], name: str) -> CalendarYear:
             raise CalendarDataError(f"{where}：应为表", f"{where}: must be a table")
         extra = sorted(set(entry) - {"name", "from", "to", "workdays"})
         if extra:
-            raise CalendarDataError(f"{where}：未知的键 {extra[0]}", f"{where}: unknown key {extra[0]}")
+            raise CalendarDataError(
+                f"{where}：未知的键 {extra[0]}", f"{where}: unknown key {extra[0]}"
+            )
         if "from" not in entry:
             raise CalendarDataError(f"{where}：缺少 from", f"{where}: `from` is missing")
         start = _as_date(entry["from"], f"{where}.from")
@@ -262,7 +268,9 @@ def _parse_year_file(data: Mapping[str, Any], name: str) -> CalendarYear:
         holidays.extend(_fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1))
         made_up = entry.get("workdays", [])
         if not isinstance(made_up, list):
-            raise CalendarDataError(f"{where}.workdays：应为列表", f"{where}.workdays: must be a list")
+            raise CalendarDataError(
+                f"{where}.workdays：应为列表", f"{where}.workdays: must be a list"
+            )
         workdays.extend(_as_date(v, f"{where}.workdays") for v in made_up)
     return CalendarYear(year, holidays=holidays, workdays=workdays, source=source.strip())
 
@@ -298,9 +306,7 @@ def load_year_file(path: str | Path) -> CalendarYear:
             f"{p.name}：不是有效的 TOML（{exc}）", f"{p.name}: not valid TOML ({exc})"
         ) from None
     except UnicodeDecodeError:
-        raise CalendarDataError(
-            f"{p.name}：不是 UTF-8 文本", f"{p.name}: not UTF-8 text"
-        ) from None
+        raise CalendarDataError(f"{p.name}：不是 UTF-8 文本", f"{p.name}: not UTF-8 text") from None
     return _parse_year_file(data, p.name)
 
 
@@ -374,14 +380,12 @@ class WorkCalendar:
 
     def __init__(self, years: Iterable[CalendarYear]) -> None:
         table: dict[int, CalendarYear] = {}
-        for y in years:
-            if not isinstance(y, CalendarYear):
+        for cy in years:
+            if not isinstance(cy, CalendarYear):
                 raise CalendarDataError("应为 CalendarYear", "expected CalendarYear values")
-            if y.year in table:
-                raise CalendarDataError(
-                    f"{y.year}年重复", f"the year {y.year} is given twice"
-                )
-            table[y.year] = y
+            if cy.year in table:
+                raise CalendarDataError(f"{cy.year}年重复", f"the year {cy.year} is given twice")
+            table[cy.year] = cy
         if not table:
             raise CalendarDataError("日历中没有任何年份", "a calendar needs at least one year")
         set_ = object.__setattr__
@@ -391,16 +395,16 @@ class WorkCalendar:
         end = date(last + 1, 1, 1).toordinal()
         flags = bytearray(end - base)
         for y in range(first, last + 1):
-            cy = table.get(y)
-            if cy is None:
+            data = table.get(y)
+            if data is None:
                 continue
             start = date(y, 1, 1).toordinal()
             for o in range(start, date(y + 1, 1, 1).toordinal()):
                 # ordinal 1 (0001-01-01) was a Monday: (o - 1) % 7 < 5 is Monday..Friday
                 flags[o - base] = 1 if (o - 1) % 7 < 5 else 0
-            for d in cy.holidays:
+            for d in data.holidays:
                 flags[d.toordinal() - base] = 0
-            for d in cy.workdays:
+            for d in data.workdays:
                 flags[d.toordinal() - base] = 1
         set_(self, "_base", base)
         set_(self, "_end", end)

@@ -130,6 +130,20 @@ CODES: dict[str, FindingCode] = {
             "wrong amount: {programme} paid {paid}, entitlement {expected}",
             "R-REC-3",
         ),
+        FindingCode(
+            "notice.missing",
+            _E,
+            "公示内容缺少{part_zh}",
+            "the notice lacks {part_en}",
+            "R-DIS-1",
+        ),
+        FindingCode(
+            "notice.short",
+            _E,
+            "公示期不足一周：只有{days}天",
+            "the notice is posted for less than one week: {days} days",
+            "R-DIS-2",
+        ),
     )
 }
 """Every finding code, by code."""
