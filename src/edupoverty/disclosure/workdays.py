@@ -195,14 +195,10 @@ def official_years() -> tuple[int, ...]:
 
 
 def _official_data() -> dict[int, CalendarYear]:
+    import chinese_calendar
     from chinese_calendar import constants
 
-    try:
-        from importlib.metadata import version
-
-        ver = version("chinesecalendar")
-    except Exception:
-        ver = "?"
+    ver = getattr(chinese_calendar, "__version__", "")
     years = official_years()
     out: dict[int, CalendarYear] = {}
     for y in years:
