@@ -63,7 +63,7 @@ def plan_summary(window: DisclosureWindow, calendar: WorkCalendar | None = None)
     Examples:
         >>> s = plan_summary(plan_disclosure(date(2026, 9, 28)))
         >>> s["last_day"], s["reply_due_if_objection_on_last_day"]
-        (datetime.date(2026, 10, 8), datetime.date(2026, 10, 13))
+        (datetime.date(2026, 10, 8), datetime.date(2026, 10, 12))
     """
     return {
         "posted_on": window.posted_on,
