@@ -268,7 +268,10 @@ def _parse_year_file(data: Mapping[str, Any], name: str) -> CalendarYear:
                 f"{where}.workdays：应为列表", f"{where}.workdays: must be a list"
             )
         workdays.extend(_as_date(v, f"{where}.workdays") for v in made_up)
-    return CalendarYear(year, holidays=holidays, workdays=workdays, source=source.strip())
+    try:
+        return CalendarYear(year, holidays=holidays, workdays=workdays, source=source.strip())
+    except CalendarDataError as exc:
+        raise CalendarDataError(f"{name}：{exc.message_zh}", f"{name}: {exc.message_en}") from None
 
 
 def load_year_file(path: str | Path) -> CalendarYear:
