@@ -9,7 +9,8 @@ raises :class:`~edupoverty.errors.PrivacyError`, and so does a cell that *looks*
 
 Rows are mappings (English field names or Chinese headers) or assessments: any object with
 a ``student`` (:class:`~edupoverty.records.Student`) and ``entitlements`` (each with a
-``programme``, an ``amount`` and optionally a ``tier``) gives one row per entitlement. An
+``programme``, an ``amount`` and optionally a ``tier`` and a Chinese ``name_zh``, shown
+instead of the programme id when present) gives one row per entitlement. An
 amount that is not a :class:`~decimal.Decimal` (a policy value not configured) is shown as
 ``未配置``.
 
@@ -272,7 +273,7 @@ def _rows_of(item: Any, n: int) -> list[dict[str, Any]]:
         out = []
         for ent in entitlements:
             row = dict(base)
-            row["programme"] = getattr(ent, "programme", None)
+            row["programme"] = getattr(ent, "name_zh", None) or getattr(ent, "programme", None)
             tier = getattr(ent, "tier", None)
             if tier is not None:
                 row["tier"] = getattr(tier, "value", tier)
