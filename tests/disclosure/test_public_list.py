@@ -178,3 +178,10 @@ def test_a_printed_list_needs_a_complaint_channel(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="R-DIS-1"):
         public_list([], columns=["name"]).to_xlsx(tmp_path / "x.xlsx", title="公示",
                                                   complaint_channel=" ")  # fmt: skip
+
+
+def test_a_private_looking_value_names_the_roster_row_not_the_value() -> None:
+    with pytest.raises(PrivacyError) as info:
+        public_list([_student("13800138000", row=7)], columns=["name"])
+    assert info.value.message_en.startswith("row 7, name:")
+    assert "13800138000" not in str(info.value)

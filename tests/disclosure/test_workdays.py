@@ -293,3 +293,8 @@ def test_the_module_functions_use_the_default_calendar() -> None:
 def test_a_calendar_is_immutable() -> None:
     with pytest.raises(AttributeError):
         default_calendar()._base = 0  # type: ignore[misc]
+
+
+def test_a_calendar_spanning_centuries_is_refused() -> None:
+    with pytest.raises(CalendarDataError):
+        WorkCalendar([CalendarYear(2026), CalendarYear(2300)])

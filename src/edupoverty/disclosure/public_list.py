@@ -316,9 +316,10 @@ def public_list(rows: Iterable[Any], columns: Sequence[str] = DEFAULT_COLUMNS) -
                     and not isinstance(v, bool)
                     and _PRIVATE_VALUE.search(str(v))
                 ):
+                    where_zh, where_en = _where(item, n)
                     raise PrivacyError(
-                        f"第{n}项 {c}：内容像身份证号、电话或银行卡号，不能公示",
-                        f"item {n}, {c}: the value looks like an ID number, phone or bank "
+                        f"{where_zh} {c}：内容像身份证号、电话或银行卡号，不能公示",
+                        f"{where_en}, {c}: the value looks like an ID number, phone or bank "
                         "account and may not be shown",
                     )
             out.append(row)

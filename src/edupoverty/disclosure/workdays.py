@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _fromordinal = date.fromordinal
+_MAX_SPAN = 200  # years; keeps the precomputed arrays small whatever the input
 
 
 class ProvisionalDate(date):
@@ -387,6 +388,10 @@ class WorkCalendar:
             table[cy.year] = cy
         if not table:
             raise CalendarDataError("日历中没有任何年份", "a calendar needs at least one year")
+        if max(table) - min(table) >= _MAX_SPAN:
+            raise CalendarDataError(
+                f"日历跨度超过{_MAX_SPAN}年", f"a calendar may span at most {_MAX_SPAN} years"
+            )
         set_ = object.__setattr__
         set_(self, "_years", dict(sorted(table.items())))
         first, last = min(table), max(table)
