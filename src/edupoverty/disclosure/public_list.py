@@ -286,6 +286,14 @@ def _rows_of(item: Any, n: int) -> list[dict[str, Any]]:
     )
 
 
+def _where(item: Any, n: int) -> tuple[str, str]:
+    student = item if isinstance(item, Student) else getattr(item, "student", None)
+    row = getattr(student, "row", None) if isinstance(student, Student) else None
+    if isinstance(row, int):
+        return f"第{row}行", f"row {row}"
+    return f"第{n}项", f"item {n}"
+
+
 def public_list(rows: Iterable[Any], columns: Sequence[str] = DEFAULT_COLUMNS) -> PublicList:
     """Build a public list from mappings, students or assessments, showing only ``columns``.
 
