@@ -43,7 +43,14 @@ def parse_day(text: str) -> date:
 
 
 def add_calendar_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--calendar FILE`` and ``--estimate YEAR`` to a sub-command parser."""
+    """Add ``--calendar FILE`` and ``--estimate YEAR`` to a sub-command parser.
+
+    Examples:
+        >>> p = argparse.ArgumentParser()
+        >>> add_calendar_options(p)
+        >>> p.parse_args(["--estimate", "2027", "--calendar", "2027.toml"]).calendar
+        ['2027.toml']
+    """
     parser.add_argument(
         "--calendar",
         action="append",
@@ -62,13 +69,25 @@ def add_calendar_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_format_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--format table|json``."""
+    """Add ``--format table|json``.
+
+    Examples:
+        >>> p = argparse.ArgumentParser()
+        >>> add_format_option(p)
+        >>> p.parse_args([]).format
+        'table'
+    """
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def calendar_from(args: argparse.Namespace) -> WorkCalendar:
     """The calendar for a command: the default one plus ``--calendar`` files and
-    ``--estimate`` years."""
+    ``--estimate`` years.
+
+    Examples:
+        >>> calendar_from(argparse.Namespace()) is default_calendar()
+        True
+    """
     cal = default_calendar()
     for path in getattr(args, "calendar", []) or []:
         cal = cal.with_year_file(path)

@@ -80,7 +80,12 @@ class ClockSlot:
 
     @property
     def moved(self) -> bool:
-        """True if the due day differs from the nominal day (moved to a working day)."""
+        """True if the due day differs from the nominal day (moved to a working day).
+
+        Examples:
+            >>> monthly_inspections(date(2026, 6, 1), date(2026, 6, 1))[0].moved
+            False
+        """
         return self.due != self.nominal
 
 

@@ -172,7 +172,12 @@ class PublicList:
     rows: tuple[tuple[Any, ...], ...] = field(converter=_rows)
 
     def header(self, lang: str = "zh") -> tuple[str, ...]:
-        """Column headings in ``"zh"`` or ``"en"``."""
+        """Column headings in ``"zh"`` or ``"en"``.
+
+        Examples:
+            >>> PublicList(("name", "amount"), ()).header("zh")
+            ('姓名', '金额（元）')
+        """
         i = 1 if lang == "en" else 0
         return tuple(_HEADERS[c][i] for c in self.columns)
 

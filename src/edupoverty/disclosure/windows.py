@@ -81,12 +81,22 @@ class Convention(Enum):
 
     @property
     def zh(self) -> str:
-        """Chinese label."""
+        """Chinese label.
+
+        Examples:
+            >>> Convention.WORKING_DAYS.zh
+            '按工作日计算'
+        """
         return _CONVENTION_LABELS[self][0]
 
     @property
     def en(self) -> str:
-        """English label."""
+        """English label.
+
+        Examples:
+            >>> Convention.WORKING_DAYS.en
+            'counted in working days'
+        """
         return _CONVENTION_LABELS[self][1]
 
 

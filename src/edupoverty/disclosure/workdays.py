@@ -73,7 +73,12 @@ class ProvisionalDate(date):
 
     @property
     def provisional(self) -> bool:
-        """Always ``True``."""
+        """Always ``True``.
+
+        Examples:
+            >>> ProvisionalDate(2027, 1, 4).provisional
+            True
+        """
         return True
 
     def __repr__(self) -> str:

@@ -20,7 +20,14 @@ __all__ = ["register", "year_summary"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``calendar`` sub-command group."""
+    """Add the ``calendar`` sub-command group.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["--lang", "en", "calendar", "check", "2027"])  # doctest: +ELLIPSIS
+        no official holiday data for 2027: add it from the State Council notice with ...
+        1
+    """
     p = sub.add_parser("calendar", help="the working-day calendar (official holiday data)")
     group = p.add_subparsers(dest="calendar_command", metavar="ACTION")
     check = group.add_parser("check", help="is the official data for YEAR there? (exit 1 if not)")
@@ -80,7 +87,17 @@ def _show(summary: dict[str, Any], fmt: str, lang: str) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Exit 0 if YEAR has official (or supplied) data, 1 if not."""
+    """Exit 0 if YEAR has official (or supplied) data, 1 if not.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["calendar", "check", "2025", "--format", "json"])  # doctest: +ELLIPSIS
+        {
+          "year": 2025,
+          "available": true,
+        ...
+        0
+    """
     cal = calendar_from(args)
     try:
         year = cal.year(args.year)
@@ -95,7 +112,17 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Check a year file; exit 0 if it is consistent (errors exit 2)."""
+    """Check a year file; exit 0 if it is consistent (errors exit 2).
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> from edupoverty.disclosure.workdays import shipped_year_files
+        >>> main(["calendar", "add", str(shipped_year_files()[2026])])  # doctest: +ELLIPSIS
+        项目...
+        年份        2026
+        ...
+        0
+    """
     year = load_year_file(args.file)
     _show(year_summary(year), args.format, args.lang)
     return 0

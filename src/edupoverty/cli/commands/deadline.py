@@ -20,7 +20,16 @@ from edupoverty.disclosure.workdays import is_provisional
 
 
 def register(sub: Any) -> None:
-    """Add the ``deadline`` sub-command."""
+    """Add the ``deadline`` sub-command.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["deadline", "2026-10-01", "--working-days", "3"])
+        起算日      工作日数  到期日
+        ----------  --------  ----------
+        2026-10-01  3         2026-10-10
+        0
+    """
     p = sub.add_parser(
         "deadline",
         help="the N-th working day after a date (e.g. an objection's reply day, R-DIS-4)",
@@ -33,7 +42,16 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the deadline; exit 0."""
+    """Print the deadline; exit 0.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["deadline", "2026-10-10", "-n", "-3", "--format", "json"])  # doctest: +ELLIPSIS
+        {...
+          "due": "2026-09-30",
+        ...}
+        0
+    """
     cal = calendar_from(args)
     start = parse_day(args.start)
     due = cal.add_working_days(start, args.working_days)

@@ -33,7 +33,15 @@ __all__ = ["plan_summary", "print_demo_plan", "register"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``disclosure`` sub-command group."""
+    """Add the ``disclosure`` sub-command group.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["--lang", "en", "disclosure", "plan", "2026-03-02"])  # doctest: +ELLIPSIS
+        item...
+        posted 2026-03-02, open until 2026-03-09 (7 days, civil_code); report from 2026-03-10
+        0
+    """
     p = sub.add_parser("disclosure", help="disclosure windows (公示期)")
     group = p.add_subparsers(dest="disclosure_command", metavar="ACTION")
     plan = group.add_parser("plan", help="plan a disclosure window from its posting day")
@@ -97,7 +105,16 @@ def _print(window: DisclosureWindow, cal: WorkCalendar, fmt: str, lang: str) -> 
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    """Print the plan; exit 0."""
+    """Print the plan; exit 0.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["disclosure", "plan", "2026-09-28", "--format", "json"])  # doctest: +ELLIPSIS
+        {...
+          "last_day": "2026-10-08",
+        ...}
+        0
+    """
     cal = calendar_from(args)
     window = plan_disclosure(parse_day(args.posted_on), args.days, args.convention, calendar=cal)
     _print(window, cal, args.format, args.lang)

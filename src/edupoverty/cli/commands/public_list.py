@@ -20,7 +20,7 @@ from edupoverty.cli.calendar_options import (
     parse_day,
 )
 from edupoverty.cli.output import dumps
-from edupoverty.disclosure.public_list import public_list
+from edupoverty.disclosure.public_list import public_list, resolve_column
 from edupoverty.disclosure.windows import Convention, plan_disclosure
 from edupoverty.errors import InputError
 
@@ -31,7 +31,13 @@ _ROSTER_COLUMNS = "name,school,grade"
 
 
 def register(sub: Any) -> None:
-    """Add the ``public-list`` sub-command."""
+    """Add the ``public-list`` sub-command.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["public-list", "roster.csv", "-o", "list.csv", "--columns", "name,phone"])
+        2
+    """
     p = sub.add_parser("public-list", help="write a public list (公示名单) from a roster")
     p.add_argument("roster", metavar="ROSTER", help="roster file (.xlsx or .csv)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .csv or .xlsx")
@@ -57,9 +63,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the list; exit 0, or 1 when some roster rows were rejected."""
-    from edupoverty.records import read_roster
+    """Write the list; exit 0, or 1 when some roster rows were rejected.
 
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["public-list", "roster.csv", "-o", "list.pdf"])
+        2
+    """
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -70,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
             "打印版公示名单需要 --complaint-channel（举报受理方式，R-DIS-1）",
             "a printed list needs --complaint-channel (how to complain, R-DIS-1)",
         )
+    for c in columns:
+        resolve_column(c)  # refuse a private column before reading any private data
+    from edupoverty.records import read_roster
+
     result = read_roster(args.roster)
     plist = public_list(result.students, columns=columns)
     window = None
