@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         )
     for c in columns:
         resolve_column(c)  # refuse a private column before reading any private data
-    from edupoverty.records import read_roster
+    from edupoverty.records.roster import read_roster
 
     result = read_roster(args.roster)
     plist = public_list(result.students, columns=columns)
