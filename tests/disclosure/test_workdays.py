@@ -51,6 +51,23 @@ def test_a_make_up_working_day_on_a_weekend_is_a_working_day(day: date) -> None:
     assert is_workday(day)
 
 
+# 国务院办公厅关于2026年部分节假日安排的通知 (4 November 2025): the rest periods
+HOLIDAYS_2026 = [
+    (D(2026, 1, 1), D(2026, 1, 3)),  # 元旦
+    (D(2026, 2, 15), D(2026, 2, 23)),  # 春节
+    (D(2026, 4, 4), D(2026, 4, 6)),  # 清明节
+    (D(2026, 5, 1), D(2026, 5, 5)),  # 劳动节
+    (D(2026, 6, 19), D(2026, 6, 21)),  # 端午节
+    (D(2026, 9, 25), D(2026, 9, 27)),  # 中秋节
+    (D(2026, 10, 1), D(2026, 10, 7)),  # 国庆节
+]
+
+
+def test_the_2026_holidays_of_the_installed_data_are_those_of_the_notice() -> None:
+    expected = {a + timedelta(days=i) for a, b in HOLIDAYS_2026 for i in range((b - a).days + 1)}
+    assert default_calendar().year(2026).holidays == expected
+
+
 def test_the_2026_make_up_days_of_the_installed_data_are_those_of_the_notice() -> None:
     assert sorted(default_calendar().year(2026).workdays) == MAKE_UP_2026
     assert sorted(default_calendar().year(2025).workdays) == MAKE_UP_2025
