@@ -1,0 +1,2 @@
+def audit(*a): pass
+def check_average_grants(*a): pass
