@@ -130,6 +130,14 @@ CODES: dict[str, FindingCode] = {
             "wrong amount: {programme} paid {paid}, entitlement {expected}",
             "R-REC-3",
         ),
+        FindingCode(
+            "report.average_grant",
+            _W,
+            "学校{school}建档立卡学生{check}平均每生{average}元，低于{minimum}元",
+            "school {school}: average {check} per registered-poor student {average}, "
+            "below the minimum {minimum}",
+            "R-HB-1",
+        ),
     )
 }
 """Every finding code, by code."""

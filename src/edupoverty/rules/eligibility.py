@@ -33,7 +33,7 @@ Examples:
     >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
     ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL, boarding=True)
     >>> evaluate(cond, s, frozenset())
-    (True, ('stage ∈ {primary, junior}', 'boarding = true'), None)
+    (True, ('stage ∈ {junior, primary}', 'boarding = true'), None)
 """
 
 from __future__ import annotations
