@@ -45,9 +45,7 @@ from edupoverty.rules.policy import Policy
 __all__ = ["audit", "check_average_grants"]
 
 
-def _by_id(
-    students: Iterable[Student], policy: Policy, school_year: int
-) -> dict[str, Assessment]:
+def _by_id(students: Iterable[Student], policy: Policy, school_year: int) -> dict[str, Assessment]:
     out: dict[str, Assessment] = {}
     for a in assess_many(students, policy, school_year):
         out.setdefault(a.student.id_number, a)
@@ -79,8 +77,8 @@ def audit(
         ...                  period=Period(2019, Semester.AUTUMN), amount="625", row=9,
         ...                  method=PaymentMethod.BANK_TRANSFER, paid_on=date(2019, 11, 1),
         ...                  batch="B1", account="6222020000000000")
-        >>> [f.message_en for f in audit([s], [d], [], load_policy("seed"), 2019)]
-        ['row 9, programme: false report: the student does not qualify for compulsory.boarding_allowance']
+        >>> [f.message_zh for f in audit([s], [d], [], load_policy("seed"), 2019)]
+        ['第9行 programme：虚报：学生不符合compulsory.boarding_allowance的条件']
     """
     students = list(students)
     assessments = _by_id(students, policy, school_year)
@@ -102,7 +100,9 @@ def audit(
         else:
             expected = ent.semesters.get(period.semester)
         if expected is None:
-            findings.append(finding("report.ineligible", row=row, field="programme", programme=programme))
+            findings.append(
+                finding("report.ineligible", row=row, field="programme", programme=programme)
+            )
             continue
         total = sum((d.amount for d in items), ZERO)
         if isinstance(expected, Decimal) and total != expected:
@@ -127,7 +127,11 @@ def audit(
             due.update(e.semesters)
         got = periods_paid.get(sid, set())
         for sem in (Semester.AUTUMN, Semester.SPRING):
-            if sem in due and Period(school_year, sem) not in got and Period(school_year) not in got:
+            if (
+                sem in due
+                and Period(school_year, sem) not in got
+                and Period(school_year) not in got
+            ):
                 findings.append(
                     finding("report.missing", row=a.student.row, field=None, semester=sem.value)
                 )
@@ -177,7 +181,8 @@ def check_average_grants(
             if s.registered_poor is not True or s.stage.value not in check.stages:
                 continue
             if check.hukou_province and not (
-                s.hukou_province and any(s.hukou_province.startswith(p) for p in check.hukou_province)
+                s.hukou_province
+                and any(s.hukou_province.startswith(p) for p in check.hukou_province)
             ):
                 continue
             got = sum((paid.get((s.id_number, p), ZERO) for p in check.programmes), ZERO)

@@ -25,13 +25,26 @@ def _case_rows(case: AmountCase) -> list[dict[str, Any]]:
     base = {"group": case.group, "when": when, "tier": tier, "kind": case.kind, "per": case.per}
     if case.kind == "fee":
         return [
-            {**base, "amount": f"= {case.fee}", "from": None, "until": None,
-             "source": case.source, "rule": case.rule}
+            {
+                **base,
+                "amount": f"= {case.fee}",
+                "from": None,
+                "until": None,
+                "source": case.source,
+                "rule": case.rule,
+            }
         ]
     if case.kind == "not_configured":
         return [
-            {**base, "amount": None, "not_configured": case.reason_en, "from": None,
-             "until": None, "source": case.source, "rule": case.rule}
+            {
+                **base,
+                "amount": None,
+                "not_configured": case.reason_en,
+                "from": None,
+                "until": None,
+                "source": case.source,
+                "rule": case.rule,
+            }
         ]
     out = []
     for v in case.values:
@@ -112,15 +125,18 @@ def catalogue_markdown(*names: str) -> str:
         policy = load_policy(name)
         p = policy.parameters
         parts.append(f"## `{name}` — {policy.title_zh.split(' + ')[-1]}\n")
-        parts.append(f"*{policy.title_en.split(' + ')[-1]}*. Reviewed for school years "
-                     f"{policy.reviewed_from}–{policy.reviewed_until}. Files: "
-                     f"{', '.join(f'`{f}`' for f in policy.files)}.\n")
+        parts.append(
+            f"*{policy.title_en.split(' + ')[-1]}*. Reviewed for school years "
+            f"{policy.reviewed_from}–{policy.reviewed_until}. Files: "
+            f"{', '.join(f'`{f}`' for f in policy.files)}.\n"
+        )
         if name == "seed":
+            tiers = {lv.value: t for lv, t in p.tier_by_difficulty}
             parts.append(
                 f"Parameters: financially difficult = {', '.join(sorted(p.difficulty_statuses))} "
                 f"(R-ST-2); proration `{p.proration}` (R-DYN-1..3); school days "
                 f"{', '.join(f'{s.value} {n}' for s, n in p.school_days)} (R-CMP-4); tier by "
-                f"difficulty level: {dict((lv.value, t) for lv, t in p.tier_by_difficulty) or 'none given'} "
+                f"difficulty level: {tiers or 'none given'} "
                 f"(R-SEN-1).\n"
             )
         for prog in policy.programmes:
@@ -141,15 +157,29 @@ def catalogue_markdown(*names: str) -> str:
             parts.append("| group | when | tier | amount | per | from | until | source | rule |")
             parts.append("|---|---|---|---|---|---|---|---|---|")
             for row in d["amounts"]:
-                amount = row["amount"] if row["amount"] is not None else (
-                    f"not configured: {row.get('not_configured')}"
+                amount = (
+                    row["amount"]
+                    if row["amount"] is not None
+                    else (f"not configured: {row.get('not_configured')}")
                 )
                 per = "school day" if row["kind"] == "per_school_day" else row["per"]
                 parts.append(
-                    "| " + " | ".join(
-                        _cell(x) for x in (row["group"], row["when"], row["tier"], amount, per,
-                                           row["from"], row["until"], row["source"], row["rule"])
-                    ) + " |"
+                    "| "
+                    + " | ".join(
+                        _cell(x)
+                        for x in (
+                            row["group"],
+                            row["when"],
+                            row["tier"],
+                            amount,
+                            per,
+                            row["from"],
+                            row["until"],
+                            row["source"],
+                            row["rule"],
+                        )
+                    )
+                    + " |"
                 )
             if d["funding"]:
                 shares = "; ".join(

@@ -188,9 +188,7 @@ def parse_condition(table: Mapping[str, Any], file: str, key: str) -> Condition:
             kwargs["any_of"] = tuple(
                 parse_condition(sub, file, f"{where}[{i}]") for i, sub in enumerate(subs)
             )
-            labels.append(
-                "any of: " + " | ".join("; ".join(c.labels) for c in kwargs["any_of"])
-            )
+            labels.append("any of: " + " | ".join("; ".join(c.labels) for c in kwargs["any_of"]))
     if "grade_min" in kwargs or "grade_max" in kwargs:
         lo, hi = kwargs.get("grade_min", 1), kwargs.get("grade_max")
         labels.append(f"grade {lo}–{hi}" if hi is not None else f"grade ≥ {lo}")

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +313,11 @@ _CHECK_KEYS = {"id", "stages", "programmes", "minimum", "hukou_province", "sourc
 _TOP_KEYS = {"profile", "parameters", "programme", "check"}
 
 
+def _member(cls: Any, value: Any) -> Any:
+    """The enum member of ``cls`` with id ``value`` (``ValueError`` if none)."""
+    return cls(value)
+
+
 def _profiles_dir() -> Any:
     return resources.files("edupoverty.rules") / "profiles"
 
@@ -367,7 +373,9 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
         return label, tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         reason = str(exc).splitlines()[0][:200]
-        raise PolicyError(label, "file", f"TOML 格式错误：{reason}", f"bad TOML: {reason}") from None
+        raise PolicyError(
+            label, "file", f"TOML 格式错误：{reason}", f"bad TOML: {reason}"
+        ) from None
 
 
 def load_policy(*sources: str | os.PathLike[str]) -> Policy:
@@ -439,7 +447,7 @@ def _date(value: Any, file: str, key: str) -> date:
 def _amount(value: Any, file: str, key: str) -> Decimal:
     if isinstance(value, float):
         raise PolicyError(
-            file, key, "金额须写成字符串（如 \"600\"）", 'amounts must be strings such as "600"'
+            file, key, '金额须写成字符串（如 "600"）', 'amounts must be strings such as "600"'
         )
     try:
         amount = money(value)
@@ -452,7 +460,9 @@ def _amount(value: Any, file: str, key: str) -> Decimal:
 
 def _values(raw: Any, file: str, key: str) -> tuple[DatedValue, ...]:
     if not isinstance(raw, list) or not raw:
-        raise PolicyError(file, key, "应为非空的日期值列表", "must be a non-empty list of dated values")
+        raise PolicyError(
+            file, key, "应为非空的日期值列表", "must be a non-empty list of dated values"
+        )
     out = []
     for i, item in enumerate(raw):
         where = f"{key}[{i}]"
@@ -465,7 +475,9 @@ def _values(raw: Any, file: str, key: str) -> tuple[DatedValue, ...]:
         reason = None
         if ("amount" in item) == ("not_configured" in item):
             raise PolicyError(
-                file, where, "须且只能给出 amount 或 not_configured 之一",
+                file,
+                where,
+                "须且只能给出 amount 或 not_configured 之一",
                 "give exactly one of amount or not_configured",
             )
         if "amount" in item:
@@ -474,8 +486,12 @@ def _values(raw: Any, file: str, key: str) -> tuple[DatedValue, ...]:
             reason = str(item["not_configured"])
         out.append(
             DatedValue(
-                start, end, amount, reason,
-                str(_req(item, "source", file, where)), str(_req(item, "rule", file, where)),
+                start,
+                end,
+                amount,
+                reason,
+                str(_req(item, "source", file, where)),
+                str(_req(item, "rule", file, where)),
             )
         )
     _no_overlap([(v.start, v.end) for v in out], file, key)
@@ -484,10 +500,12 @@ def _values(raw: Any, file: str, key: str) -> tuple[DatedValue, ...]:
 
 def _no_overlap(spans: list[tuple[date, date | None]], file: str, key: str) -> None:
     spans = sorted(spans, key=lambda s: s[0])
-    for (s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False):
+    for (s1, e1), (s2, _e2) in pairwise(spans):
         if e1 is None or e1 >= s2:
             raise PolicyError(
-                file, key, f"日期值重叠（{s1} 起与 {s2} 起）",
+                file,
+                key,
+                f"日期值重叠（{s1} 起与 {s2} 起）",
                 f"dated values overlap (from {s1} and from {s2})",
             )
 
@@ -505,15 +523,19 @@ def _funding(raw: Any, file: str, key: str) -> tuple[FundingShares, ...]:
         for lv in FundingLevel:
             if lv.value in item:
                 v = item[lv.value]
-                if isinstance(v, float) or isinstance(v, bool):
+                if isinstance(v, float | bool):
                     raise PolicyError(
-                        file, f"{where}.{lv.value}", "比例须为整数或字符串",
+                        file,
+                        f"{where}.{lv.value}",
+                        "比例须为整数或字符串",
                         "shares must be integers or strings",
                     )
                 try:
                     pct = Decimal(str(v))
                 except InvalidOperation:
-                    raise PolicyError(file, f"{where}.{lv.value}", "比例无效", "invalid share") from None
+                    raise PolicyError(
+                        file, f"{where}.{lv.value}", "比例无效", "invalid share"
+                    ) from None
                 if pct < 0:
                     raise PolicyError(file, f"{where}.{lv.value}", "比例不能为负", "negative share")
                 shares.append((lv, pct))
@@ -523,8 +545,11 @@ def _funding(raw: Any, file: str, key: str) -> tuple[FundingShares, ...]:
             )
         out.append(
             FundingShares(
-                start, end, tuple(shares),
-                str(_req(item, "source", file, where)), str(_req(item, "rule", file, where)),
+                start,
+                end,
+                tuple(shares),
+                str(_req(item, "source", file, where)),
+                str(_req(item, "rule", file, where)),
             )
         )
     _no_overlap([(f.start, f.end) for f in out], file, key)
@@ -535,24 +560,36 @@ def _case(raw: Any, file: str, key: str, default_source: str) -> AmountCase:
     _check_keys(raw, _CASE_KEYS, file, key)
     kind = raw.get("kind", "fixed")
     if kind not in AMOUNT_KINDS:
-        raise PolicyError(file, f"{key}.kind", "未知的金额类型", f"kind must be one of {AMOUNT_KINDS}")
+        raise PolicyError(
+            file, f"{key}.kind", "未知的金额类型", f"kind must be one of {AMOUNT_KINDS}"
+        )
     per = raw.get("per", "year")
     if per not in ("year", "semester") or (kind == "per_school_day" and "per" in raw):
-        raise PolicyError(file, f"{key}.per", "per 应为 year 或 semester", "per must be year or semester")
+        raise PolicyError(
+            file, f"{key}.per", "per 应为 year 或 semester", "per must be year or semester"
+        )
     tier = raw.get("tier")
     if tier is not None and (not isinstance(tier, int) or isinstance(tier, bool) or tier < 1):
         raise PolicyError(file, f"{key}.tier", "等次应为正整数", "tier must be a positive integer")
-    when = parse_condition(raw.get("when", {}), file, f"{key}.when") if raw.get("when") else Condition()
+    when = (
+        parse_condition(raw.get("when", {}), file, f"{key}.when")
+        if raw.get("when")
+        else Condition()
+    )
     values: tuple[DatedValue, ...] = ()
     fee = None
     if kind in ("fixed", "per_school_day"):
         values = _values(_req(raw, "values", file, key), file, f"{key}.values")
     elif "values" in raw:
-        raise PolicyError(file, f"{key}.values", f"{kind} 类型不带 values", f"a {kind} case has no values")
+        raise PolicyError(
+            file, f"{key}.values", f"{kind} 类型不带 values", f"a {kind} case has no values"
+        )
     if kind == "fee":
         fee = _req(raw, "fee", file, key)
         if fee not in FEE_FIELDS:
-            raise PolicyError(file, f"{key}.fee", "未知的收费字段", f"fee must be one of {FEE_FIELDS}")
+            raise PolicyError(
+                file, f"{key}.fee", "未知的收费字段", f"fee must be one of {FEE_FIELDS}"
+            )
     if kind in ("fee", "not_configured"):
         _req(raw, "rule", file, key)
     if kind == "not_configured":
@@ -573,9 +610,7 @@ def _case(raw: Any, file: str, key: str, default_source: str) -> AmountCase:
     )
 
 
-def _programme(
-    raw: Mapping[str, Any], file: str, key: str, base: Programme | None
-) -> Programme:
+def _programme(raw: Mapping[str, Any], file: str, key: str, base: Programme | None) -> Programme:
     source = str(raw.get("source", base.source if base else ""))
     cases_raw = raw.get("amount")
     new_cases: list[AmountCase] = []
@@ -590,7 +625,7 @@ def _programme(
         for name in ("name_zh", "name_en", "form", "rules", "eligibility", "amount"):
             _req(raw, name, file, key)
         try:
-            form = ProgrammeForm(raw["form"])
+            form = _member(ProgrammeForm, raw["form"])
         except ValueError:
             raise PolicyError(file, f"{key}.form", "未知的资助形式", "unknown form") from None
         # R-STK-4: the overlay's cases come first and replace the base's cases of the same group.
@@ -608,7 +643,9 @@ def _programme(
         )
     else:
         if "form" in raw and raw["form"] != base.form.value:
-            raise PolicyError(file, f"{key}.form", "叠加配置不能改变资助形式", "an overlay cannot change the form")
+            raise PolicyError(
+                file, f"{key}.form", "叠加配置不能改变资助形式", "an overlay cannot change the form"
+            )
         kept = tuple(c for c in base.cases if c.group not in {n.group for n in new_cases})
         prog = attrs.evolve(
             base,
@@ -659,7 +696,9 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
         values["proration"] = table["proration"]
     if "census" in table:
         census = []
-        for sem, md in _check_keys(table["census"], {"autumn", "spring"}, file, "parameters.census").items():
+        for sem, md in _check_keys(
+            table["census"], {"autumn", "spring"}, file, "parameters.census"
+        ).items():
             try:
                 m, d = (int(x) for x in str(md).split("-"))
                 date(2000, m, d)
@@ -667,7 +706,7 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
                 raise PolicyError(
                     file, f"parameters.census.{sem}", "应为 月-日（如 09-30）", "must be MM-DD"
                 ) from None
-            census.append((Semester(sem), m, d))
+            census.append((_member(Semester, sem), m, d))
         values["census"] = tuple(census)
     if "school_days" in table:
         days = []
@@ -676,7 +715,7 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
         ).items():
             if not isinstance(n, int) or isinstance(n, bool) or not 0 < n < 200 * 2:
                 raise PolicyError(file, f"parameters.school_days.{sem}", "天数无效", "invalid days")
-            days.append((Semester(sem), n))
+            days.append((_member(Semester, sem), n))
         values["school_days"] = tuple(days)
     if "tier_by_difficulty" in table:
         mapping = []
@@ -685,8 +724,10 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
             table["tier_by_difficulty"], levels, file, "parameters.tier_by_difficulty"
         ).items():
             if not isinstance(tier, int) or isinstance(tier, bool) or tier < 1:
-                raise PolicyError(file, f"parameters.tier_by_difficulty.{lv}", "等次无效", "invalid tier")
-            mapping.append((DifficultyLevel(lv), tier))
+                raise PolicyError(
+                    file, f"parameters.tier_by_difficulty.{lv}", "等次无效", "invalid tier"
+                )
+            mapping.append((_member(DifficultyLevel, lv), tier))
         values["tier_by_difficulty"] = tuple(mapping)
     if "source" in table:
         values["source"] = str(table["source"])
@@ -695,7 +736,10 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
             raise PolicyError(file, f"parameters.{name}", "缺少必填项", "required key missing")
     if values["proration"] == "census" and not values.get("census"):
         raise PolicyError(
-            file, "parameters.census", "按普查日折算须给出普查日", "census proration needs census days"
+            file,
+            "parameters.census",
+            "按普查日折算须给出普查日",
+            "census proration needs census days",
         )
     return Parameters(**values)
 
@@ -720,7 +764,9 @@ def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
     programmes: dict[str, Programme] = {p.id: p for p in base.programmes} if base else {}
     raw_progs = data.get("programme", [])
     if not isinstance(raw_progs, list):
-        raise PolicyError(file, "programme", "应为 [[programme]] 列表", "must be [[programme]] tables")
+        raise PolicyError(
+            file, "programme", "应为 [[programme]] 列表", "must be [[programme]] tables"
+        )
     seen: set[str] = set()
     for i, raw in enumerate(raw_progs):
         key = f"programme[{i}]"
@@ -734,7 +780,9 @@ def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
     for p in programmes.values():
         for r in p.replaces:
             if r not in programmes:
-                raise PolicyError(file, f"programme.{p.id}.replaces", f"未知的项目 {r}", f"unknown programme {r}")
+                raise PolicyError(
+                    file, f"programme.{p.id}.replaces", f"未知的项目 {r}", f"unknown programme {r}"
+                )
     checks = list(base.checks) if base else []
     for i, raw in enumerate(data.get("check", [])):
         key = f"check[{i}]"
@@ -742,7 +790,9 @@ def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
         progs = tuple(str(x) for x in _req(raw, "programmes", file, key))
         for x in progs:
             if x not in programmes:
-                raise PolicyError(file, f"{key}.programmes", f"未知的项目 {x}", f"unknown programme {x}")
+                raise PolicyError(
+                    file, f"{key}.programmes", f"未知的项目 {x}", f"unknown programme {x}"
+                )
         checks.append(
             GrantCheck(
                 id=str(_req(raw, "id", file, key)),
@@ -757,8 +807,12 @@ def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
     ids = (*base.ids, pid) if base else (pid,)
     return Policy(
         ids=ids,
-        title_zh=str(prof.get("title_zh", pid)) if base is None else f"{base.title_zh} + {prof.get('title_zh', pid)}",
-        title_en=str(prof.get("title_en", pid)) if base is None else f"{base.title_en} + {prof.get('title_en', pid)}",
+        title_zh=str(prof.get("title_zh", pid))
+        if base is None
+        else f"{base.title_zh} + {prof.get('title_zh', pid)}",
+        title_en=str(prof.get("title_en", pid))
+        if base is None
+        else f"{base.title_en} + {prof.get('title_en', pid)}",
         programmes=tuple(programmes.values()),
         parameters=params,
         # The profile laid on last states the school years the composition was reviewed for.

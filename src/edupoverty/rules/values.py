@@ -16,14 +16,68 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any, TypeVar
 
 from attrs import frozen
 
 from edupoverty.records.money import FEN, ZERO
 
-__all__ = ["NotConfigured", "is_configured", "split_exact"]
+__all__ = ["FrozenMap", "NotConfigured", "is_configured", "split_exact"]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[K, V]):
+    """An immutable, hashable mapping (for semesters and funding shares of an entitlement).
+
+    Examples:
+        >>> m = FrozenMap({"autumn": 1})
+        >>> m["autumn"], dict(m), hash(m) == hash(FrozenMap({"autumn": 1}))
+        (1, {'autumn': 1}, True)
+        >>> m == {"autumn": 1}
+        True
+    """
+
+    __slots__ = ("_data", "_hash")
+    _data: dict[K, V]
+    _hash: int | None
+
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        object.__setattr__(self, "_data", dict(data or {}))
+        object.__setattr__(self, "_hash", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("FrozenMap is immutable")
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if h is None:
+            h = hash(frozenset(self._data.items()))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return bool(self._data == other._data)
+        if isinstance(other, Mapping):
+            return bool(self._data == dict(other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
 
 
 @frozen
@@ -34,7 +88,8 @@ class NotConfigured:
     no arithmetic: adding it to money raises ``TypeError``.
 
     Examples:
-        >>> nc = NotConfigured("senior.fee_waiver.amount", "名单无学费", "no tuition_fee on the roster")
+        >>> nc = NotConfigured("senior.fee_waiver.amount", "名单无学费",
+        ...                    "no tuition_fee on the roster")
         >>> nc.message("en")
         'not configured: senior.fee_waiver.amount (no tuition_fee on the roster)'
         >>> nc.message("zh")

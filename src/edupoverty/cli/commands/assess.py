@@ -162,9 +162,7 @@ def _money(value: object) -> str | None:
 def _entitlements_json(a: Assessment) -> list[dict[str, Any]]:
     out = []
     for e in a.entitlements:
-        sems = {
-            s.value: (_money(e.semesters[s]) if s in e.semesters else "0.00") for s in Semester
-        }
+        sems = {s.value: (_money(e.semesters[s]) if s in e.semesters else "0.00") for s in Semester}
         item: dict[str, Any] = {
             "programme": e.programme,
             "form": e.form.value,
@@ -185,8 +183,12 @@ def _rejected_json(rejected: Iterable[Any]) -> list[dict[str, Any]]:
         {
             "row": r.row,
             "findings": [
-                {"code": f.code, "field": f.field, "message_zh": f.message_zh,
-                 "message_en": f.message_en}
+                {
+                    "code": f.code,
+                    "field": f.field,
+                    "message_zh": f.message_zh,
+                    "message_en": f.message_en,
+                }
                 for f in r.findings
             ],
         }
@@ -215,8 +217,7 @@ def _json(report: AssessReport, out: TextIO) -> None:
         out.write(
             ("\n    " if first else ",\n    ")
             + f'{{"row": {dumps(s.row)}, "name": {dumps(s.name, ensure_ascii=False)}, '
-            f'"student_number": {dumps(s.student_number, ensure_ascii=False)}'
-            + tail
+            f'"student_number": {dumps(s.student_number, ensure_ascii=False)}' + tail
         )
         first = False
     out.write("\n  ],\n")
@@ -235,11 +236,15 @@ def _table(report: AssessReport, lang: str) -> str:
 
     en = lang == "en"
     lines = [
-        (f"policy {report.policy.name}, school year {report.school_year}: "
-         f"{len(report.assessments)} students assessed, {len(report.rejected)} rows rejected")
+        (
+            f"policy {report.policy.name}, school year {report.school_year}: "
+            f"{len(report.assessments)} students assessed, {len(report.rejected)} rows rejected"
+        )
         if en
-        else (f"政策 {report.policy.name}，{report.school_year}学年：测算 {len(report.assessments)} "
-              f"人，拒收 {len(report.rejected)} 行"),
+        else (
+            f"政策 {report.policy.name}，{report.school_year}学年：测算 {len(report.assessments)} "
+            f"人，拒收 {len(report.rejected)} 行"
+        ),
         "",
     ]
     head = (
@@ -248,8 +253,16 @@ def _table(report: AssessReport, lang: str) -> str:
         else ["行", "姓名", "学校", "合计", "现金", "减免", "实物", "未配置"]
     )
     rows = [
-        [a.student.row, a.student.name, a.student.school_code, a.total, a.cash_total,
-         a.waiver_total, a.in_kind_total, ", ".join(e.programme for e in a.not_configured)]
+        [
+            a.student.row,
+            a.student.name,
+            a.student.school_code,
+            a.total,
+            a.cash_total,
+            a.waiver_total,
+            a.in_kind_total,
+            ", ".join(e.programme for e in a.not_configured),
+        ]
         for a in report.assessments
     ]
     lines.append(table(head, rows))
@@ -289,8 +302,18 @@ def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any
     pids = report.policy.programme_ids()
     en = lang == "en"
     header = (
-        ["row", "name", "student_number", "school_code", "total", "cash_total",
-         "waiver_total", "in_kind_total", *pids, "not_configured"]
+        [
+            "row",
+            "name",
+            "student_number",
+            "school_code",
+            "total",
+            "cash_total",
+            "waiver_total",
+            "in_kind_total",
+            *pids,
+            "not_configured",
+        ]
         if en
         else ["行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物", *pids, "未配置"]
     )
@@ -314,7 +337,17 @@ def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any
             s = a.student
             yield [s.row, s.name, s.student_number, s.school_code, *tail]
         for rej in report.rejected:
-            yield [rej.row, "", "", "", "", "", "", "", *([""] * len(pids)),
-                   "; ".join(f.message(lang) for f in rej.findings)]
+            yield [
+                rej.row,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                *([""] * len(pids)),
+                "; ".join(f.message(lang) for f in rej.findings),
+            ]
 
     return header, rows()

@@ -48,16 +48,25 @@ def run_show(args: argparse.Namespace) -> int:
 
     Examples:
         >>> from edupoverty.cli import main
-        >>> main(["--lang", "en", "policy", "show", "liling"])  # doctest: +ELLIPSIS
-        policy seed+liling ...
-        liling.preschool_fee_reduction ...
-        0
+        >>> import contextlib, io
+        >>> buf = io.StringIO()
+        >>> with contextlib.redirect_stdout(buf):
+        ...     code = main(["--lang", "en", "policy", "show", "liling"])
+        >>> code, buf.getvalue().splitlines()[0][:19], "liling.preschool_fee_reduction" in buf.getvalue()
+        (0, 'policy seed+liling:', True)
     """
     policy = load_policy(*args.name)
     data = describe(policy)
     if args.format == "json":
-        print(dumps({"policy": policy.name, "reviewed_school_years": [policy.reviewed_from,
-              policy.reviewed_until], "programmes": data}))
+        print(
+            dumps(
+                {
+                    "policy": policy.name,
+                    "reviewed_school_years": [policy.reviewed_from, policy.reviewed_until],
+                    "programmes": data,
+                }
+            )
+        )
         return 0
     en = args.lang == "en"
     p = policy.parameters
@@ -80,12 +89,22 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  {'conditions' if en else '条件'}: {'; '.join(d['eligibility']) or '—'}")
         rows = []
         for a in d["amounts"]:
-            amount = a["amount"] if a["amount"] is not None else (
-                "not configured" if en else "未配置"
+            amount = (
+                a["amount"] if a["amount"] is not None else ("not configured" if en else "未配置")
             )
-            rows.append([a["group"], a["when"], a["tier"] or "", amount,
-                         "school day" if a["kind"] == "per_school_day" else a["per"],
-                         a["from"] or "", a["until"] or "", a["rule"], a["source"]])
+            rows.append(
+                [
+                    a["group"],
+                    a["when"],
+                    a["tier"] or "",
+                    amount,
+                    "school day" if a["kind"] == "per_school_day" else a["per"],
+                    a["from"] or "",
+                    a["until"] or "",
+                    a["rule"],
+                    a["source"],
+                ]
+            )
         head = ["group", "when", "tier", "amount", "per", "from", "until", "rule", "source"]
         print("  " + table(head, rows).replace("\n", "\n  "))
         if d["funding"]:
