@@ -161,3 +161,26 @@ def test_an_unknown_bundled_profile_is_a_policy_error() -> None:
 def test_a_missing_file_is_a_policy_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="cannot be read"):
         load_policy(tmp_path / "missing.toml")
+
+
+def test_the_worked_example_of_the_overlay_guide_loads_and_feeds_county_seat_boarders(
+    tmp_path: Path,
+) -> None:
+    # docs/rules/county-overlay.md, R-CMP-4a: the guide's TOML is the file a county writes.
+    from rules_helpers import student
+
+    from edupoverty.records import SchoolLocation, Stage
+    from edupoverty.rules import assess
+
+    guide = Path(__file__).resolve().parents[2] / "docs" / "rules" / "county-overlay.md"
+    text = guide.read_text(encoding="utf-8").split("## Worked example", 1)[1]
+    toml = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "county.toml"
+    path.write_text(toml, encoding="utf-8")
+    policy = load_policy(path)
+    boarder = student(stage=Stage.JUNIOR, school_location=SchoolLocation.COUNTY_SEAT, boarding=True)
+    day_pupil = student(stage=Stage.JUNIOR, school_location=SchoolLocation.COUNTY_SEAT)
+    meals = assess(boarder, policy, 2019).entitlement("compulsory.nutrition")
+    assert meals is not None and str(meals.amount) == "800.00"
+    assert assess(day_pupil, policy, 2019).entitlement("compulsory.nutrition") is None
+    assert assess(boarder, load_policy("seed"), 2019).entitlement("compulsory.nutrition") is None

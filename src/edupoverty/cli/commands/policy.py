@@ -52,7 +52,8 @@ def run_show(args: argparse.Namespace) -> int:
         >>> buf = io.StringIO()
         >>> with contextlib.redirect_stdout(buf):
         ...     code = main(["--lang", "en", "policy", "show", "liling"])
-        >>> code, buf.getvalue().splitlines()[0][:19], "liling.preschool_fee_reduction" in buf.getvalue()
+        >>> text = buf.getvalue()
+        >>> code, text.splitlines()[0][:19], "liling.preschool_fee_reduction" in text
         (0, 'policy seed+liling:', True)
     """
     policy = load_policy(*args.name)
