@@ -29,7 +29,7 @@ from edupoverty.records.enums import Semester
 from edupoverty.rules import Assessment, Policy, assess_many, load_policy, summarize
 from edupoverty.rules.values import NotConfigured
 
-__all__ = ["AssessReport", "assess_report", "register", "run"]
+__all__ = ["AssessReport", "assess_report", "format_table", "register", "run", "write_json"]
 
 
 def register(sub: Any) -> None:
@@ -149,9 +149,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _emit(report: AssessReport, fmt: str, lang: str, out: TextIO) -> None:
     if fmt == "json":
-        _json(report, out)
+        write_json(report, out)
     else:
-        out.write(_table(report, lang))
+        out.write(format_table(report, lang))
         out.write("\n")
 
 
@@ -196,8 +196,17 @@ def _rejected_json(rejected: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _json(report: AssessReport, out: TextIO) -> None:
-    """Stream the JSON document: the per-result part is serialised once and shared."""
+def write_json(report: AssessReport, out: TextIO) -> None:
+    """Stream the JSON document of ``edupoverty assess`` to ``out``; the part of a student
+    that depends only on the shared result is serialised once.
+
+    Examples:
+        >>> import io
+        >>> buf = io.StringIO()
+        >>> write_json(AssessReport(load_policy("seed"), 2019, [], []), buf)
+        >>> sorted(json.loads(buf.getvalue()))
+        ['not_configured', 'policy', 'rejected', 'school_year', 'students', 'summary']
+    """
     dumps = json.dumps
     out.write("{\n")
     out.write(f'  "policy": {dumps(report.policy.name)},\n')
@@ -231,7 +240,16 @@ def _json(report: AssessReport, out: TextIO) -> None:
     out.write("\n")
 
 
-def _table(report: AssessReport, lang: str) -> str:
+def format_table(report: AssessReport, lang: str = "zh") -> str:
+    """The plain-text report: one line per student, totals by programme, what is not
+    configured and every rejected row (what ``demo`` prints).
+
+    Examples:
+        >>> print(format_table(AssessReport(load_policy("seed"), 2019, [], []), "en"))
+        ... # doctest: +ELLIPSIS
+        policy seed, school year 2019: 0 students assessed, 0 rows rejected
+        ...
+    """
     from edupoverty.cli.output import table
 
     en = lang == "en"
