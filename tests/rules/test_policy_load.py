@@ -123,6 +123,11 @@ def test_a_county_overlay_file_adds_a_programme(tmp_path: Path) -> None:
             "unknown status",
         ),
         (HEAD + '[parameters]\nproration = "census"\n', "parameters.census", "census"),
+        (
+            HEAD + '[[programme]]\nid = "compulsory.boarding_alowance"\nrules = ["X"]\n',
+            "programme.compulsory.boarding_alowance",
+            "unknown programme id",
+        ),
         (HEAD.replace("[2016, 2020]", "[2020, 2016]"), "profile.reviewed_school_years", "first"),
         ("[profile\n", "file", "bad TOML"),
     ],

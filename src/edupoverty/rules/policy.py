@@ -36,7 +36,7 @@ import attrs
 from attrs import frozen
 
 from edupoverty.errors import PolicyError
-from edupoverty.records.enums import DifficultyLevel, FundingLevel, ProgrammeForm, Semester
+from edupoverty.records.enums import DifficultyLevel, FundingLevel, ProgrammeForm, Semester, Stage
 from edupoverty.records.money import money
 from edupoverty.rules.eligibility import Condition, parse_condition
 
@@ -610,7 +610,9 @@ def _case(raw: Any, file: str, key: str, default_source: str) -> AmountCase:
     )
 
 
-def _programme(raw: Mapping[str, Any], file: str, key: str, base: Programme | None) -> Programme:
+def _programme(
+    raw: Mapping[str, Any], file: str, key: str, base: Programme | None, overlay: bool
+) -> Programme:
     source = str(raw.get("source", base.source if base else ""))
     cases_raw = raw.get("amount")
     new_cases: list[AmountCase] = []
@@ -622,7 +624,17 @@ def _programme(raw: Mapping[str, Any], file: str, key: str, base: Programme | No
         if len(set(groups)) != len(groups):
             raise PolicyError(file, f"{key}.amount", "金额组重名", "duplicate case group")
     if base is None:
-        for name in ("name_zh", "name_en", "form", "rules", "eligibility", "amount"):
+        required = ("name_zh", "name_en", "form", "rules", "eligibility", "amount")
+        missing = [name for name in required if name not in raw]
+        if missing and overlay:
+            raise PolicyError(
+                file,
+                key,
+                f"未知的项目编号（基础配置中没有；新项目须给出 {', '.join(missing)}）",
+                f"unknown programme id (not in the base profile; a new programme needs "
+                f"{', '.join(missing)})",
+            )
+        for name in required:
             _req(raw, name, file, key)
         try:
             form = _member(ProgrammeForm, raw["form"])
@@ -776,7 +788,7 @@ def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
         if pid_ in seen:
             raise PolicyError(file, key, "项目重复定义", "programme defined twice")
         seen.add(pid_)
-        programmes[pid_] = _programme(raw, file, key, programmes.get(pid_))
+        programmes[pid_] = _programme(raw, file, key, programmes.get(pid_), base is not None)
     for p in programmes.values():
         for r in p.replaces:
             if r not in programmes:
@@ -793,6 +805,9 @@ def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
                 raise PolicyError(
                     file, f"{key}.programmes", f"未知的项目 {x}", f"unknown programme {x}"
                 )
+        stages = [str(x) for x in _req(raw, "stages", file, key)]
+        if any(x not in {st.value for st in Stage} for x in stages):
+            raise PolicyError(file, f"{key}.stages", "未知的学段", "unknown stage")
         checks.append(
             GrantCheck(
                 id=str(_req(raw, "id", file, key)),
