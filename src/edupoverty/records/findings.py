@@ -75,6 +75,12 @@ CODES: dict[str, FindingCode] = {
             "身份证号的地区码不在已知行政区划代码中（代码可能已调整，请核实）",
             "the ID number's region code is not a known division code (codes change: check it)",
         ),
+        FindingCode(
+            "column.unknown",
+            _W,
+            "未知的列，已忽略（请核对表头）",
+            "unknown column, ignored (check the header)",
+        ),
         FindingCode("field.missing", _E, "必填项为空", "a required value is missing"),
         FindingCode(
             "field.invalid",

@@ -1,0 +1,1387 @@
+"""Reading roster files (在学状态表) and disbursement files (资助发放表).
+
+:func:`read_roster` reads a school's roster, CSV or XLSX, and returns a :class:`RosterResult`:
+the accepted :class:`~edupoverty.records.model.Student` records and the rejected rows, each
+with its spreadsheet row number (header = row 1, first data row = 2) and **every** problem
+found in it. Rows in = accepted + rejected, always. Blank rows are skipped and counted apart.
+
+- CSV in UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030/GBK (what Excel and WPS on Chinese
+  Windows write), detected without being told; comma, tab or semicolon separated.
+- Chinese or English headers (ROSTER.md), matched after trimming and folding full-width
+  characters; a title row above the header is skipped. Unknown columns are reported once
+  (``unknown_columns`` and one ``column.unknown`` warning each), never an error.
+- The value spellings of ROSTER.md (:mod:`edupoverty.records.spellings`).
+- A file that cannot be read at all raises :class:`~edupoverty.errors.RosterError`: not
+  found, empty, neither CSV nor XLSX, undecodable, missing or duplicate required headers,
+  or an unsafe XLSX (XML entity declarations, zip bombs).
+
+Reading is streamed (memory grows with the accepted records, not the file) and memoised:
+most columns have a handful of distinct values, parsed once each.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "roster.csv"
+    >>> _ = p.write_text(
+    ...     "姓名,身份证号,学校代码,学段,年级,学校所在地,寄宿\\n"
+    ...     "张三,11010520120307002X,3412001,小学,三年级,乡村,是\\n"
+    ...     "李四,110105201203070021,3412001,小学,3,乡村,否\\n", encoding="utf-8-sig")
+    >>> result = read_roster(p)
+    >>> result.rows, result.accepted, len(result.rejected)
+    (2, 1, 1)
+    >>> result.students[0].boarding, result.students[0].grade
+    (True, 3)
+    >>> [(f.row, f.code, f.field) for f in result.rejected[0].findings]
+    [(3, 'id.checksum', 'id_number')]
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import csv
+import io
+import os
+import re
+import zipfile
+from collections import deque
+from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+from itertools import chain, repeat
+from operator import call, itemgetter
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+from attrs import field, frozen
+
+from edupoverty.errors import RosterError
+from edupoverty.records import spellings as sp
+from edupoverty.records.enums import Payee, Stage
+from edupoverty.records.findings import Finding, finding
+from edupoverty.records.idcard import PROVINCES, compact, problem
+from edupoverty.records.model import Disbursement, Period, Student
+
+__all__ = [
+    "COLUMNS",
+    "DISBURSEMENT_COLUMNS",
+    "REQUIRED",
+    "DisbursementResult",
+    "RejectedRow",
+    "RosterResult",
+    "iter_table",
+    "read_disbursements",
+    "read_roster",
+    "read_rows",
+]
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "学生姓名"),
+    "id_number": ("身份证号", "身份证件号", "身份证号码", "公民身份号码"),
+    "student_number": ("学籍号", "全国学籍号"),
+    "school_code": ("学校代码", "学校标识码", "机构码"),
+    "school_name": ("学校名称", "学校"),
+    "stage": ("学段",),
+    "grade": ("年级",),
+    "special_education": ("特殊教育", "是否特教"),
+    "boarding": ("寄宿", "是否寄宿", "寄宿生"),
+    "school_location": ("学校所在地", "学校所在地类型"),
+    "school_ownership": ("办学性质",),
+    "inclusive_kindergarten": ("普惠性幼儿园", "是否普惠"),
+    "residence": ("户口性质", "户籍类型"),
+    "hukou_province": ("户籍省份", "户籍所在省"),
+    "full_time": ("全日制", "是否全日制"),
+    "official_enrolment": ("正式学籍", "是否正式学籍"),
+    "agri_major": ("涉农专业", "是否涉农专业"),
+    "performing_arts_major": ("艺术表演专业", "是否艺术类表演专业"),
+    "contiguous_poverty_area": ("连片特困地区", "是否连片特困地区"),
+    "registered_poor": ("建档立卡", "是否建档立卡", "建档立卡贫困户"),
+    "financial_difficulty": ("家庭经济困难", "是否家庭经济困难"),
+    "difficulty_level": ("困难等级", "认定等级"),
+    "grant_tier": ("助学金等次", "资助档次"),
+    "subsistence_allowance": ("低保", "是否低保"),
+    "extreme_poverty_support": ("特困供养", "特困救助供养"),
+    "orphan": ("孤儿", "是否孤儿"),
+    "disabled": ("残疾", "是否残疾"),
+    "left_behind": ("留守儿童",),
+    "hardship_child": ("困境儿童",),
+    "outstanding": ("优秀", "品学兼优"),
+    "enrolled_from": ("入学日期", "入校日期"),
+    "enrolled_until": ("离校日期", "异动日期"),
+    "tuition_fee": ("学费", "学杂费标准"),
+    "accommodation_fee": ("住宿费",),
+    "independent_college": ("独立学院", "是否独立学院"),
+    "studying_abroad": ("境外就读", "是否境外就读"),
+    "bank_account": ("银行卡号", "账号"),
+}
+"""Roster fields (the English header) → the Chinese headers accepted (ROSTER.md)."""
+
+REQUIRED: tuple[str, ...] = ("name", "id_number", "school_code", "stage", "school_location")
+"""Columns a roster must have (ROSTER.md)."""
+
+DISBURSEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id_number": ("身份证号", "身份证件号", "身份证号码", "公民身份号码"),
+    "programme": ("资助项目", "项目", "资助项目名称"),
+    "school_year": ("学年",),
+    "semester": ("学期",),
+    "amount": ("金额", "发放金额", "资助金额"),
+    "method": ("发放方式",),
+    "account": ("银行卡号", "账号", "银行账号"),
+    "paid_on": ("发放日期",),
+    "batch": ("批次", "发放批次"),
+    "payee": ("领取人", "收款人"),
+    "school_code": ("学校代码", "学校标识码", "机构码"),
+}
+"""Disbursement fields → Chinese headers accepted (the ``--disbursements`` file)."""
+
+_DISB_REQUIRED = ("id_number", "programme", "school_year", "amount", "method", "paid_on", "batch")
+
+_PROGRAMMES = {
+    "寄宿生生活补助": "compulsory.boarding_allowance",
+    "寄宿生生活费补助": "compulsory.boarding_allowance",
+    "家庭经济困难寄宿生生活补助": "compulsory.boarding_allowance",
+    "营养改善计划": "compulsory.nutrition",
+    "农村义务教育学生营养改善计划": "compulsory.nutrition",
+    "营养餐": "compulsory.nutrition",
+}
+"""Chinese programme names mapped to the programme ids of the rules (others kept as written)."""
+
+MAX_TEXT = 200
+"""Longest text accepted in a cell of a text column (a name, a school name …)."""
+MAX_LINE = 1 << 20
+"""Longest CSV line read (characters): a longer one is an error on its row, not a crash."""
+MAX_XLSX_TOTAL = 1 << 30
+"""Largest total uncompressed size of an XLSX file (1 GiB): use CSV for more."""
+MAX_XLSX_RATIO = 100
+"""Largest compression ratio of an XLSX part above 1 MiB (zip bombs reach thousands)."""
+MAX_XLSX_PARTS = 5000
+_CACHE_MAX = 20000
+_PROFILE_MAX = 50000
+
+
+@frozen
+class RejectedRow:
+    """A row that was not accepted: its spreadsheet row number and every problem in it.
+
+    Examples:
+        >>> r = RejectedRow(3, (finding("field.missing", row=3, field="name"),))
+        >>> r.row, r.findings[0].code
+        (3, 'field.missing')
+    """
+
+    row: int
+    findings: tuple[Finding, ...]
+    source: str | None = None
+
+
+@frozen
+class RosterResult:
+    """What :func:`read_roster` found in one file.
+
+    ``findings`` holds every finding of the reading, in row order: the errors of the rejected
+    rows, warnings on accepted rows (``id.region``) and ``column.unknown`` warnings (row 1).
+
+    Examples:
+        >>> r = RosterResult(source="x.csv", students=(), rejected=(), findings=(), rows=0)
+        >>> r.accepted, r.errors
+        (0, ())
+    """
+
+    source: str
+    students: tuple[Student, ...] = field(repr=lambda s: f"<{len(s)} students>")
+    rejected: tuple[RejectedRow, ...]
+    findings: tuple[Finding, ...]
+    rows: int
+    unknown_columns: tuple[str, ...] = ()
+    encoding: str | None = None
+    blank_rows: int = 0
+
+    @property
+    def accepted(self) -> int:
+        """Number of accepted rows."""
+        return len(self.students)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity error."""
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity warning."""
+        return tuple(f for f in self.findings if not f.is_error)
+
+
+@frozen
+class DisbursementResult:
+    """What :func:`read_disbursements` found: accepted payments and rejected rows.
+
+    Examples:
+        >>> DisbursementResult(source="d.csv", disbursements=(), rejected=(), findings=(),
+        ...                    rows=0).accepted
+        0
+    """
+
+    source: str
+    disbursements: tuple[Disbursement, ...]
+    rejected: tuple[RejectedRow, ...]
+    findings: tuple[Finding, ...]
+    rows: int
+    unknown_columns: tuple[str, ...] = ()
+    encoding: str | None = None
+    blank_rows: int = 0
+
+    @property
+    def accepted(self) -> int:
+        """Number of accepted rows."""
+        return len(self.disbursements)
+
+
+# --- files -------------------------------------------------------------------------------
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"
+_XML_PART = (".xml", ".rels", ".vml")
+_DTD = re.compile(rb"<!\s*(?i:doctype|entity)")
+
+
+def _err(path: object, zh: str, en: str, code: str = "roster.file") -> RosterError:
+    return RosterError(path, zh, en, code=code)
+
+
+def iter_table(path: str | os.PathLike[str]) -> tuple[Iterator[list[str]], str | None]:
+    """The rows of a CSV or XLSX file as lists of text, and the encoding (CSV) or ``None``.
+
+    Checks everything :func:`read_roster` refuses with :class:`RosterError` before the first
+    row is returned (type, encoding, XLSX safety). Cells of an XLSX become text: whole
+    numbers without ``.0``, dates as ISO dates, ``TRUE``/``FALSE`` as ``true``/``false``.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+        >>> _ = p.write_bytes("姓名,学段\\n张三,小学\\n".encode("gb18030"))
+        >>> rows, enc = iter_table(p)
+        >>> enc, list(rows)
+        ('gb18030', [['姓名', '学段'], ['张三', '小学']])
+    """
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(1 << 16)
+    except FileNotFoundError:
+        raise _err(p, "文件不存在", "file not found", "roster.not_found") from None
+    except IsADirectoryError:
+        raise _err(p, "这是一个目录，不是文件", "this is a directory, not a file") from None
+    except OSError as exc:
+        raise _err(p, "无法打开文件", f"cannot open the file ({exc.strerror})") from None
+    if not head.strip():
+        raise _err(p, "文件为空", "the file is empty", "roster.empty")
+    if head.startswith(_ZIP):
+        return _xlsx_rows(p), None
+    if head.startswith(_OLE):
+        raise _err(
+            p,
+            "旧版 .xls 格式不受支持：请另存为 .xlsx 或 CSV",
+            "the old .xls format is not supported: save as .xlsx or CSV",
+            "roster.type",
+        )
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        raise _err(p, "不是有效的 xlsx 文件", "not a valid .xlsx file", "roster.type")
+    if suffix not in ("", ".csv", ".txt", ".tsv"):
+        raise _err(
+            p, "不是 CSV 或 XLSX 文件", "neither a CSV nor an XLSX file", "roster.type"
+        )
+    encoding = _detect(p, head)
+    return _csv_rows(p, encoding, head), encoding
+
+
+def _detect(p: Path, head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise _err(p, "不是文本文件（CSV）", "not a text (CSV) file", "roster.type")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(enc)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    raise _err(
+        p,
+        "无法识别文件编码（应为 UTF-8 或 GB18030/GBK）",
+        "cannot decode the file (expected UTF-8 or GB18030/GBK)",
+        "roster.encoding",
+    )
+
+
+_GIANT = "\ue000giant\ue000"
+
+
+def _bounded_lines(p: Path, encoding: str) -> Iterator[str]:
+    """The lines of a text file, a line longer than :data:`MAX_LINE` replaced by a marker
+    (so memory stays bounded and the row is reported, not read)."""
+    with open(p, encoding=encoding, newline="") as fh:
+        readline = fh.readline
+        while line := readline(MAX_LINE):
+            if len(line) == MAX_LINE and line[-1] != "\n":
+                while (more := readline(MAX_LINE)) and len(more) == MAX_LINE and more[-1] != "\n":
+                    pass
+                yield _GIANT + "\n"
+                continue
+            yield line
+
+
+def _delimiter(head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="ignore")
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(p: Path, encoding: str, head: bytes) -> Iterator[list[str]]:
+    # csv.Error (a cell over the csv module's field size limit) and UnicodeDecodeError come
+    # out of the iteration: the row reader turns the first into an error on the row, and
+    # _read starts again as GB18030 on the second when UTF-8 was only a guess.
+    return csv.reader(_bounded_lines(p, encoding), delimiter=_delimiter(head, encoding))
+
+
+def _undecodable(p: Path) -> RosterError:
+    return _err(
+        p,
+        "文件中有无法解码的字节（应为 UTF-8 或 GB18030/GBK）",
+        "the file has bytes that cannot be decoded (expected UTF-8 or GB18030/GBK)",
+        "roster.encoding",
+    )
+
+
+def _check_xlsx(p: Path) -> None:
+    """Refuse XML entity declarations and zip bombs before any XML parser sees the file."""
+    bomb = ("文件疑似压缩炸弹，拒绝读取", "the file looks like a zip bomb: refused")
+    try:
+        zf = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _err(p, "xlsx 文件已损坏", "the .xlsx file is damaged", "roster.type") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_XLSX_PARTS:
+            raise _err(p, *bomb, "roster.unsafe")
+        if "xl/workbook.xml" not in zf.namelist():
+            raise _err(
+                p, "不是 Excel 工作簿（xlsx）", "not an Excel workbook (.xlsx)", "roster.type"
+            )
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if total > MAX_XLSX_TOTAL:
+                raise _err(p, *bomb, "roster.unsafe")
+            if info.file_size > (1 << 20) and info.file_size > MAX_XLSX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise _err(p, *bomb, "roster.unsafe")
+        for info in infos:
+            _scan_part(zf, info, p)
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: Path) -> None:
+    xml = info.filename.lower().endswith(_XML_PART)
+    seen = 0
+    tail = b""
+    try:
+        with zf.open(info) as part:
+            first = True
+            while chunk := part.read(1 << 20):
+                seen += len(chunk)
+                if seen > info.file_size:
+                    raise _err(
+                        p, "文件疑似压缩炸弹，拒绝读取", "the file looks like a zip bomb: refused",
+                        "roster.unsafe",
+                    )
+                if xml:
+                    if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:64]):
+                        raise _err(
+                            p, "xlsx 内部 XML 编码不受支持", "unsupported XML encoding inside the .xlsx",
+                            "roster.unsafe",
+                        )
+                    if _DTD.search(tail + chunk):
+                        raise _err(
+                            p,
+                            "xlsx 含有 XML 实体声明（DOCTYPE/ENTITY），拒绝读取",
+                            "the .xlsx declares XML entities (DOCTYPE/ENTITY): refused",
+                            "roster.unsafe",
+                        )
+                    tail = chunk[-32:]
+                first = False
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        if isinstance(exc, RosterError):
+            raise
+        raise _err(p, "xlsx 文件已损坏", "the .xlsx file is damaged", "roster.type") from None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _xlsx_rows(p: Path) -> Iterator[list[str]]:
+    _check_xlsx(p)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        raise _err(
+            p,
+            "读取 Excel 需要安装 xlsx 扩展：pip install 'edupoverty[xlsx]'",
+            "reading Excel needs the xlsx extra: pip install 'edupoverty[xlsx]'",
+            "xlsx.missing",
+        ) from None
+    return _calamine_rows(p, CalamineWorkbook)
+
+
+def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
+    try:
+        wb = workbook.from_path(str(p))
+        sheet = wb.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception:  # calamine raises its own error types for broken workbooks
+        raise _err(
+            p, "无法读取 xlsx 工作表", "cannot read the .xlsx worksheet", "roster.type"
+        ) from None
+    for values in rows:
+        yield [_cell_text(v) for v in values]
+
+
+# --- headers -----------------------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    t = sp.normalise(text).lower().rstrip("*").strip()
+    t = re.sub(r"\((必填|选填|可选)\)$", "", t).strip()
+    return re.sub(r"[\s\-]+", "_", t) if t.isascii() else re.sub(r"\s+", "", t)
+
+
+def _lookup(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, zh in columns.items():
+        out[name] = name
+        for h in zh:
+            out[_header_key(h)] = name
+    return out
+
+
+_ROSTER_LOOKUP = _lookup(COLUMNS)
+_DISB_LOOKUP = _lookup(DISBURSEMENT_COLUMNS)
+
+
+class _Header:
+    def __init__(
+        self,
+        cells: Sequence[str],
+        lookup: dict[str, str],
+        required: Sequence[str],
+        path: str,
+    ) -> None:
+        self.index: dict[str, int] = {}
+        self.unknown: list[str] = []
+        dupes: dict[str, list[str]] = {}
+        for i, cell in enumerate(cells):
+            key = _header_key(cell)
+            name = lookup.get(key)
+            if name is None:
+                if key:
+                    self.unknown.append(sp.normalise(cell)[:40])
+                continue
+            if name in self.index:
+                dupes.setdefault(name, [cells[self.index[name]].strip()]).append(cell.strip())
+                continue
+            self.index[name] = i
+        self.width = len(cells)
+        if dupes:
+            names = "; ".join(f"{k} ({' / '.join(v)})" for k, v in dupes.items())
+            raise _err(
+                path, f"表头重复：{names}", f"duplicate headers: {names}", "roster.header"
+            )
+        missing = [c for c in required if c not in self.index]
+        if missing:
+            names = ", ".join(missing)
+            raise _err(
+                path,
+                f"缺少必需的列：{names}",
+                f"missing required columns: {names}",
+                "roster.header",
+            )
+
+
+def _find_header(
+    rows: Iterator[list[str]], lookup: dict[str, str], path: str
+) -> tuple[list[str], int]:
+    """The header row (the first of the first ten non-blank rows naming two known columns,
+    else the first non-blank row) and its spreadsheet row number."""
+    seen: list[tuple[list[str], int]] = []
+    n = 0
+    for row in rows:
+        n += 1
+        if not any(c.strip() for c in row):
+            continue
+        if row == [_GIANT]:
+            raise _err(path, "表头行过长", "the header line is too long", "roster.header")
+        if sum(_header_key(c) in lookup for c in row) >= 2:
+            return row, n
+        seen.append((row, n))
+        if len(seen) >= 10:
+            break
+    if not seen:
+        raise _err(path, "文件没有内容", "the file has no rows", "roster.empty")
+    return seen[0]
+
+
+# --- parsing values ----------------------------------------------------------------------
+
+_EMPTY = object()
+_MISS = object()
+
+
+def _text(raw: str) -> str:
+    text = sp.normalise(raw)
+    if len(text) > MAX_TEXT:
+        raise sp.Unreadable("内容过长", "text too long")
+    return text
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "school_code": _text,
+    "school_name": _text,
+    "stage": sp.parse_stage,
+    "special_education": sp.parse_bool,
+    "boarding": sp.parse_bool,
+    "school_location": sp.parse_location,
+    "school_ownership": sp.parse_ownership,
+    "inclusive_kindergarten": sp.parse_bool,
+    "residence": sp.parse_residence,
+    "hukou_province": sp.parse_province,
+    "full_time": sp.parse_bool,
+    "official_enrolment": sp.parse_bool,
+    "agri_major": sp.parse_bool,
+    "performing_arts_major": sp.parse_bool,
+    "contiguous_poverty_area": sp.parse_bool,
+    "registered_poor": sp.parse_bool,
+    "financial_difficulty": sp.parse_bool,
+    "difficulty_level": sp.parse_difficulty,
+    "grant_tier": sp.parse_tier,
+    "subsistence_allowance": sp.parse_bool,
+    "extreme_poverty_support": sp.parse_bool,
+    "orphan": sp.parse_bool,
+    "disabled": sp.parse_bool,
+    "left_behind": sp.parse_bool,
+    "hardship_child": sp.parse_bool,
+    "outstanding": sp.parse_bool,
+    "enrolled_from": sp.parse_date,
+    "enrolled_until": sp.parse_date,
+    "tuition_fee": sp.parse_money,
+    "accommodation_fee": sp.parse_money,
+    "independent_college": sp.parse_bool,
+    "studying_abroad": sp.parse_bool,
+}
+
+
+def _parse_cell(parser: Callable[[str], Any], raw: str) -> Any:
+    text = sp.normalise(raw)
+    if not text:
+        return _EMPTY
+    try:
+        return parser(text)
+    except sp.Unreadable as exc:
+        return exc
+
+
+# Student slots filled per row; every other slot comes from the row's profile.
+_ROW_FIELDS = ("name", "id_number", "student_number", "bank_account", "row")
+_STUDENT_FIELDS = attrs.fields(Student)
+_PROFILE_FIELDS = tuple(f.name for f in _STUDENT_FIELDS if f.name not in _ROW_FIELDS)
+_DEFAULTS = {
+    f.name: f.default for f in _STUDENT_FIELDS if f.default is not attrs.NOTHING
+}
+_SLOT = {f.name: Student.__dict__[f.name].__set__ for f in _STUDENT_FIELDS}
+_new = object.__new__
+
+
+def _build_student(
+    setters: tuple[Callable[[Any, Any], None], ...],
+    values: Iterable[Any],
+    name: str,
+    ident: str,
+    number: str | None,
+    account: str | None,
+    row: int,
+) -> Student:
+    # The values were parsed and checked by this module (the same checks as Student's
+    # converters and validators), so the slots are filled directly: about twice as fast as
+    # Student.__init__, which matters at a million rows. tests/records/test_roster.py checks
+    # that the result equals Student(**fields).
+    obj: Student = _new(Student)
+    deque(map(call, setters, repeat(obj), values), 0)
+    _SLOT["name"](obj, name)
+    _SLOT["id_number"](obj, ident)
+    _SLOT["student_number"](obj, number)
+    _SLOT["bank_account"](obj, account)
+    _SLOT["row"](obj, row)
+    return obj
+
+
+@frozen
+class _Profile:
+    values: tuple[Any, ...]
+    problems: tuple[tuple[str, str, str, str], ...]  # code, field, detail zh, detail en
+    stage: Stage | None = None
+    age_range: tuple[int, int] | None = None
+
+
+def _age_ranges() -> dict[Stage, tuple[int, int]]:
+    import tomllib
+    from importlib.resources import files
+
+    data = tomllib.loads(
+        files("edupoverty.records").joinpath("data/age_stage.toml").read_text("utf-8")
+    )
+    return {Stage(k): (int(v["min"]), int(v["max"])) for k, v in data.items()}
+
+
+AGE_RANGES: dict[Stage, tuple[int, int]] = _age_ranges()
+"""Plausible age at 1 September for each stage, from ``records/data/age_stage.toml``
+(``row.age_stage``; Compulsory Education Law art. 11: school entry at 6)."""
+
+# Profile columns fall in three groups memoised apart: the combinations within a group are
+# few (a school, its stage and grade …; a family's statuses; enrolment dates), while the
+# combinations across groups would be nearly as many as the rows.
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    (
+        "school_code",
+        "school_name",
+        "stage",
+        "grade",
+        "school_location",
+        "school_ownership",
+        "inclusive_kindergarten",
+        "special_education",
+        "boarding",
+        "full_time",
+        "official_enrolment",
+        "agri_major",
+        "performing_arts_major",
+        "independent_college",
+        "studying_abroad",
+        "tuition_fee",
+        "accommodation_fee",
+    ),
+    (
+        "residence",
+        "hukou_province",
+        "contiguous_poverty_area",
+        "registered_poor",
+        "financial_difficulty",
+        "difficulty_level",
+        "grant_tier",
+        "subsistence_allowance",
+        "extreme_poverty_support",
+        "orphan",
+        "disabled",
+        "left_behind",
+        "hardship_child",
+        "outstanding",
+    ),
+    ("enrolled_from", "enrolled_until"),
+)
+if sorted(sum(_GROUPS, ())) != sorted(_PROFILE_FIELDS):  # pragma: no cover - a coding error
+    raise RuntimeError("every Student field must be read from exactly one group")
+
+_EMPTY_PROFILE = _Profile(values=(), problems=())
+_SEP = "\x1f"  # the ASCII unit separator: a key of a row with one inside a cell is not cached
+
+
+class _Group:
+    """One group of profile columns present in the file, memoised by its raw cells."""
+
+    def __init__(self, fields: Sequence[str], index: dict[str, int]) -> None:
+        self.fields = [f for f in fields if f in index]
+        self.caches: dict[str, dict[str, Any]] = {f: {} for f in self.fields}
+        self.grade_cache: dict[tuple[str, Stage | None], Any] = {}
+        self.profiles: dict[Any, _Profile] = {}
+        self.indexes = [index[f] for f in self.fields]
+        if len(self.fields) > 1:
+            # one joined string hashes and compares faster than a tuple of cells
+            get = itemgetter(*(index[f] for f in self.fields))
+            join = _SEP.join
+            self.keyget: Callable[[list[str]], Any] = lambda row: join(get(row))
+        elif self.fields:
+            self.keyget = itemgetter(index[self.fields[0]])
+        else:
+            self.keyget = _no_key
+            self.profiles[None] = _EMPTY_PROFILE
+
+    def profile(self, key: Any, row: list[str]) -> _Profile:
+        raws = [row[i] for i in self.indexes]
+        values: dict[str, Any] = {}
+        problems: list[tuple[str, str, str, str]] = []
+        grade_raw = None
+        for fname, raw in zip(self.fields, raws, strict=True):
+            if fname == "grade":
+                grade_raw = raw
+                continue
+            cache = self.caches[fname]
+            v = cache.get(raw, _MISS)
+            if v is _MISS:
+                v = _parse_cell(_PARSERS[fname], raw)
+                if len(cache) < _CACHE_MAX:
+                    cache[raw] = v
+            if v is _EMPTY:
+                if fname in REQUIRED:
+                    problems.append(("field.missing", fname, "", ""))
+                values[fname] = _DEFAULTS.get(fname)
+                continue
+            if isinstance(v, sp.Unreadable):
+                problems.append(("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
+                values[fname] = _DEFAULTS.get(fname)
+                continue
+            values[fname] = v
+        stage = values.get("stage")
+        stage = stage if isinstance(stage, Stage) else None
+        if grade_raw is not None:
+            grade = self.grade(grade_raw, stage)
+            values["grade"] = None
+            if grade is _EMPTY:
+                if stage is Stage.VOCATIONAL:
+                    problems.append(("field.missing", "grade", "", ""))
+            elif isinstance(grade, sp.Unreadable):
+                problems.append(("field.invalid", "grade", f"（{grade.zh}）", f" ({grade.en})"))
+            else:
+                values["grade"] = grade
+        elif stage is Stage.VOCATIONAL:
+            problems.append(("field.missing", "grade", "", ""))
+        prof = _Profile(
+            values=tuple(values[f] for f in self.fields),
+            problems=tuple(problems),
+            stage=stage,
+            age_range=AGE_RANGES.get(stage) if stage is not None else None,
+        )
+        if len(self.profiles) >= _PROFILE_MAX:
+            self.profiles.clear()
+        if len(raws) < 2 or key.count(_SEP) == len(raws) - 1:  # no separator inside a cell
+            self.profiles[key] = prof
+        return prof
+
+    def grade(self, raw: str, stage: Stage | None) -> Any:
+        key = (raw, stage)
+        v = self.grade_cache.get(key, _MISS)
+        if v is _MISS:
+            text = sp.normalise(raw)
+            if not text:
+                v = _EMPTY
+            else:
+                try:
+                    v = sp.parse_grade(text, stage)
+                except sp.Unreadable as exc:
+                    v = exc
+            if len(self.grade_cache) < _CACHE_MAX:
+                self.grade_cache[key] = v
+        return v
+
+
+def _no_key(_row: list[str]) -> None:
+    return None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file's records are built.
+
+    Reading a million rows creates a million container objects and nothing cyclic; the
+    collector would traverse the growing list again and again (a third of the time). It is
+    re-enabled afterwards, if it was enabled before.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _RosterReader:
+    """The streaming, memoising row reader behind :func:`read_roster` and the validators."""
+
+    def __init__(self, header: _Header, source: str, today: date) -> None:
+        self.source = source
+        self.today = today
+        idx = header.index
+        self.width = header.width
+        self.i_name = idx["name"]
+        self.i_id = idx["id_number"]
+        self.i_sn = idx.get("student_number")
+        self.i_acct = idx.get("bank_account")
+        self.groups = tuple(_Group(g, idx) for g in _GROUPS)
+        present = [f for g in self.groups for f in g.fields]
+        absent = [f for f in _PROFILE_FIELDS if f not in present]
+        self.setters = tuple(_SLOT[f] for f in present + absent)
+        self.tail = tuple(_DEFAULTS.get(f) for f in absent)
+        self.names: dict[str, str] = {}
+
+    def name(self, raw: str) -> str | None:
+        """The clean name, or None if empty or unreadable (the slow path says which)."""
+        text = sp.normalise(raw)
+        if not text or len(text) > MAX_TEXT:
+            return None
+        if len(self.names) < _CACHE_MAX * 10:
+            self.names[raw] = text
+        return text
+
+    def giant(self, rownum: int, rejected: list[RejectedRow], findings: list[Finding]) -> None:
+        """Reject a row whose line or cell was too long to read."""
+        f = finding(
+            "field.invalid",
+            row=rownum,
+            field="(line)",
+            source=self.source,
+            detail_zh="（该行或单元格过长）",
+            detail_en=" (the line or a cell is too long)",
+        )
+        rejected.append(RejectedRow(rownum, (f,), self.source))
+        findings.append(f)
+
+    def run(
+        self,
+        rows: Iterable[list[str]],
+        first_row: int,
+        *,
+        keep: bool = True,
+        seen: dict[str, int] | None = None,
+        sources: Sequence[str] = (),
+        source_no: int = 0,
+        school_year: int | None = None,
+    ) -> tuple[list[Student], list[RejectedRow], list[Finding], int, int, int]:
+        """Read data rows; return students, rejected, findings, rows, accepted, blanks.
+
+        With ``seen`` (a dict shared by several files) duplicates are found as the rows go
+        by; with ``school_year`` the age of each accepted row is checked against its stage.
+        """
+        students: list[Student] = []
+        append = students.append
+        rejected: list[RejectedRow] = []
+        findings: list[Finding] = []
+        width = self.width
+        g1, g2, g3 = self.groups
+        key1, key2, key3 = g1.keyget, g2.keyget, g3.keyget
+        get1, get2, get3 = g1.profiles.get, g2.profiles.get, g3.profiles.get
+        setters, tail = self.setters, self.tail
+        names_get = self.names.get
+        i_name, i_id, i_sn, i_acct = self.i_name, self.i_id, self.i_sn, self.i_acct
+        today = self.today
+        provinces = PROVINCES
+        rownum = first_row
+        count = accepted = blanks = 0
+        year = school_year
+        seen_set = seen.setdefault if seen is not None else None
+        src = self.source
+        it = iter(rows)
+        while True:
+            try:
+                for row in it:
+                    rownum += 1
+                    extra = False
+                    if len(row) != width:
+                        if not any(row) or (len(row) == 1 and not row[0].strip()):
+                            blanks += 1
+                            continue
+                        if row[0].startswith(_GIANT):
+                            count += 1
+                            self.giant(rownum, rejected, findings)
+                            continue
+                        if len(row) > width:
+                            extra = any(c.strip() for c in row[width:])
+                            row = row[:width]
+                        else:
+                            row = row + [""] * (width - len(row))
+                    count += 1
+                    key = key1(row)
+                    prof = get1(key)
+                    if prof is None:
+                        prof = g1.profile(key, row)
+                    key = key2(row)
+                    fam = get2(key)
+                    if fam is None:
+                        fam = g2.profile(key, row)
+                    key = key3(row)
+                    dates = get3(key)
+                    if dates is None:
+                        dates = g3.profile(key, row)
+                    ident = row[i_id]
+                    code = problem(ident, today)
+                    if code is not None:
+                        clean = compact(ident)
+                        if clean != ident:
+                            ident = clean
+                            code = problem(ident, today)
+                    raw_name = row[i_name]
+                    name = names_get(raw_name)
+                    if name is None:
+                        name = self.name(raw_name)
+                    number = account = None
+                    bad_number = bad_account = False
+                    if i_sn is not None:
+                        number = row[i_sn]
+                        if number:
+                            number = number.strip()
+                            if len(number) > MAX_TEXT:
+                                bad_number = True
+                        number = number or None
+                    if i_acct is not None:
+                        account = row[i_acct]
+                        if account:
+                            if not (account.isdigit() and account.isascii()):
+                                account = account.translate(_ACCOUNT_STRIP)
+                            if not (account.isascii() and account.isdigit() and 8 <= len(account) <= 32):
+                                bad_account = True
+                        account = account or None
+                    if (
+                        code is None
+                        and name is not None
+                        and not prof.problems
+                        and not fam.problems
+                        and not dates.problems
+                        and not (extra or bad_number or bad_account)
+                    ):
+                        if ident[17] == "x":
+                            ident = ident[:17] + "X"
+                        accepted += 1
+                        if keep:
+                            append(
+                                _build_student(
+                                    setters,
+                                    chain(prof.values, fam.values, dates.values, tail),
+                                    name,
+                                    ident,
+                                    number,
+                                    account,
+                                    rownum,
+                                )
+                            )
+                        if ident[:2] not in provinces:
+                            findings.append(
+                                finding("id.region", row=rownum, field="id_number", source=self.source)
+                            )
+                        if seen_set is not None:
+                            packed = (rownum << 16) | source_no
+                            first = seen_set(ident, packed)
+                            if first != packed:
+                                findings.append(_duplicate(first, rownum, src, sources))
+                        if year is not None and prof.age_range is not None:
+                            age = year - int(ident[6:10]) - (ident[10:14] > "0901")
+                            lo, hi = prof.age_range
+                            if not lo <= age <= hi:
+                                findings.append(_age(rownum, age, prof.stage, self.source))
+                        continue
+                    # slow path: gather every problem of the row
+                    if not any(c.strip() for c in row):
+                        count -= 1
+                        blanks += 1
+                        continue
+                    problems: list[Finding] = []
+                    src = self.source
+                    if code is not None:
+                        if code == "id.length" and not ident:
+                            problems.append(finding("field.missing", row=rownum, field="id_number", source=src))
+                        else:
+                            problems.append(finding(code, row=rownum, field="id_number", source=src))
+                    elif ident[:2] not in provinces:
+                        problems.append(finding("id.region", row=rownum, field="id_number", source=src))
+                    if name is None:
+                        if sp.normalise(raw_name):
+                            problems.append(
+                                finding(
+                                    "field.invalid", row=rownum, field="name", source=src,
+                                    detail_zh="（内容过长）", detail_en=" (text too long)",
+                                )
+                            )
+                        else:
+                            problems.append(finding("field.missing", row=rownum, field="name", source=src))
+                    for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
+                        problems.append(
+                            finding(pcode, row=rownum, field=pfield, source=src, detail_zh=dzh, detail_en=den)
+                        )
+                    if bad_number:
+                        problems.append(
+                            finding(
+                                "field.invalid", row=rownum, field="student_number", source=src,
+                                detail_zh="（内容过长）", detail_en=" (text too long)",
+                            )
+                        )
+                    if bad_account:
+                        problems.append(
+                            finding(
+                                "field.invalid", row=rownum, field="bank_account", source=src,
+                                detail_zh="（应为8至32位数字）", detail_en=" (expected 8 to 32 digits)",
+                            )
+                        )
+                    if extra:
+                        problems.append(
+                            finding(
+                                "field.invalid", row=rownum, field="(extra cells)", source=src,
+                                detail_zh="（表头之外还有内容）", detail_en=" (cells beyond the last header)",
+                            )
+                        )
+                    if all(not p.is_error for p in problems):  # only warnings: cannot happen, but be safe
+                        problems.append(finding("field.invalid", row=rownum, field="(row)", source=src))
+                    rejected.append(RejectedRow(rownum, tuple(problems), src))
+                    findings.extend(problems)
+                break
+            except csv.Error:  # a cell over the csv module's field size limit
+                rownum += 1
+                count += 1
+                self.giant(rownum, rejected, findings)
+        return students, rejected, findings, count, accepted, blanks
+
+
+_ACCOUNT_STRIP = str.maketrans("", "", " -\t\u3000")
+
+
+def _duplicate(first: int, row: int, source: str, sources: Sequence[str]) -> Finding:
+    other = ""
+    first_source, first_row = first & 0xFFFF, first >> 16
+    if first_source < len(sources) and sources[first_source] != source:
+        other = sources[first_source]
+    return finding(
+        "report.duplicate",
+        row=row,
+        field="id_number",
+        source=source,
+        other_row=first_row,
+        other_file_zh=f"（{other}）" if other else "",
+        other_file_en=f" of {other}" if other else "",
+    )
+
+
+def _age(row: int, age: int, stage: Stage | None, source: str) -> Finding:
+    assert stage is not None
+    return finding(
+        "row.age_stage",
+        row=row,
+        field="id_number",
+        source=source,
+        age=age,
+        stage=stage.value,
+        stage_zh=stage.zh,
+    )
+
+
+def _read(
+    path: str | os.PathLike[str],
+    today: date | None,
+    *,
+    keep: bool = True,
+    seen: dict[str, int] | None = None,
+    sources: Sequence[str] = (),
+    source_no: int = 0,
+    school_year: int | None = None,
+) -> RosterResult:
+    source = str(path)
+    day = today if today is not None else date.today()
+    return _decoding(
+        path,
+        lambda rows, encoding: _read_rows(
+            rows, encoding, source, day, keep, seen, sources, source_no, school_year
+        ),
+    )
+
+
+T = TypeVar("T")
+
+
+def _decoding(
+    path: str | os.PathLike[str], read: Callable[[Iterator[list[str]], str | None], T]
+) -> T:
+    """Run ``read`` over the file's rows; if a file guessed to be UTF-8 turns out not to be
+    further down (an ASCII start, then GBK text), read it again as GB18030."""
+    rows, encoding = iter_table(path)
+    try:
+        return read(rows, encoding)
+    except UnicodeDecodeError:
+        if encoding != "utf-8":
+            raise _undecodable(Path(path)) from None
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    try:
+        return read(_csv_rows(Path(path), "gb18030", head), "gb18030")
+    except UnicodeDecodeError:
+        raise _undecodable(Path(path)) from None
+
+
+def _read_rows(
+    rows: Iterator[list[str]],
+    encoding: str | None,
+    source: str,
+    today: date,
+    keep: bool,
+    seen: dict[str, int] | None,
+    sources: Sequence[str],
+    source_no: int,
+    school_year: int | None,
+) -> RosterResult:
+    cells, header_row = _find_header(rows, _ROSTER_LOOKUP, source)
+    header = _Header(cells, _ROSTER_LOOKUP, REQUIRED, source)
+    reader = _RosterReader(header, source, today)
+    if seen is not None:
+        # roll back entries of an aborted pass of this same source (encoding restart)
+        for k in [k for k, v in seen.items() if v & 0xFFFF == source_no]:
+            del seen[k]
+    with _gc_paused():
+        students, rejected, findings, count, _acc, blanks = reader.run(
+            rows,
+            header_row,
+            keep=keep,
+            seen=seen,
+            sources=sources,
+            source_no=source_no,
+            school_year=school_year,
+        )
+    unknown = tuple(header.unknown)
+    head = [
+        finding(
+            "column.unknown",
+            row=header_row,
+            field=col,
+            source=source,
+        )
+        for col in unknown
+    ]
+    return RosterResult(
+        source=source,
+        students=tuple(students),
+        rejected=tuple(rejected),
+        findings=tuple(head + findings),
+        rows=count,
+        unknown_columns=unknown,
+        encoding=encoding,
+        blank_rows=blanks,
+    )
+
+
+def read_roster(path: str | os.PathLike[str], *, today: date | None = None) -> RosterResult:
+    """Read a roster file (CSV or XLSX) into accepted students and rejected rows.
+
+    ``today`` (default: the current date) is the day after which a birth date is in the
+    future (``id.birth_date``). Raises :class:`~edupoverty.errors.RosterError` if the file
+    cannot be read at all; problems in rows are never raised, they are findings.
+
+    Examples:
+        >>> read_roster("no/such/roster.csv")
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
+    """
+    return _read(path, today)
+
+
+def read_rows(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    source: str = "<rows>",
+    today: date | None = None,
+) -> RosterResult:
+    """Read roster rows already in memory (a header and rows of text), as :func:`read_roster`.
+
+    Examples:
+        >>> r = read_rows(["name", "id_number", "school_code", "stage", "school_location"],
+        ...               [["张三", "11010520120307002X", "1", "primary", "rural"]])
+        >>> r.students[0].stage.zh, r.students[0].row
+        ('小学', 2)
+    """
+    head = _Header(list(header), _ROSTER_LOOKUP, REQUIRED, source)
+    reader = _RosterReader(head, source, today if today is not None else date.today())
+    students, rejected, findings, count, _acc, blanks = reader.run(
+        ([str(c) for c in r] for r in rows), 1
+    )
+    unknown = tuple(head.unknown)
+    extra = [finding("column.unknown", row=1, field=c, source=source) for c in unknown]
+    return RosterResult(
+        source=source,
+        students=tuple(students),
+        rejected=tuple(rejected),
+        findings=tuple(extra + findings),
+        rows=count,
+        unknown_columns=unknown,
+        blank_rows=blanks,
+    )
+
+
+# --- disbursements -----------------------------------------------------------------------
+
+
+def read_disbursements(
+    path: str | os.PathLike[str], *, today: date | None = None
+) -> DisbursementResult:
+    """Read a disbursement file (资助发放表): one payment per row.
+
+    Columns: id_number, programme, school_year, semester, amount, method, account, paid_on,
+    batch, payee, school_code (Chinese headers too, :data:`DISBURSEMENT_COLUMNS`). Chinese
+    programme names of the boarding allowance and the nutrition programme become their
+    programme ids (``compulsory.boarding_allowance``, ``compulsory.nutrition``).
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "paid.csv"
+        >>> _ = p.write_text(
+        ...     "身份证号,资助项目,学年,学期,金额,发放方式,银行卡号,发放日期,批次\\n"
+        ...     "11010520120307002X,寄宿生生活补助,2019,秋季,500,银行卡,6217000011112222,"
+        ...     "2019-11-01,B1\\n", encoding="utf-8")
+        >>> d = read_disbursements(p).disbursements[0]
+        >>> d.programme, d.amount, d.period.semester.value, d.row
+        ('compulsory.boarding_allowance', Decimal('500.00'), 'autumn', 2)
+    """
+    source = str(path)
+    day = today if today is not None else date.today()
+    return _decoding(path, lambda rows, encoding: _read_disb(rows, encoding, source, day))
+
+
+def _read_disb(
+    rows: Iterator[list[str]], encoding: str | None, source: str, today: date
+) -> DisbursementResult:
+    cells, header_row = _find_header(rows, _DISB_LOOKUP, source)
+    header = _Header(cells, _DISB_LOOKUP, _DISB_REQUIRED, source)
+    idx = header.index
+    out: list[Disbursement] = []
+    rejected: list[RejectedRow] = []
+    findings: list[Finding] = [
+        finding("column.unknown", row=header_row, field=c, source=source)
+        for c in header.unknown
+    ]
+    rownum = header_row
+    count = blanks = 0
+    for row in rows:
+        rownum += 1
+        if not any(c.strip() for c in row):
+            blanks += 1
+            continue
+        count += 1
+        problems: list[Finding] = []
+        if row == [_GIANT]:
+            problems.append(
+                finding("field.invalid", row=rownum, field="(line)", source=source,
+                        detail_zh="（该行过长）", detail_en=" (the line is too long)")
+            )
+            rejected.append(RejectedRow(rownum, tuple(problems), source))
+            findings.extend(problems)
+            continue
+        values: dict[str, Any] = {}
+
+        def cell(name: str, row: list[str] = row) -> str:
+            i = idx.get(name)
+            return sp.normalise(row[i]) if i is not None and i < len(row) else ""
+
+        def bad(name: str, zh: str = "", en: str = "", rownum: int = rownum) -> None:
+            problems.append(
+                finding("field.invalid", row=rownum, field=name, source=source,
+                        detail_zh=f"（{zh}）" if zh else "", detail_en=f" ({en})" if en else "")
+            )
+
+        for name in _DISB_REQUIRED:
+            if not cell(name):
+                problems.append(finding("field.missing", row=rownum, field=name, source=source))
+        ident = compact(cell("id_number"))
+        if ident:
+            code = problem(ident, today)
+            if code is not None:
+                problems.append(finding(code, row=rownum, field="id_number", source=source))
+            values["student_id"] = ident.upper()
+        programme = cell("programme")
+        if len(programme) > MAX_TEXT:
+            bad("programme", "内容过长", "text too long")
+        values["programme"] = _PROGRAMMES.get(programme, programme)
+        year_text = cell("school_year")
+        if year_text:
+            m = re.fullmatch(r"(\d{4})(?:\s*[-—~至]\s*\d{4})?\s*(?:学年|年)?", year_text)
+            if m:
+                values["school_year"] = int(m[1])
+            else:
+                bad("school_year", "应为学年，如2019", "expected a school year such as 2019")
+        semester = None
+        sem_text = cell("semester")
+        if sem_text:
+            try:
+                semester = sp.parse_semester(sem_text)
+            except sp.Unreadable as exc:
+                bad("semester", exc.zh, exc.en)
+        for name, parser in (
+            ("amount", sp.parse_money),
+            ("method", sp.parse_method),
+            ("paid_on", sp.parse_date),
+            ("payee", sp.parse_payee),
+        ):
+            text = cell(name)
+            if text:
+                try:
+                    values[name] = parser(text)
+                except sp.Unreadable as exc:
+                    bad(name, exc.zh, exc.en)
+        account = cell("account").translate(_ACCOUNT_STRIP)
+        if account:
+            if account.isascii() and account.isdigit() and 8 <= len(account) <= 32:
+                values["account"] = account
+            else:
+                bad("account", "应为8至32位数字", "expected 8 to 32 digits")
+        batch = cell("batch")
+        if len(batch) > MAX_TEXT:
+            bad("batch", "内容过长", "text too long")
+        values["batch"] = batch
+        code_text = cell("school_code")
+        values["school_code"] = code_text or None
+        if len(row) > header.width and any(c.strip() for c in row[header.width :]):
+            bad("(extra cells)", "表头之外还有内容", "cells beyond the last header")
+        if any(p.is_error for p in problems):
+            rejected.append(RejectedRow(rownum, tuple(problems), source))
+            findings.extend(problems)
+            continue
+        out.append(
+            Disbursement(
+                student_id=values["student_id"],
+                programme=values["programme"],
+                period=Period(values["school_year"], semester),
+                amount=values["amount"],
+                method=values["method"],
+                paid_on=values["paid_on"],
+                batch=values["batch"],
+                account=values.get("account"),
+                payee=values.get("payee", Payee.FAMILY),
+                school_code=values["school_code"],
+                row=rownum,
+            )
+        )
+    return DisbursementResult(
+        source=source,
+        disbursements=tuple(out),
+        rejected=tuple(rejected),
+        findings=tuple(findings),
+        rows=count,
+        unknown_columns=tuple(header.unknown),
+        encoding=encoding,
+        blank_rows=blanks,
+    )
