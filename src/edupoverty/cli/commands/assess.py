@@ -114,7 +114,7 @@ def assess_report(
         >>> len(report.assessments) + len(report.rejected)
         20
     """
-    from edupoverty.records import read_roster
+    from edupoverty.records.roster import read_roster
 
     pol = policy if isinstance(policy, Policy) else load_policy(*policy)
     result = read_roster(roster)
