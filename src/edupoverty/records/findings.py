@@ -137,6 +137,14 @@ CODES: dict[str, FindingCode] = {
             "R-REC-3",
         ),
         FindingCode(
+            "report.average_grant",
+            _W,
+            "学校{school}建档立卡学生{check}平均每生{average}元，低于{minimum}元",
+            "school {school}: average {check} per registered-poor student {average}, "
+            "below the minimum {minimum}",
+            "R-HB-1",
+        ),
+        FindingCode(
             "notice.missing",
             _E,
             "公示内容缺少{part_zh}",
