@@ -93,3 +93,32 @@ def test_rejected_roster_rows_are_counted_by_row_number_and_exit_1(
     assert code == 1
     assert (summary["rows_written"], summary["rejected"], summary["rejected_rows"]) == (1, 1, [3])
     assert "110105201203070021" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_an_assessed_public_list_shows_programmes_and_amounts(
+    roster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from edupoverty.records.roster import read_roster
+    from edupoverty.rules import assess_many, load_policy
+
+    out = tmp_path / "list.csv"
+    code = main(["public-list", str(roster), "-o", str(out), "--policy", "seed",
+                 "--school-year", "2019", "--format", "json"])  # fmt: skip
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["columns"] == ["name", "school", "grade", "programme", "tier", "amount"]
+    students = read_roster(roster).students
+    expected = sum(len(a.entitlements) for a in assess_many(students, load_policy("seed"), 2019))
+    assert summary["rows_written"] == expected > 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "姓名,学校,年级,资助项目,资助等次,金额（元）"
+    assert all("11010520120307002X" not in line for line in lines)
+    assert code in (0, 1)
+
+
+def test_a_policy_without_school_year_is_exit_2(
+    roster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["public-list", str(roster), "-o", str(tmp_path / "l.csv"), "--policy", "seed"]) == 2
+    )
+    assert "--school-year" in capsys.readouterr().err

@@ -5,6 +5,10 @@ Only name, school, department, grade, class, major, programme, tier and amount m
 phone, a bank account — is refused (exit 2). ``FILE`` ends in ``.csv`` (data only) or
 ``.xlsx`` (ready to print: title, posting and end dates, complaint channel line). Rows the
 roster reader rejects are counted and named by row number, never by their values.
+
+With ``--policy NAME|FILE`` (repeatable, as for ``edupoverty assess``) and ``--school-year``
+the students are assessed first and the list shows one row per entitlement — programme,
+tier and amount (``未配置`` where the policy gives no amount).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ __all__ = ["register"]
 
 _DEFAULT_TITLE = "家庭经济困难学生资助公示名单"
 _ROSTER_COLUMNS = "name,school,grade"
+_ASSESSED_COLUMNS = "name,school,grade,programme,tier,amount"
 
 
 def register(sub: Any) -> None:
@@ -43,9 +48,16 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .csv or .xlsx")
     p.add_argument(
         "--columns",
-        default=_ROSTER_COLUMNS,
-        help=f"comma-separated columns (default {_ROSTER_COLUMNS})",
+        help=f"comma-separated columns (default {_ROSTER_COLUMNS}; with --policy "
+        f"{_ASSESSED_COLUMNS})",
     )
+    p.add_argument(
+        "--policy",
+        action="append",
+        metavar="NAME|FILE",
+        help="assess the students under this policy profile first (repeat to lay overlays)",
+    )
+    p.add_argument("--school-year", type=int, metavar="YEAR", help="school year (with --policy)")
     p.add_argument("--title", default=_DEFAULT_TITLE, help="title printed on the XLSX list")
     p.add_argument("--posted-on", metavar="DATE", help="posting day: prints the window dates")
     p.add_argument("--days", type=int, default=7)
@@ -74,7 +86,10 @@ def run(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InputError("输出文件应以 .csv 或 .xlsx 结尾", "the output must end in .csv or .xlsx")
-    columns = [c for c in (part.strip() for part in args.columns.split(",")) if c]
+    if args.policy and args.school_year is None:
+        raise InputError("使用 --policy 时需要 --school-year", "--policy needs --school-year")
+    default = _ASSESSED_COLUMNS if args.policy else _ROSTER_COLUMNS
+    columns = [c for c in (part.strip() for part in (args.columns or default).split(",")) if c]
     if suffix == ".xlsx" and not (args.complaint_channel or "").strip():
         raise InputError(
             "打印版公示名单需要 --complaint-channel（举报受理方式，R-DIS-1）",
@@ -85,7 +100,12 @@ def run(args: argparse.Namespace) -> int:
     from edupoverty.records.roster import read_roster
 
     result = read_roster(args.roster)
-    plist = public_list(result.students, columns=columns)
+    rows: Any = result.students
+    if args.policy:
+        from edupoverty.rules import assess_many, load_policy
+
+        rows = assess_many(result.students, load_policy(*args.policy), args.school_year)
+    plist = public_list(rows, columns=columns)
     window = None
     if args.posted_on:
         window = plan_disclosure(
