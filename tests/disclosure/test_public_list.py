@@ -109,6 +109,7 @@ def test_a_value_that_looks_private_is_refused_whatever_its_column(value: str) -
 
 
 def test_an_assessment_gives_one_row_per_entitlement_and_unconfigured_amounts() -> None:
+    # one row per entitlement; the tier shown is the entitlement's, not the roster's grant tier
     a = _Assessment(
         _student("赵六", grant_tier=1),
         (
@@ -118,7 +119,7 @@ def test_an_assessment_gives_one_row_per_entitlement_and_unconfigured_amounts() 
     )
     pl = public_list([a], columns=["name", "programme", "tier", "amount"])
     assert pl.rows == (
-        ("赵六", "寄宿生生活费补助", 1, Decimal("625.00")),
+        ("赵六", "寄宿生生活费补助", None, Decimal("625.00")),  # the roster's tier is not its
         ("赵六", "senior.fee_waiver", 2, NOT_CONFIGURED),
     )
 

@@ -279,9 +279,8 @@ def _rows_of(item: Any, n: int) -> list[dict[str, Any]]:
         for ent in entitlements:
             row = dict(base)
             row["programme"] = getattr(ent, "name_zh", None) or getattr(ent, "programme", None)
-            tier = getattr(ent, "tier", None)
-            if tier is not None:
-                row["tier"] = getattr(tier, "value", tier)
+            tier = getattr(ent, "tier", None)  # the entitlement's own tier, never the roster's
+            row["tier"] = getattr(tier, "value", tier)
             row["amount"] = _amount(getattr(ent, "amount", None))
             out.append(row)
         return out
