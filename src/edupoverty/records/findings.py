@@ -136,6 +136,28 @@ CODES: dict[str, FindingCode] = {
             "wrong amount: {programme} paid {paid}, entitlement {expected}",
             "R-REC-3",
         ),
+        FindingCode(
+            "report.average_grant",
+            _W,
+            "学校{school}建档立卡学生{check}平均每生{average}元，低于{minimum}元",
+            "school {school}: average {check} per registered-poor student {average}, "
+            "below the minimum {minimum}",
+            "R-HB-1",
+        ),
+        FindingCode(
+            "notice.missing",
+            _E,
+            "公示内容缺少{part_zh}",
+            "the notice lacks {part_en}",
+            "R-DIS-1",
+        ),
+        FindingCode(
+            "notice.short",
+            _E,
+            "公示期不足一周：只有{days}天",
+            "the notice is posted for less than one week: {days} days",
+            "R-DIS-2",
+        ),
     )
 }
 """Every finding code, by code."""

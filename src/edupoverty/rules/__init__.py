@@ -1,7 +1,71 @@
 """What the data *is worth*: policy profiles, eligibility, stacking, proration, funding.
 
 Examples:
-    >>> import edupoverty.rules
+    >>> from edupoverty.records import Stage, SchoolLocation, Student
+    >>> from edupoverty.rules import assess, load_policy
+    >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
+    ...             stage=Stage.JUNIOR, school_location=SchoolLocation.RURAL)
+    >>> assess(s, load_policy("seed"), 2019).total
+    Decimal('1780.00')
 """
 
-__all__: list[str] = []
+from edupoverty.rules.assess import (
+    SEMESTERS,
+    Assessment,
+    Decision,
+    Entitlement,
+    ProgrammeTotal,
+    Summary,
+    assess,
+    assess_many,
+    expected_payments,
+    projection,
+    summarize,
+)
+from edupoverty.rules.audit import audit, check_average_grants
+from edupoverty.rules.eligibility import Condition, evaluate, parse_condition
+from edupoverty.rules.policy import (
+    AmountCase,
+    DatedValue,
+    FundingShares,
+    GrantCheck,
+    Parameters,
+    Policy,
+    Programme,
+    compose,
+    list_profiles,
+    load_policy,
+)
+from edupoverty.rules.values import NotConfigured, is_configured, split_exact
+
+__all__ = [
+    "SEMESTERS",
+    "AmountCase",
+    "Assessment",
+    "Condition",
+    "DatedValue",
+    "Decision",
+    "Entitlement",
+    "FundingShares",
+    "GrantCheck",
+    "NotConfigured",
+    "Parameters",
+    "Policy",
+    "Programme",
+    "ProgrammeTotal",
+    "Summary",
+    "assess",
+    "assess_many",
+    "audit",
+    "check_average_grants",
+    "compose",
+    "evaluate",
+    "expected_payments",
+    "is_configured",
+    "list_profiles",
+    "load_policy",
+    "parse_condition",
+    "projection",
+    "split_exact",
+    "summarize",
+]

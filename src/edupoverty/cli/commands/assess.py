@@ -1,0 +1,371 @@
+"""``edupoverty assess``: entitlements of every student of a roster (资助测算).
+
+``edupoverty assess ROSTER [--policy NAME|FILE ...] [--school-year 2019]
+[--format table|json|csv|xlsx] [-o FILE]``
+
+Rows the roster reader rejects are listed with their row number and reasons, never
+dropped. Amounts the documents do not give are listed as *not configured* (未配置), never
+as zero. :func:`assess_report` is the library entry the ``demo`` command calls.
+
+Examples:
+    >>> from edupoverty.cli import build_parser
+    >>> args = build_parser().parse_args(["assess", "roster.csv", "--policy", "dangshan"])
+    >>> args.policy, args.school_year, args.format
+    (['dangshan'], 2019, 'table')
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from edupoverty.errors import InputError
+from edupoverty.records.enums import Semester
+from edupoverty.rules import Assessment, Policy, assess_many, load_policy, summarize
+from edupoverty.rules.values import NotConfigured
+
+__all__ = ["AssessReport", "assess_report", "format_table", "register", "run", "write_json"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``assess`` sub-command."""
+    p = sub.add_parser(
+        "assess",
+        help="compute every student's entitlements under a policy (资助测算)",
+        description="Compute the entitlements of every student of a roster.",
+    )
+    p.add_argument("roster", help="roster file (.csv or .xlsx)")
+    p.add_argument(
+        "--policy",
+        action="append",
+        metavar="NAME|FILE",
+        help="policy profile name or TOML file; repeat to lay overlays (default: seed)",
+    )
+    p.add_argument("--school-year", type=int, default=2019, help="school year (default 2019)")
+    p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.set_defaults(func=run)
+
+
+class AssessReport:
+    """The assessments of one roster: policy, accepted students' assessments, rejected rows.
+
+    Examples:
+        >>> r = AssessReport(load_policy("seed"), 2019, [], [])
+        >>> r.summary().students
+        0
+    """
+
+    __slots__ = ("assessments", "policy", "rejected", "school_year")
+
+    def __init__(
+        self,
+        policy: Policy,
+        school_year: int,
+        assessments: list[Assessment],
+        rejected: list[Any],
+    ) -> None:
+        self.policy = policy
+        self.school_year = school_year
+        self.assessments = assessments
+        self.rejected = rejected
+
+    def summary(self) -> Any:
+        """Totals by programme, form, school and funding level."""
+        return summarize(self.assessments)
+
+    def not_configured(self) -> list[dict[str, Any]]:
+        """Amounts not configured, by programme and parameter, with student counts."""
+        counts: dict[tuple[str, str, str, str], int] = {}
+        per_result: dict[int, list[tuple[str, str, str, str]]] = {}
+        for a in self.assessments:
+            key = id(a._result)
+            items = per_result.get(key)
+            if items is None:
+                items = per_result[key] = [
+                    (e.programme, e.amount.parameter, e.amount.reason_zh, e.amount.reason_en)
+                    for e in a.not_configured
+                    if isinstance(e.amount, NotConfigured)
+                ]
+            for item in items:
+                counts[item] = counts.get(item, 0) + 1
+        return [
+            {"programme": p, "parameter": par, "reason_zh": zh, "reason_en": en, "students": n}
+            for (p, par, zh, en), n in counts.items()
+        ]
+
+
+def assess_report(
+    roster: str | Path, policy: Sequence[str] | Policy = ("seed",), school_year: int = 2019
+) -> AssessReport:
+    """Read ``roster`` and assess every accepted student under ``policy`` for ``school_year``.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from edupoverty.records.synthetic import write_roster_csv
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = write_roster_csv(path, 20, seed=1)
+        >>> report = assess_report(path)
+        >>> len(report.assessments) + len(report.rejected)
+        20
+    """
+    from edupoverty.records.roster import read_roster
+
+    pol = policy if isinstance(policy, Policy) else load_policy(*policy)
+    result = read_roster(roster)
+    assessments = list(assess_many(result.students, pol, school_year))
+    return AssessReport(pol, school_year, assessments, list(result.rejected))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``edupoverty assess``; exit 0, or 1 when rows were rejected."""
+    if args.format == "xlsx" and not args.output:
+        raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
+    report = assess_report(args.roster, args.policy or ["seed"], args.school_year)
+    lang = args.lang
+    if args.format in ("csv", "xlsx"):
+        from edupoverty.records.writers import write_csv, write_xlsx
+
+        header, rows = _flat(report, lang)
+        if args.format == "xlsx":
+            write_xlsx(args.output, header, rows, sheet="assessment")
+        elif args.output:
+            write_csv(args.output, header, rows)
+        else:
+            write_csv(sys.stdout, header, rows)  # type: ignore[arg-type]
+    else:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                _emit(report, args.format, lang, fh)
+        else:
+            _emit(report, args.format, lang, sys.stdout)
+    return 1 if report.rejected else 0
+
+
+def _emit(report: AssessReport, fmt: str, lang: str, out: TextIO) -> None:
+    if fmt == "json":
+        write_json(report, out)
+    else:
+        out.write(format_table(report, lang))
+        out.write("\n")
+
+
+def _money(value: object) -> str | None:
+    return str(value) if isinstance(value, Decimal) else None
+
+
+def _entitlements_json(a: Assessment) -> list[dict[str, Any]]:
+    out = []
+    for e in a.entitlements:
+        sems = {s.value: (_money(e.semesters[s]) if s in e.semesters else "0.00") for s in Semester}
+        item: dict[str, Any] = {
+            "programme": e.programme,
+            "form": e.form.value,
+            "amount": _money(e.amount),
+            "semesters": sems,
+            "basis": list(e.basis),
+        }
+        if e.tier is not None:
+            item["tier"] = e.tier
+        if isinstance(e.amount, NotConfigured):
+            item["not_configured"] = e.amount.parameter
+        out.append(item)
+    return out
+
+
+def _rejected_json(rejected: Iterable[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "row": r.row,
+            "findings": [
+                {
+                    "code": f.code,
+                    "field": f.field,
+                    "message_zh": f.message_zh,
+                    "message_en": f.message_en,
+                }
+                for f in r.findings
+            ],
+        }
+        for r in rejected
+    ]
+
+
+def write_json(report: AssessReport, out: TextIO) -> None:
+    """Stream the JSON document of ``edupoverty assess`` to ``out``; the part of a student
+    that depends only on the shared result is serialised once.
+
+    Examples:
+        >>> import io
+        >>> buf = io.StringIO()
+        >>> write_json(AssessReport(load_policy("seed"), 2019, [], []), buf)
+        >>> sorted(json.loads(buf.getvalue()))
+        ['not_configured', 'policy', 'rejected', 'school_year', 'students', 'summary']
+    """
+    dumps = json.dumps
+    out.write("{\n")
+    out.write(f'  "policy": {dumps(report.policy.name)},\n')
+    out.write(f'  "school_year": {report.school_year},\n')
+    out.write('  "students": [')
+    cache: dict[int, str] = {}
+    first = True
+    for a in report.assessments:
+        r = a._result
+        tail = cache.get(id(r))
+        if tail is None:
+            tail = cache[id(r)] = (
+                f', "entitlements": {dumps(_entitlements_json(a), ensure_ascii=False)}, '
+                f'"total": "{a.total}", "cash_total": "{a.cash_total}"}}'
+            )
+        s = a.student
+        out.write(
+            ("\n    " if first else ",\n    ")
+            + f'{{"row": {dumps(s.row)}, "name": {dumps(s.name, ensure_ascii=False)}, '
+            f'"student_number": {dumps(s.student_number, ensure_ascii=False)}' + tail
+        )
+        first = False
+    out.write("\n  ],\n")
+    rest = {
+        "rejected": _rejected_json(report.rejected),
+        "not_configured": report.not_configured(),
+        "summary": report.summary().to_dict(),
+    }
+    body = json.dumps(rest, ensure_ascii=False, indent=2)
+    out.write(body[1:].lstrip("\n"))  # the remaining keys, continuing the open object
+    out.write("\n")
+
+
+def format_table(report: AssessReport, lang: str = "zh") -> str:
+    """The plain-text report: one line per student, totals by programme, what is not
+    configured and every rejected row (what ``demo`` prints).
+
+    Examples:
+        >>> print(format_table(AssessReport(load_policy("seed"), 2019, [], []), "en"))
+        ... # doctest: +ELLIPSIS
+        policy seed, school year 2019: 0 students assessed, 0 rows rejected
+        ...
+    """
+    from edupoverty.cli.output import table
+
+    en = lang == "en"
+    lines = [
+        (
+            f"policy {report.policy.name}, school year {report.school_year}: "
+            f"{len(report.assessments)} students assessed, {len(report.rejected)} rows rejected"
+        )
+        if en
+        else (
+            f"政策 {report.policy.name}，{report.school_year}学年：测算 {len(report.assessments)} "
+            f"人，拒收 {len(report.rejected)} 行"
+        ),
+        "",
+    ]
+    head = (
+        ["row", "name", "school", "total", "cash", "waiver", "in kind", "not configured"]
+        if en
+        else ["行", "姓名", "学校", "合计", "现金", "减免", "实物", "未配置"]
+    )
+    rows = [
+        [
+            a.student.row,
+            a.student.name,
+            a.student.school_code,
+            a.total,
+            a.cash_total,
+            a.waiver_total,
+            a.in_kind_total,
+            ", ".join(e.programme for e in a.not_configured),
+        ]
+        for a in report.assessments
+    ]
+    lines.append(table(head, rows))
+    summary = report.summary()
+    lines.append("")
+    head = (
+        ["programme", "students", "amount", "not configured"]
+        if en
+        else ["项目", "人数", "金额", "未配置人数"]
+    )
+    rows = [
+        [pid, t.students, t.amount, t.not_configured] for pid, t in summary.by_programme.items()
+    ]
+    lines.append(table(head, rows))
+    lines.append("")
+    lines.append(
+        (f"total {summary.total}; funding unknown for {summary.funding_unknown}")
+        if en
+        else f"合计 {summary.total} 元；分担比例未知的金额 {summary.funding_unknown} 元"
+    )
+    for nc in report.not_configured():
+        reason = nc["reason_en"] if en else nc["reason_zh"]
+        lines.append(
+            f"not configured: {nc['programme']} ({nc['parameter']}): {reason} — "
+            f"{nc['students']} students"
+            if en
+            else f"未配置：{nc['programme']}（{nc['parameter']}）：{reason} — {nc['students']} 人"
+        )
+    for r in report.rejected:
+        for f in r.findings:
+            lines.append(("rejected: " if en else "拒收：") + f.message(lang))
+    return "\n".join(lines)
+
+
+def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any]]]:
+    """One row per student: totals, then one column per programme (amount or 未配置)."""
+    pids = report.policy.programme_ids()
+    en = lang == "en"
+    header = (
+        [
+            "row",
+            "name",
+            "student_number",
+            "school_code",
+            "total",
+            "cash_total",
+            "waiver_total",
+            "in_kind_total",
+            *pids,
+            "not_configured",
+        ]
+        if en
+        else ["行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物", *pids, "未配置"]
+    )
+    nc_label = "not configured" if en else "未配置"
+
+    def rows() -> Iterator[list[Any]]:
+        cache: dict[int, list[Any]] = {}
+        for a in report.assessments:
+            r = a._result
+            tail = cache.get(id(r))
+            if tail is None:
+                ents = {e.programme: e for e in a.entitlements}
+                cells: list[Any] = [a.total, a.cash_total, a.waiver_total, a.in_kind_total]
+                for pid in pids:
+                    e = ents.get(pid)
+                    cells.append(
+                        "" if e is None else e.amount if isinstance(e.amount, Decimal) else nc_label
+                    )
+                cells.append(" ".join(e.programme for e in a.not_configured))
+                tail = cache[id(r)] = cells
+            s = a.student
+            yield [s.row, s.name, s.student_number, s.school_code, *tail]
+        for rej in report.rejected:
+            yield [
+                rej.row,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                *([""] * len(pids)),
+                "; ".join(f.message(lang) for f in rej.findings),
+            ]
+
+    return header, rows()

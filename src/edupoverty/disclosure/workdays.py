@@ -1,0 +1,770 @@
+"""Working days of mainland China (工作日): statutory holidays, weekends and make-up days (调休).
+
+A :class:`WorkCalendar` holds, for each year it knows, the State Council's holiday
+arrangement: the statutory holidays (rest days) and the make-up working days (weekend days
+worked in exchange). Every other Saturday and Sunday is a rest day, every other weekday a
+working day. The default calendar is built once from the data of the ``chinese_calendar``
+package (years 2004–2026 in version 1.11.0; the range is read from the data) plus any year
+file shipped in ``edupoverty/disclosure/calendars/`` for a year that package lacks.
+
+A computation that touches a year without data raises
+:class:`~edupoverty.errors.CalendarYearUnavailable` — never a silent weekend-only guess. A
+weekend-only estimate exists only by explicit opt-in (:meth:`WorkCalendar.with_estimate`),
+and every date computed across an estimated year is a :class:`ProvisionalDate`.
+
+Counting (RULES.md §8, PRC Civil Code art. 201): the start day never counts.
+
+Examples:
+    >>> from datetime import date
+    >>> from edupoverty.disclosure.workdays import add_working_days, is_workday
+    >>> add_working_days(date(2026, 10, 1), 3)   # 10 October 2026 is a make-up working day
+    datetime.date(2026, 10, 10)
+    >>> is_workday(date(2025, 1, 26))            # Sunday, worked before the Spring Festival
+    True
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from importlib import resources
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+
+from edupoverty.errors import CalendarDataError, CalendarYearUnavailable
+
+__all__ = [
+    "CalendarYear",
+    "ProvisionalDate",
+    "WorkCalendar",
+    "add_working_days",
+    "default_calendar",
+    "is_provisional",
+    "is_workday",
+    "load_year_file",
+    "next_workday",
+    "official_years",
+    "working_days_between",
+]
+
+_fromordinal = date.fromordinal
+_MAX_SPAN = 200  # years; keeps the precomputed arrays small whatever the input
+
+
+class ProvisionalDate(date):
+    """A date computed across a year whose working days were *estimated* (weekends only),
+    not taken from an official notice: it may move once the notice is published.
+
+    It is a :class:`~datetime.date` in every other respect (equal to the plain date, and
+    ``+ timedelta`` keeps it provisional).
+
+    Examples:
+        >>> from datetime import timedelta
+        >>> d = ProvisionalDate(2027, 1, 4)
+        >>> d == date(2027, 1, 4), d.provisional, is_provisional(d + timedelta(days=1))
+        (True, True, True)
+    """
+
+    __slots__ = ()
+
+    @property
+    def provisional(self) -> bool:
+        """Always ``True``.
+
+        Examples:
+            >>> ProvisionalDate(2027, 1, 4).provisional
+            True
+        """
+        return True
+
+    def __repr__(self) -> str:
+        return f"ProvisionalDate({self.year}, {self.month}, {self.day})"
+
+
+def is_provisional(day: date) -> bool:
+    """True if ``day`` was computed from an estimated (weekend-only) year.
+
+    Examples:
+        >>> is_provisional(date(2026, 10, 10)), is_provisional(ProvisionalDate(2027, 1, 4))
+        (False, True)
+    """
+    return isinstance(day, ProvisionalDate)
+
+
+def _dates(values: Iterable[date], year: int, what: str) -> frozenset[date]:
+    out = set()
+    for value in values:
+        if not isinstance(value, date):
+            raise CalendarDataError(
+                f"{year}年{what}中有不是日期的值",
+                f"{year}: {what} holds a value that is not a date",
+            )
+        day = date(value.year, value.month, value.day)
+        if day.year != year:
+            raise CalendarDataError(
+                f"{year}年{what}中的 {day.isoformat()} 不在该年内",
+                f"{year}: {what} date {day.isoformat()} lies outside the year",
+            )
+        out.add(day)
+    return frozenset(out)
+
+
+def _fset(values: Iterable[date]) -> frozenset[date]:
+    return frozenset(values)
+
+
+@frozen
+class CalendarYear:
+    """The holiday arrangement of one year: statutory holidays and make-up working days.
+
+    Checks (:class:`~edupoverty.errors.CalendarDataError`): every date lies in ``year``; no
+    day is both a holiday and a working day; a make-up working day falls on a Saturday or
+    Sunday (a weekday is a working day anyway, so listing one is a copying mistake). A
+    holiday on a weekend is harmless: notices list the whole break, weekend included.
+    ``estimated`` marks a weekend-only guess (no holidays known).
+
+    Examples:
+        >>> y = CalendarYear(2026, holidays=[date(2026, 1, 1)], workdays=[date(2026, 1, 4)],
+        ...                  source="国务院办公厅关于2026年部分节假日安排的通知")
+        >>> sorted(y.workdays)
+        [datetime.date(2026, 1, 4)]
+        >>> CalendarYear(2026, holidays=[], workdays=[date(2026, 1, 5)])
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.CalendarDataError: calendar.data: 2026年调休上班日 2026-01-05 不是周末...
+    """
+
+    year: int
+    holidays: frozenset[date] = field(factory=frozenset, converter=_fset)
+    workdays: frozenset[date] = field(factory=frozenset, converter=_fset)
+    source: str = ""
+    estimated: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        year = self.year
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9998:
+            raise CalendarDataError(
+                "年份应为1900至9998之间的整数", "the year must be an integer from 1900 to 9998"
+            )
+        holidays = _dates(self.holidays, year, "节假日")
+        workdays = _dates(self.workdays, year, "调休上班日")
+        object.__setattr__(self, "holidays", holidays)
+        object.__setattr__(self, "workdays", workdays)
+        both = sorted(holidays & workdays)
+        if both:
+            raise CalendarDataError(
+                f"{year}年 {both[0].isoformat()} 同时列为节假日和上班日",
+                f"{year}: {both[0].isoformat()} is listed both as a holiday and a working day",
+            )
+        weekday = sorted(d for d in workdays if d.weekday() < 5)
+        if weekday:
+            raise CalendarDataError(
+                f"{year}年调休上班日 {weekday[0].isoformat()} 不是周末（工作日本来就上班）",
+                f"{year}: make-up working day {weekday[0].isoformat()} is not a Saturday or "
+                "Sunday (a weekday is a working day anyway)",
+            )
+        if self.estimated and (holidays or workdays):
+            raise CalendarDataError(
+                f"{year}年：估算年份不能带节假日数据",
+                f"{year}: an estimated year carries no holiday data",
+            )
+
+    def is_workday(self, day: date) -> bool:
+        """Whether ``day`` (in this year) is a working day.
+
+        Examples:
+            >>> CalendarYear(2026, holidays=[date(2026, 1, 1)]).is_workday(date(2026, 1, 1))
+            False
+        """
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+
+def official_years() -> tuple[int, ...]:
+    """The years for which the installed ``chinese_calendar`` holds official data.
+
+    Read from the data (every year with a holiday listed), not hard-coded.
+
+    Examples:
+        >>> ys = official_years()
+        >>> ys[0], 2025 in ys, 2026 in ys
+        (2004, True, True)
+    """
+    from chinese_calendar import constants
+
+    return tuple(sorted({d.year for d in constants.holidays}))
+
+
+def _official_data() -> dict[int, CalendarYear]:
+    import chinese_calendar
+    from chinese_calendar import constants
+
+    ver = getattr(chinese_calendar, "__version__", "")
+    years = official_years()
+    out: dict[int, CalendarYear] = {}
+    for y in years:
+        out[y] = CalendarYear(
+            y,
+            holidays=[d for d in constants.holidays if d.year == y],
+            workdays=[d for d in constants.workdays if d.year == y],
+            source=f"chinese_calendar {ver}（国务院办公厅部分节假日安排的通知）",
+        )
+    return out
+
+
+# --- year files ---------------------------------------------------------------------------
+
+
+def _as_date(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise CalendarDataError(
+        f"{where}：不是 YYYY-MM-DD 格式的日期", f"{where}: not a YYYY-MM-DD date"
+    )
+
+
+def _parse_year_file(data: Mapping[str, Any], name: str) -> CalendarYear:
+    known = {"year", "source", "holiday"}
+    extra = sorted(set(data) - known)
+    if extra:
+        raise CalendarDataError(f"{name}：未知的键 {extra[0]}", f"{name}: unknown key {extra[0]}")
+    year = data.get("year")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise CalendarDataError(f"{name}：缺少整数 year", f"{name}: `year` (an integer) is missing")
+    source = data.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise CalendarDataError(
+            f"{name}：缺少 source（通知名称和文号）",
+            f"{name}: `source` (the notice's title and number) is missing",
+        )
+    entries = data.get("holiday")
+    if not isinstance(entries, list) or not entries:
+        raise CalendarDataError(f"{name}：缺少 [[holiday]] 条目", f"{name}: no [[holiday]] entries")
+    holidays: list[date] = []
+    workdays: list[date] = []
+    for i, entry in enumerate(entries, 1):
+        where = f"{name}: holiday[{i}]"
+        if not isinstance(entry, dict):
+            raise CalendarDataError(f"{where}：应为表", f"{where}: must be a table")
+        extra = sorted(set(entry) - {"name", "from", "to", "workdays"})
+        if extra:
+            raise CalendarDataError(
+                f"{where}：未知的键 {extra[0]}", f"{where}: unknown key {extra[0]}"
+            )
+        if "from" not in entry:
+            raise CalendarDataError(f"{where}：缺少 from", f"{where}: `from` is missing")
+        start = _as_date(entry["from"], f"{where}.from")
+        end = _as_date(entry.get("to", start), f"{where}.to")
+        if end < start:
+            raise CalendarDataError(f"{where}：to 早于 from", f"{where}: `to` is before `from`")
+        holidays.extend(_fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1))
+        made_up = entry.get("workdays", [])
+        if not isinstance(made_up, list):
+            raise CalendarDataError(
+                f"{where}.workdays：应为列表", f"{where}.workdays: must be a list"
+            )
+        workdays.extend(_as_date(v, f"{where}.workdays") for v in made_up)
+    try:
+        return CalendarYear(year, holidays=holidays, workdays=workdays, source=source.strip())
+    except CalendarDataError as exc:
+        raise CalendarDataError(f"{name}：{exc.message_zh}", f"{name}: {exc.message_en}") from None
+
+
+def load_year_file(path: str | Path) -> CalendarYear:
+    """Read and check a calendar year file (TOML) copied from a State Council notice.
+
+    The format (see ``calendars/2026.toml`` shipped with the package)::
+
+        year = 2026
+        source = "国务院办公厅关于2026年部分节假日安排的通知"
+
+        [[holiday]]
+        name = "春节"
+        from = 2026-02-15          # first rest day (放假)
+        to = 2026-02-23            # last rest day, inclusive
+        workdays = [2026-02-14, 2026-02-28]   # make-up working days (上班)
+
+    Raises :class:`~edupoverty.errors.CalendarDataError` for bad data, naming the file and
+    the entry.
+
+    Examples:
+        >>> from edupoverty.disclosure.workdays import shipped_year_files
+        >>> y = load_year_file(shipped_year_files()[2026])
+        >>> y.year, len(y.holidays), sorted(y.workdays)[0]
+        (2026, 33, datetime.date(2026, 1, 4))
+    """
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CalendarDataError(
+            f"{p.name}：不是有效的 TOML（{exc}）", f"{p.name}: not valid TOML ({exc})"
+        ) from None
+    except UnicodeDecodeError:
+        raise CalendarDataError(f"{p.name}：不是 UTF-8 文本", f"{p.name}: not UTF-8 text") from None
+    return _parse_year_file(data, p.name)
+
+
+def shipped_year_files() -> dict[int, Path]:
+    """The year files shipped in ``edupoverty/disclosure/calendars/``, by year (file stem).
+
+    Examples:
+        >>> 2026 in shipped_year_files()
+        True
+    """
+    out: dict[int, Path] = {}
+    folder = resources.files("edupoverty.disclosure") / "calendars"
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".toml") and name[:-5].isdigit():
+            out[int(name[:-5])] = Path(str(entry))
+    return dict(sorted(out.items()))
+
+
+# --- the calendar -------------------------------------------------------------------------
+
+
+class WorkCalendar:
+    """An immutable working-day calendar over the years it holds.
+
+    Build one with :meth:`official` (the default: chinese_calendar's data plus shipped year
+    files), then add years with :meth:`with_year`, :meth:`with_year_file` or — explicitly —
+    :meth:`with_estimate`. Every ``with_*`` returns a new calendar.
+
+    Internally each year is precomputed into one array over the whole span: for each day its
+    count of working days before it, and the sorted list of working-day ordinals, so that
+    :meth:`add_working_days` is two list look-ups.
+
+    Examples:
+        >>> cal = WorkCalendar.official()
+        >>> cal.add_working_days(date(2026, 10, 1), 3)
+        datetime.date(2026, 10, 10)
+        >>> cal.working_days_between(date(2026, 9, 30), date(2026, 10, 10))
+        3
+        >>> cal.add_working_days(date(2026, 12, 29), 5)
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.CalendarYearUnavailable: calendar.year_unavailable: 没有2027年的...
+    """
+
+    __slots__ = (
+        "_base",
+        "_cum",
+        "_end",
+        "_estimated",
+        "_first",
+        "_holes",
+        "_last",
+        "_nwork",
+        "_plain",
+        "_work",
+        "_years",
+    )
+
+    _years: dict[int, CalendarYear]
+    _base: int
+    _end: int
+    _cum: list[int]
+    _work: list[int]
+    _nwork: int
+    _first: int
+    _last: int
+    _holes: frozenset[int]
+    _estimated: frozenset[int]
+    _plain: bool
+
+    def __init__(self, years: Iterable[CalendarYear]) -> None:
+        table: dict[int, CalendarYear] = {}
+        for cy in years:
+            if not isinstance(cy, CalendarYear):
+                raise CalendarDataError("应为 CalendarYear", "expected CalendarYear values")
+            if cy.year in table:
+                raise CalendarDataError(f"{cy.year}年重复", f"the year {cy.year} is given twice")
+            table[cy.year] = cy
+        if not table:
+            raise CalendarDataError("日历中没有任何年份", "a calendar needs at least one year")
+        if max(table) - min(table) >= _MAX_SPAN:
+            raise CalendarDataError(
+                f"日历跨度超过{_MAX_SPAN}年", f"a calendar may span at most {_MAX_SPAN} years"
+            )
+        set_ = object.__setattr__
+        set_(self, "_years", dict(sorted(table.items())))
+        first, last = min(table), max(table)
+        base = date(first, 1, 1).toordinal()
+        end = date(last + 1, 1, 1).toordinal()
+        flags = bytearray(end - base)
+        for y in range(first, last + 1):
+            data = table.get(y)
+            if data is None:
+                continue
+            start = date(y, 1, 1).toordinal()
+            for o in range(start, date(y + 1, 1, 1).toordinal()):
+                # ordinal 1 (0001-01-01) was a Monday: (o - 1) % 7 < 5 is Monday..Friday
+                flags[o - base] = 1 if (o - 1) % 7 < 5 else 0
+            for d in data.holidays:
+                flags[d.toordinal() - base] = 0
+            for d in data.workdays:
+                flags[d.toordinal() - base] = 1
+        set_(self, "_base", base)
+        set_(self, "_end", end)
+        set_(self, "_cum", [0, *accumulate(flags)])
+        work = [base + i for i, f in enumerate(flags) if f]
+        set_(self, "_work", work)
+        set_(self, "_nwork", len(work))
+        set_(self, "_first", first)
+        set_(self, "_last", last)
+        holes = frozenset(range(first, last + 1)) - set(table)
+        estimated = frozenset(y for y, cy in table.items() if cy.estimated)
+        set_(self, "_holes", holes)
+        set_(self, "_estimated", estimated)
+        set_(self, "_plain", not holes and not estimated)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("WorkCalendar is immutable")
+
+    def __repr__(self) -> str:
+        est = f", estimated={sorted(self._estimated)}" if self._estimated else ""
+        return f"WorkCalendar(years={self._first}..{self._last}{est})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WorkCalendar) and self._years == other._years
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._years.values()))
+
+    # --- construction ----------------------------------------------------------------
+
+    @classmethod
+    def official(cls) -> WorkCalendar:
+        """chinese_calendar's official years plus the shipped year files for later years.
+
+        Examples:
+            >>> WorkCalendar.official().has_year(2026)
+            True
+        """
+        years = _official_data()
+        for y, path in shipped_year_files().items():
+            if y not in years:
+                years[y] = load_year_file(path)
+        return cls(years.values())
+
+    def with_year(
+        self,
+        year: int,
+        *,
+        holidays: Iterable[date],
+        workdays: Iterable[date] = (),
+        source: str = "",
+        replace: bool = False,
+    ) -> WorkCalendar:
+        """A new calendar with ``year`` added from its State Council notice.
+
+        ``holidays`` are the rest days of the notice (放假, weekend days included or not),
+        ``workdays`` its make-up working days (上班). A year already present is an error
+        unless ``replace=True``.
+
+        Examples:
+            >>> cal = WorkCalendar.official().with_year(
+            ...     2027, holidays=[date(2027, 1, 1)], workdays=[],
+            ...     source="test data, not an official notice")
+            >>> cal.add_working_days(date(2026, 12, 31), 1)
+            datetime.date(2027, 1, 4)
+        """
+        return self.with_years([CalendarYear(year, holidays, workdays, source)], replace=replace)
+
+    def with_years(self, years: Iterable[CalendarYear], *, replace: bool = False) -> WorkCalendar:
+        """A new calendar with several :class:`CalendarYear` values added.
+
+        Examples:
+            >>> WorkCalendar.official().with_years([CalendarYear(2026)])
+            Traceback (most recent call last):
+            ...
+            edupoverty.errors.CalendarDataError: calendar.data: 日历中已有2026年...
+        """
+        table = dict(self._years)
+        for y in years:
+            if y.year in table and not replace:
+                raise CalendarDataError(
+                    f"日历中已有{y.year}年的数据（要替换请传 replace=True）",
+                    f"the calendar already holds {y.year} (pass replace=True to replace it)",
+                )
+            table[y.year] = y
+        return WorkCalendar(table.values())
+
+    def with_year_file(self, path: str | Path, *, replace: bool = False) -> WorkCalendar:
+        """A new calendar with the year of a checked TOML file (:func:`load_year_file`).
+
+        Examples:
+            >>> cal = WorkCalendar([CalendarYear(2025, holidays=[date(2025, 1, 1)])])
+            >>> cal.with_year_file(shipped_year_files()[2026]).years()[-1]
+            2026
+        """
+        return self.with_years([load_year_file(path)], replace=replace)
+
+    def with_estimate(self, year: int) -> WorkCalendar:
+        """A new calendar with a weekend-only *estimate* for ``year`` (explicit opt-in).
+
+        Saturdays and Sundays are rest days and nothing else is; every date computed across
+        this year is a :class:`ProvisionalDate`. Replace it with the official year when the
+        notice appears.
+
+        Examples:
+            >>> cal = WorkCalendar.official().with_estimate(2027)
+            >>> d = cal.add_working_days(date(2026, 12, 31), 1)
+            >>> d, d.provisional
+            (ProvisionalDate(2027, 1, 1), True)
+        """
+        return self.with_years([CalendarYear(year, estimated=True, source="weekend-only estimate")])
+
+    # --- queries -----------------------------------------------------------------------
+
+    def years(self) -> tuple[int, ...]:
+        """The years this calendar holds (official, supplied or estimated).
+
+        Examples:
+            >>> WorkCalendar.official().years()[0]
+            2004
+        """
+        return tuple(self._years)
+
+    def year(self, year: int) -> CalendarYear:
+        """The data of one year (:class:`~edupoverty.errors.CalendarYearUnavailable` if absent).
+
+        Examples:
+            >>> sorted(WorkCalendar.official().year(2025).workdays)[0]
+            datetime.date(2025, 1, 26)
+        """
+        try:
+            return self._years[year]
+        except KeyError:
+            raise CalendarYearUnavailable(year) from None
+
+    def has_year(self, year: int) -> bool:
+        """True if the calendar holds data (official or supplied, not estimated) for ``year``.
+
+        Examples:
+            >>> cal = WorkCalendar.official()
+            >>> cal.has_year(2026), cal.with_estimate(2027).has_year(2027)
+            (True, False)
+        """
+        y = self._years.get(year)
+        return y is not None and not y.estimated
+
+    def is_estimated(self, year: int) -> bool:
+        """True if ``year`` is a weekend-only estimate.
+
+        Examples:
+            >>> WorkCalendar.official().with_estimate(2027).is_estimated(2027)
+            True
+        """
+        y = self._years.get(year)
+        return y is not None and y.estimated
+
+    def _missing(self, ordinal: int) -> CalendarYearUnavailable:
+        return CalendarYearUnavailable(_fromordinal(max(ordinal, 1)).year)
+
+    def _check_span(self, lo: int, hi: int) -> bool:
+        """Raise if a year in [lo, hi] (ordinals) is missing; return True if one is estimated."""
+        y0 = _fromordinal(lo).year
+        y1 = _fromordinal(hi).year
+        for y in range(y0, y1 + 1):
+            if y in self._holes:
+                raise CalendarYearUnavailable(y)
+        return any(y in self._estimated for y in range(y0, y1 + 1))
+
+    def _result(self, start: int, result: int) -> date:
+        if self._plain:
+            return _fromordinal(result)
+        lo, hi = (start, result) if start <= result else (result, start)
+        if self._check_span(lo, hi):
+            return ProvisionalDate.fromordinal(result)
+        return _fromordinal(result)
+
+    def is_workday(self, day: date) -> bool:
+        """True if ``day`` is a working day.
+
+        Examples:
+            >>> cal = WorkCalendar.official()
+            >>> cal.is_workday(date(2026, 10, 10)), cal.is_workday(date(2026, 10, 5))
+            (True, False)
+        """
+        i = day.toordinal() - self._base
+        if 0 <= i < self._end - self._base:
+            if not self._plain:
+                self._check_span(i + self._base, i + self._base)
+            cum = self._cum
+            return cum[i + 1] != cum[i]
+        raise self._missing(i + self._base)
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The ``n``-th working day strictly after ``day`` (``n`` >= 1), the ``-n``-th one
+        strictly before it (``n`` <= -1), or ``day`` itself (``n`` == 0).
+
+        The start day never counts, whether or not it is a working day. O(1): two list
+        look-ups.
+
+        Examples:
+            >>> cal = WorkCalendar.official()
+            >>> cal.add_working_days(date(2026, 10, 1), 3)
+            datetime.date(2026, 10, 10)
+            >>> cal.add_working_days(date(2026, 10, 8), -1)
+            datetime.date(2026, 9, 30)
+            >>> cal.add_working_days(date(2026, 10, 3), 0)
+            datetime.date(2026, 10, 3)
+        """
+        o = day.toordinal()
+        i = o - self._base
+        if n > 0 and i >= 0 and self._plain:
+            try:
+                return _fromordinal(self._work[self._cum[i + 1] + n - 1])
+            except (IndexError, TypeError):
+                pass
+        return self._add_slow(day, o, i, n)
+
+    def _add_slow(self, day: date, o: int, i: int, n: int) -> date:
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError("n must be an int")
+        if not 0 <= i < self._end - self._base:
+            raise self._missing(o)
+        if n == 0:
+            if not self._plain:
+                self._check_span(o, o)
+            return day if type(day) is date else date(day.year, day.month, day.day)
+        j = self._cum[i + 1] + n - 1 if n > 0 else self._cum[i] + n
+        if j >= self._nwork:
+            raise CalendarYearUnavailable(self._last + 1)
+        if j < 0:
+            raise CalendarYearUnavailable(self._first - 1)
+        return self._result(o, self._work[j])
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """The number of working days in ``(a, b]`` — after ``a``, up to and including ``b``.
+
+        When ``b`` is before ``a`` the count is negative: minus the working days in
+        ``[b, a)``, the mirror image, so that ``working_days_between(d,
+        add_working_days(d, n)) == n`` for every ``n``.
+
+        Examples:
+            >>> cal = WorkCalendar.official()
+            >>> cal.working_days_between(date(2026, 10, 1), date(2026, 10, 10))
+            3
+            >>> cal.working_days_between(date(2026, 10, 10), date(2026, 10, 1))  # 8th, 9th
+            -2
+            >>> cal.add_working_days(date(2026, 10, 10), -2)
+            datetime.date(2026, 10, 8)
+        """
+        ia = a.toordinal() - self._base
+        ib = b.toordinal() - self._base
+        span = self._end - self._base
+        if not 0 <= ia < span:
+            raise self._missing(ia + self._base)
+        if not 0 <= ib < span:
+            raise self._missing(ib + self._base)
+        if not self._plain:
+            self._check_span(min(ia, ib) + self._base, max(ia, ib) + self._base)
+        cum = self._cum
+        if ib >= ia:
+            return cum[ib + 1] - cum[ia + 1]
+        return cum[ib] - cum[ia]
+
+    def next_workday(self, day: date) -> date:
+        """``day`` if it is a working day, else the first working day after it.
+
+        Examples:
+            >>> WorkCalendar.official().next_workday(date(2026, 10, 1))
+            datetime.date(2026, 10, 8)
+        """
+        o = day.toordinal()
+        i = o - self._base
+        if not 0 <= i < self._end - self._base:
+            raise self._missing(o)
+        j = self._cum[i]  # working days before `day`: the next one at or after it
+        if j >= self._nwork:
+            raise CalendarYearUnavailable(self._last + 1)
+        return self._result(o, self._work[j])
+
+    def is_provisional_span(self, a: date, b: date) -> bool:
+        """True if a computation between ``a`` and ``b`` crosses an estimated year.
+
+        Examples:
+            >>> cal = WorkCalendar.official().with_estimate(2027)
+            >>> cal.is_provisional_span(date(2026, 12, 1), date(2027, 1, 5))
+            True
+        """
+        if self._plain:
+            return False
+        lo, hi = sorted((a.toordinal(), b.toordinal()))
+        return self._check_span(lo, hi)
+
+
+_DEFAULT = WorkCalendar.official()
+
+
+def default_calendar() -> WorkCalendar:
+    """The calendar the module-level functions use: :meth:`WorkCalendar.official`.
+
+    Examples:
+        >>> default_calendar() is default_calendar()
+        True
+    """
+    return _DEFAULT
+
+
+def is_workday(day: date) -> bool:
+    """True if ``day`` is a working day in the default calendar.
+
+    Examples:
+        >>> is_workday(date(2025, 2, 8)), is_workday(date(2025, 1, 29))   # make-up day; 春节
+        (True, False)
+    """
+    return _DEFAULT.is_workday(day)
+
+
+def add_working_days(day: date, n: int) -> date:
+    """The ``n``-th working day strictly after ``day`` in the default calendar (see
+    :meth:`WorkCalendar.add_working_days`).
+
+    Examples:
+        >>> add_working_days(date(2026, 10, 1), 3)
+        datetime.date(2026, 10, 10)
+        >>> add_working_days(date(2025, 9, 30), 1)   # 国庆节 2025: 1–8 October
+        datetime.date(2025, 10, 9)
+    """
+    cal = _DEFAULT
+    i = day.toordinal() - cal._base
+    if n > 0 and i >= 0 and cal._plain:
+        try:
+            return _fromordinal(cal._work[cal._cum[i + 1] + n - 1])
+        except (IndexError, TypeError):
+            pass
+    return cal._add_slow(day, i + cal._base, i, n)
+
+
+def working_days_between(a: date, b: date) -> int:
+    """The working days in ``(a, b]`` in the default calendar (negative when ``b < a``).
+
+    Examples:
+        >>> working_days_between(date(2025, 1, 24), date(2025, 2, 8))   # 春节 2025
+        6
+    """
+    return _DEFAULT.working_days_between(a, b)
+
+
+def next_workday(day: date) -> date:
+    """``day`` or the first working day after it, in the default calendar.
+
+    Examples:
+        >>> next_workday(date(2025, 10, 6))   # 中秋节 and 国庆节 2025
+        datetime.date(2025, 10, 9)
+    """
+    return _DEFAULT.next_workday(day)

@@ -1,0 +1,834 @@
+"""Assessment: what one student is entitled to in one school year, and why (资助测算).
+
+:func:`assess` is a pure function of a student, a policy and a school year. It applies every
+programme of the policy whose eligibility holds (R-ST-1, R-STK-1: programmes stack), picks
+the one tier of a tiered grant (R-STK-2, registered-poor students the highest, R-SEN-1),
+pays each programme once per student and semester (R-STK-3), drops programmes that another
+applying programme replaces (R-STK-4, profile data), counts the semesters the student was
+enrolled in (R-DYN-1..3, the profile's proration rule), and splits each amount between
+levels of government exactly to the fen (R-FND-1..4).
+
+Amounts the documents do not give come back as :class:`~edupoverty.rules.values.NotConfigured`
+and are listed apart from the totals.
+
+Examples:
+    >>> from decimal import Decimal
+    >>> from edupoverty.records import Stage, SchoolLocation, Student
+    >>> from edupoverty.rules import assess, load_policy
+    >>> s = Student(name="张三", id_number="11010520120307002X", school_code="3412001",
+    ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL, boarding=True,
+    ...             registered_poor=True)
+    >>> a = assess(s, load_policy("seed"), 2019)
+    >>> [(e.programme, str(e.amount)) for e in a.entitlements]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('compulsory.fee_waiver', '600.00'), ('compulsory.free_textbooks', '90.00'),
+     ('compulsory.boarding_allowance', '1000.00'), ('compulsory.nutrition', '800.00')]
+    >>> a.total, a.cash_total
+    (Decimal('2490.00'), Decimal('1000.00'))
+"""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from edupoverty.errors import PolicyStaleWarning
+from edupoverty.records.enums import FundingLevel, ProgrammeForm, Semester
+from edupoverty.records.model import EnrolmentPeriod, Period, Student
+from edupoverty.records.money import FEN, ZERO
+from edupoverty.rules.eligibility import evaluate
+from edupoverty.rules.policy import AmountCase, Parameters, Policy, Programme
+from edupoverty.rules.values import FrozenMap, NotConfigured, split_exact
+
+__all__ = [
+    "SEMESTERS",
+    "Assessment",
+    "Decision",
+    "Entitlement",
+    "ProgrammeTotal",
+    "Summary",
+    "assess",
+    "assess_many",
+    "expected_payments",
+    "projection",
+    "summarize",
+]
+
+SEMESTERS: tuple[Semester, ...] = (Semester.AUTUMN, Semester.SPRING)
+"""The semesters of a school year, in order."""
+
+Amount = Decimal | NotConfigured
+
+
+@frozen
+class Entitlement:
+    """One programme that applies to a student in a school year.
+
+    ``amount`` is the year's amount (or :class:`NotConfigured`), ``semesters`` the amount of
+    each semester counted, ``basis`` the rule ids, ``conditions`` the eligibility conditions
+    that held, ``funding`` the split by level of government (or :class:`NotConfigured` when
+    the shares are unknown), ``tier`` the grant tier if the programme has tiers, ``days`` the
+    school days counted for a per-day programme.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import assess, load_policy
+        >>> s = Student(name="李四", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.JUNIOR, school_location=SchoolLocation.TOWN)
+        >>> e = assess(s, load_policy("seed"), 2019).entitlement("compulsory.fee_waiver")
+        >>> e.amount, dict(e.funding)[FundingLevel.CENTRAL], e.form.zh
+        (Decimal('800.00'), Decimal('640.00'), '减免')
+    """
+
+    programme: str
+    name_zh: str
+    name_en: str
+    form: ProgrammeForm
+    amount: Amount
+    semesters: Mapping[Semester, Amount]
+    basis: tuple[str, ...]
+    conditions: tuple[str, ...]
+    funding: Mapping[FundingLevel, Decimal] | NotConfigured
+    tier: int | None = None
+    days: int | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def configured(self) -> bool:
+        """True if the amount is known."""
+        return not isinstance(self.amount, NotConfigured)
+
+
+@frozen
+class Decision:
+    """Why a programme applies to a student or not (for :meth:`Assessment.explain`)."""
+
+    programme: str
+    name_zh: str
+    name_en: str
+    applies: bool
+    rules: tuple[str, ...]
+    held: tuple[str, ...]
+    reason_zh: str
+    reason_en: str
+
+
+@frozen
+class _Result:
+    """The shared, immutable part of an assessment (identical inputs share one)."""
+
+    policy: str
+    school_year: int
+    entitlements: tuple[Entitlement, ...]
+    decisions: tuple[Decision, ...]
+    total: Decimal
+    cash_total: Decimal
+    waiver_total: Decimal
+    in_kind_total: Decimal
+    not_configured: tuple[Entitlement, ...]
+
+
+class Assessment:
+    """What one student is entitled to in one school year (``student`` + a shared result).
+
+    Students with the same eligibility-relevant data share one immutable result; the
+    assessment itself only adds the student it is about.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import load_policy
+        >>> s = Student(name="王五", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.SENIOR, school_location=SchoolLocation.COUNTY_SEAT,
+        ...             registered_poor=True)
+        >>> a = assess(s, load_policy("seed"), 2019)
+        >>> a.total, [e.programme for e in a.not_configured]
+        (Decimal('5000.00'), ['senior.fee_waiver'])
+        >>> a.student.name
+        '王五'
+    """
+
+    __slots__ = ("_result", "student")
+
+    student: Student
+    _result: _Result
+
+    def __init__(self, student: Student, result: _Result) -> None:
+        _set_student(self, student)
+        _set_result(self, result)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __repr__(self) -> str:
+        return (
+            f"Assessment(row={self.student.row!r}, school_year={self._result.school_year}, "
+            f"total={self._result.total}, programmes={len(self._result.entitlements)})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return self.student == other.student and self._result == other._result
+
+    def __hash__(self) -> int:
+        return hash((self.student, self._result))
+
+    @property
+    def policy(self) -> str:
+        """The name of the policy used (e.g. ``seed+dangshan``)."""
+        return self._result.policy
+
+    @property
+    def school_year(self) -> int:
+        """The school year assessed."""
+        return self._result.school_year
+
+    @property
+    def entitlements(self) -> tuple[Entitlement, ...]:
+        """The programmes that apply, in policy order."""
+        return self._result.entitlements
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        """For every programme of the policy: applies or not, and why."""
+        return self._result.decisions
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of every configured amount (cash, waivers and in kind)."""
+        return self._result.total
+
+    @property
+    def cash_total(self) -> Decimal:
+        """Sum of configured cash amounts."""
+        return self._result.cash_total
+
+    @property
+    def waiver_total(self) -> Decimal:
+        """Sum of configured waivers."""
+        return self._result.waiver_total
+
+    @property
+    def in_kind_total(self) -> Decimal:
+        """Sum of configured in-kind provisions (textbooks, meals)."""
+        return self._result.in_kind_total
+
+    @property
+    def not_configured(self) -> tuple[Entitlement, ...]:
+        """Entitlements that apply but whose amount the documents do not give."""
+        return self._result.not_configured
+
+    def entitlement(self, programme: str) -> Entitlement | None:
+        """The entitlement for ``programme``, or ``None`` if it does not apply."""
+        for e in self._result.entitlements:
+            if e.programme == programme:
+                return e
+        return None
+
+    def explain(self, lang: str = "zh") -> str:
+        """Why each programme applies or not, citing rule ids, in ``"zh"`` or ``"en"``.
+
+        Examples:
+            >>> from edupoverty.records import Stage, SchoolLocation, Student
+            >>> from edupoverty.rules import load_policy
+            >>> s = Student(name="赵六", id_number="11010520120307002X", school_code="1",
+            ...             stage=Stage.PRIMARY, school_location=SchoolLocation.COUNTY_SEAT)
+            >>> text = assess(s, load_policy("seed"), 2019).explain("en")
+            >>> print(text.splitlines()[2])  # doctest: +ELLIPSIS
+            + compulsory.fee_waiver (Compulsory-education fee waiver): 600.00 waiver [R-CMP-1, ...
+            >>> "- compulsory.nutrition" in text
+            True
+        """
+        r = self._result
+        ents = {e.programme: e for e in r.entitlements}
+        if lang == "en":
+            lines = [f"School year {r.school_year}, policy {r.policy}: total {r.total}"]
+        else:
+            lines = [f"{r.school_year}学年，政策 {r.policy}：合计 {r.total} 元"]
+        for d in r.decisions:
+            rules = ", ".join(d.rules)
+            if d.applies:
+                e = ents[d.programme]
+                if lang == "en":
+                    amount = (
+                        e.amount.message("en")
+                        if isinstance(e.amount, NotConfigured)
+                        else f"{e.amount} {e.form.value}"
+                    )
+                    tier = f", tier {e.tier}" if e.tier else ""
+                    why = "; ".join(d.held) or "no condition"
+                    lines.append(
+                        f"+ {d.programme} ({d.name_en}): {amount}{tier} [{rules}] because {why}"
+                    )
+                else:
+                    amount = (
+                        e.amount.message("zh")
+                        if isinstance(e.amount, NotConfigured)
+                        else f"{e.amount} 元（{e.form.zh}）"
+                    )
+                    tier = f"，{e.tier}等" if e.tier else ""
+                    why = "；".join(d.held) or "无条件"
+                    lines.append(
+                        f"+ {d.programme}（{d.name_zh}）：{amount}{tier}［{rules}］依据：{why}"
+                    )
+            elif lang == "en":
+                lines.append(
+                    f"- {d.programme} ({d.name_en}): does not apply [{rules}]: {d.reason_en}"
+                )
+            else:
+                lines.append(f"- {d.programme}（{d.name_zh}）：不适用［{rules}］：{d.reason_zh}")
+        return "\n".join(lines)
+
+
+_set_student = Assessment.__dict__["student"].__set__
+_set_result = Assessment.__dict__["_result"].__set__
+_new = object.__new__
+
+
+# --- computation --------------------------------------------------------------------------
+
+_EXCLUDED = frozenset(
+    {"name", "id_number", "row", "bank_account", "student_number", "school_name", "school_code"}
+)
+_KEY_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in attrs.fields(Student) if f.name not in _EXCLUDED
+)
+_key_of = operator.attrgetter(*_KEY_FIELDS)
+
+
+def projection(student: Student) -> tuple[Any, ...]:
+    """The eligibility-relevant projection of ``student``: every roster field except the
+    name, ID number, student number, school name and code, bank account and row. Students
+    with equal projections get equal entitlements.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> a = Student(name="甲", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL)
+        >>> b = attrs.evolve(a, name="乙", id_number="110105201203070011", school_code="2")
+        >>> projection(a) == projection(b)
+        True
+    """
+    return tuple(_key_of(student))
+
+
+def _spans(
+    student: Student, enrolment: Sequence[EnrolmentPeriod] | None
+) -> tuple[tuple[date, date], ...]:
+    if enrolment is not None:
+        spans = [(p.start, p.end or date.max) for p in enrolment]
+    else:
+        spans = [(student.enrolled_from or date.min, student.enrolled_until or date.max)]
+    spans.sort()
+    merged: list[tuple[date, date]] = []
+    for s, e in spans:
+        if e < s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
+def _enrolled_days(spans: tuple[tuple[date, date], ...], period: Period) -> int:
+    start, end = period.start, period.end
+    days = 0
+    for s, e in spans:
+        lo, hi = max(s, start), min(e, end)
+        if lo <= hi:
+            days += (hi - lo).days + 1
+    return days
+
+
+def _counts(spans: tuple[tuple[date, date], ...], period: Period, params: Parameters) -> bool:
+    """R-DYN-1..3: does ``period`` count for a student enrolled during ``spans``?"""
+    if params.proration == "census":
+        assert period.semester is not None
+        day = params.census_day(period.semester, period.school_year)
+        return day is not None and any(s <= day <= e for s, e in spans)
+    return _enrolled_days(spans, period) > 0
+
+
+def _half(amount: Decimal) -> tuple[Decimal, Decimal]:
+    """Split a year's amount into (autumn, spring), exact to the fen."""
+    spring = (amount / 2).quantize(FEN, rounding=ROUND_FLOOR)
+    return amount - spring, spring
+
+
+def _tier(
+    prog: Programme, student: Student, params: Parameters
+) -> tuple[int | None, str, NotConfigured | None]:
+    tiers = sorted({c.tier for c in prog.cases if c.tier is not None})
+    if student.registered_poor is True:
+        return tiers[0], f"registered_poor → tier {tiers[0]} (R-ST-1, R-SEN-1)", None
+    if student.grant_tier is not None:
+        if student.grant_tier in tiers:
+            return student.grant_tier, f"grant_tier = {student.grant_tier}", None
+        return (
+            None,
+            "",
+            NotConfigured(
+                f"{prog.id}.tier",
+                f"名单中的资助档次{student.grant_tier}不存在",
+                f"the roster's grant_tier {student.grant_tier} is not a tier of this programme",
+            ),
+        )
+    mapped = params.tier_for(student.difficulty_level)
+    if mapped is not None and mapped in tiers:
+        assert student.difficulty_level is not None
+        return mapped, f"difficulty_level {student.difficulty_level.value} → tier {mapped}", None
+    return (
+        None,
+        "",
+        NotConfigured(
+            f"{prog.id}.tier",
+            "非建档立卡学生既无资助档次也无可对应的困难等级，档次未定（R-SEN-1）",
+            "not registered-poor and neither grant_tier nor a mapped difficulty_level: "
+            "tier undetermined (R-SEN-1)",
+        ),
+    )
+
+
+def _case_amounts(
+    prog: Programme,
+    case: AmountCase,
+    student: Student,
+    school_year: int,
+    sems: Sequence[Semester],
+    spans: tuple[tuple[date, date], ...],
+    params: Parameters,
+) -> tuple[dict[Semester, Amount], int | None, list[str]]:
+    out: dict[Semester, Amount] = {}
+    sources: list[str] = []
+    days_total: int | None = None
+    for sem in sems:
+        period = Period(school_year, sem)
+        if case.kind == "not_configured":
+            out[sem] = NotConfigured(f"{prog.id}.amount", case.reason_zh, case.reason_en)
+            sources.append(case.source)
+            continue
+        if case.kind == "fee":
+            assert case.fee is not None
+            fee: Decimal | None = getattr(student, case.fee)
+            sources.append(case.source)
+            if fee is None:
+                out[sem] = NotConfigured(
+                    f"{prog.id}.amount",
+                    f"按学校收费标准减免，但名单没有 {case.fee}（{case.rule}）",
+                    f"waived at the fee the school charges, but the roster has no {case.fee} "
+                    f"({case.rule})",
+                )
+            else:
+                out[sem] = _half(fee)[SEMESTERS.index(sem)]
+            continue
+        value = case.value_at(period.start)
+        if value is None or value.amount is None:
+            reason = value.not_configured if value is not None else None
+            out[sem] = NotConfigured(
+                f"{prog.id}.amount",
+                reason or f"{period.start} 没有有效的金额",
+                reason or f"no value in force on {period.start}",
+            )
+            if value is not None:
+                sources.append(value.source)
+            continue
+        sources.append(value.source)
+        if case.kind == "per_school_day":
+            days = params.days(sem)
+            if days is None:
+                out[sem] = NotConfigured(
+                    "parameters.school_days", "未配置每学期在校天数", "school days not configured"
+                )
+                continue
+            enrolled = _enrolled_days(spans, period)
+            length = (period.end - period.start).days + 1
+            counted = days if enrolled >= length else days * enrolled // length
+            days_total = (days_total or 0) + counted
+            out[sem] = (value.amount * counted).quantize(FEN)
+        elif case.per == "semester":
+            out[sem] = value.amount
+        else:
+            out[sem] = _half(value.amount)[SEMESTERS.index(sem)]
+    return out, days_total, sources
+
+
+def _funding(
+    prog: Programme, school_year: int, sems: Mapping[Semester, Amount]
+) -> Mapping[FundingLevel, Decimal] | NotConfigured:
+    totals: dict[FundingLevel, Decimal] = {}
+    for sem, amount in sems.items():
+        if isinstance(amount, NotConfigured):
+            return amount
+        shares = prog.funding_at(Period(school_year, sem).start)
+        if shares is None:
+            return NotConfigured(
+                f"{prog.id}.funding",
+                "文件未规定各级财政分担比例（R-FND-4）",
+                "the documents do not state the funding shares (R-FND-4)",
+            )
+        parts = split_exact(amount, [p for _, p in shares.shares])
+        for (level, _), part in zip(shares.shares, parts, strict=True):
+            totals[level] = totals.get(level, ZERO) + part
+    return FrozenMap(totals)
+
+
+def _compute(
+    student: Student, policy: Policy, school_year: int, spans: tuple[tuple[date, date], ...]
+) -> _Result:
+    params = policy.parameters
+    counted = [s for s in SEMESTERS if _counts(spans, Period(school_year, s), params)]
+    decisions: dict[str, Decision] = {}
+    ents: dict[str, Entitlement] = {}
+    for prog in policy.programmes:
+        ok, held, failed = evaluate(prog.eligibility, student, params.difficulty_statuses)
+
+        def no(zh: str, en: str, prog: Programme = prog, held: tuple[str, ...] = held) -> None:
+            decisions[prog.id] = Decision(
+                prog.id, prog.name_zh, prog.name_en, False, prog.rules, held, zh, en
+            )
+
+        if not ok:
+            no(f"条件不满足：{failed}", f"condition not met: {failed}")
+            continue
+        sems = [s for s in counted if prog.in_force(Period(school_year, s).start)]
+        if not sems:
+            if not counted:
+                no(
+                    "本学年没有在校的学期（R-DYN-1）",
+                    "not enrolled in any semester of the school year (R-DYN-1)",
+                )
+            else:
+                no("该学年不在项目有效期内", "the programme is not in force in this school year")
+            continue
+        tier = None
+        tier_nc: NotConfigured | None = None
+        conditions = list(held)
+        if prog.tiered:
+            tier, why, tier_nc = _tier(prog, student, params)
+            if why:
+                conditions.append(why)
+        case = None
+        if tier_nc is None:
+            for c in prog.cases:
+                if tier is not None and c.tier != tier:
+                    continue
+                cok, cheld, _ = evaluate(c.when, student, params.difficulty_statuses)
+                if cok:
+                    case = c
+                    conditions.extend(x for x in cheld if x not in conditions)
+                    break
+        days = None
+        sources: list[str] = []
+        amounts: dict[Semester, Amount]
+        if tier_nc is not None:
+            amounts = dict.fromkeys(sems, tier_nc)
+        elif case is None:
+            nc = NotConfigured(
+                f"{prog.id}.amount",
+                "配置中没有适用于该学生情况的金额",
+                "the profile has no amount for this student's case",
+            )
+            amounts = dict.fromkeys(sems, nc)
+        else:
+            amounts, days, sources = _case_amounts(
+                prog, case, student, school_year, sems, spans, params
+            )
+        amount: Amount
+        bad = [a for a in amounts.values() if isinstance(a, NotConfigured)]
+        if bad:
+            amount = bad[0]
+        else:
+            amount = sum((a for a in amounts.values() if isinstance(a, Decimal)), ZERO)
+        basis = tuple(dict.fromkeys((*prog.rules, *([case.rule] if case and case.rule else []))))
+        ents[prog.id] = Entitlement(
+            programme=prog.id,
+            name_zh=prog.name_zh,
+            name_en=prog.name_en,
+            form=prog.form,
+            amount=amount,
+            semesters=FrozenMap(amounts),
+            basis=basis,
+            conditions=tuple(conditions),
+            funding=_funding(prog, school_year, amounts),
+            tier=tier,
+            days=days,
+            sources=tuple(dict.fromkeys(sources)),
+        )
+        decisions[prog.id] = Decision(
+            prog.id, prog.name_zh, prog.name_en, True, basis, tuple(conditions), "", ""
+        )
+    # R-STK-4: a programme that applies takes the place of those it replaces (profile data).
+    for pid in list(ents):
+        for replaced in policy.programme(pid).replaces:
+            if replaced in ents:
+                del ents[replaced]
+                d = decisions[replaced]
+                decisions[replaced] = attrs.evolve(
+                    d,
+                    applies=False,
+                    reason_zh=f"由 {pid} 代替（R-STK-4）",
+                    reason_en=f"replaced by {pid} (R-STK-4)",
+                )
+    entitlements = tuple(ents.values())
+    totals = dict.fromkeys(ProgrammeForm, ZERO)
+    for e in entitlements:
+        if isinstance(e.amount, Decimal):
+            totals[e.form] += e.amount
+    return _Result(
+        policy=policy.name,
+        school_year=school_year,
+        entitlements=entitlements,
+        decisions=tuple(decisions[p.id] for p in policy.programmes),
+        total=sum(totals.values(), ZERO),
+        cash_total=totals[ProgrammeForm.CASH],
+        waiver_total=totals[ProgrammeForm.WAIVER],
+        in_kind_total=totals[ProgrammeForm.IN_KIND],
+        not_configured=tuple(e for e in entitlements if not e.configured),
+    )
+
+
+def _warn_stale(policy: Policy, school_year: int) -> None:
+    if school_year > policy.reviewed_until:
+        warnings.warn(
+            f"policy {policy.name} was reviewed for school years up to {policy.reviewed_until}, "
+            f"not {school_year}: later national changes may apply (RULES.md §15) / "
+            f"政策配置只核对到{policy.reviewed_until}学年",
+            PolicyStaleWarning,
+            stacklevel=3,
+        )
+
+
+def assess(
+    student: Student,
+    policy: Policy,
+    school_year: int,
+    *,
+    enrolment: Sequence[EnrolmentPeriod] | None = None,
+) -> Assessment:
+    """Assess one student for one school year under ``policy``.
+
+    ``enrolment`` lists the spans the student was enrolled (from status changes, R-DYN-2);
+    without it the roster's ``enrolled_from`` / ``enrolled_until`` decide. A school year
+    later than the policy was reviewed for issues :class:`PolicyStaleWarning`.
+
+    Examples:
+        >>> from datetime import date
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import load_policy
+        >>> left = Student(name="孙七", id_number="11010520120307002X", school_code="1",
+        ...                stage=Stage.JUNIOR, school_location=SchoolLocation.RURAL,
+        ...                boarding=True, financial_difficulty=True,
+        ...                enrolled_until=date(2019, 11, 15))
+        >>> e = assess(left, load_policy("seed"), 2019).entitlement("compulsory.boarding_allowance")
+        >>> {s.value: str(v) for s, v in e.semesters.items()}
+        {'autumn': '625.00'}
+    """
+    _warn_stale(policy, school_year)
+    spans = _spans(student, enrolment)
+    return Assessment(student, _compute(student, policy, school_year, spans))
+
+
+def assess_many(
+    students: Iterable[Student],
+    policy: Policy,
+    school_year: int,
+    *,
+    enrolments: Mapping[str, Sequence[EnrolmentPeriod]] | None = None,
+) -> Iterator[Assessment]:
+    """Assess many students, lazily, in order.
+
+    Students whose eligibility-relevant data (:func:`projection`) and enrolment are equal
+    share one immutable result, so a county's roster of tens of thousands costs a few
+    hundred computations. ``enrolments`` maps an ID number to its enrolment spans.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import load_policy
+        >>> kids = [Student(name=n, id_number="11010520120307002X", school_code="1",
+        ...                 stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL)
+        ...         for n in ("甲", "乙")]
+        >>> a, b = assess_many(kids, load_policy("seed"), 2019)
+        >>> a.student.name, b.student.name, a.entitlements is b.entitlements
+        ('甲', '乙', True)
+    """
+    _warn_stale(policy, school_year)
+    cache: dict[Any, _Result] = {}
+    get = cache.get
+    key_of = _key_of
+    new = _new
+    set_student = _set_student
+    set_result = _set_result
+    if enrolments is None:
+        # The hot path: one projection, one dict lookup, one small object per student.
+        for student in students:
+            key = key_of(student)
+            result = get(key)
+            if result is None:
+                result = cache[key] = _compute(student, policy, school_year, _spans(student, None))
+            a = new(Assessment)
+            set_student(a, student)
+            set_result(a, result)
+            yield a
+        return
+    for student in students:
+        periods = enrolments.get(student.id_number)
+        spans = _spans(student, periods)
+        key = (key_of(student), spans) if periods is not None else key_of(student)
+        result = get(key)
+        if result is None:
+            result = cache[key] = _compute(student, policy, school_year, spans)
+        a = new(Assessment)
+        set_student(a, student)
+        set_result(a, result)
+        yield a
+
+
+# --- totals -------------------------------------------------------------------------------
+
+
+@frozen
+class ProgrammeTotal:
+    """Totals of one programme: students it applies to, configured amount, and how many of
+    those students have an amount not configured."""
+
+    students: int
+    amount: Decimal
+    not_configured: int
+
+
+@frozen
+class Summary:
+    """Totals of many assessments by programme, form, school and funding level.
+
+    ``funding_unknown`` is the configured amount whose funding shares are unknown;
+    ``not_configured`` counts, per programme, the students whose amount is not configured.
+    """
+
+    students: int
+    total: Decimal
+    by_programme: Mapping[str, ProgrammeTotal]
+    by_form: Mapping[ProgrammeForm, Decimal]
+    by_school: Mapping[str, Decimal]
+    by_funding: Mapping[FundingLevel, Decimal]
+    funding_unknown: Decimal
+    not_configured: Mapping[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (amounts as strings).
+
+        Examples:
+            >>> summarize([]).to_dict()["total"]
+            '0.00'
+        """
+        return {
+            "students": self.students,
+            "total": str(self.total),
+            "by_programme": {
+                k: {
+                    "students": v.students,
+                    "amount": str(v.amount),
+                    "not_configured": v.not_configured,
+                }
+                for k, v in self.by_programme.items()
+            },
+            "by_form": {k.value: str(v) for k, v in self.by_form.items()},
+            "by_school": {k: str(v) for k, v in self.by_school.items()},
+            "by_funding": {k.value: str(v) for k, v in self.by_funding.items()},
+            "funding_unknown": str(self.funding_unknown),
+            "not_configured": dict(self.not_configured),
+        }
+
+
+def summarize(assessments: Iterable[Assessment]) -> Summary:
+    """Add up assessments by programme, form, school and funding level.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import load_policy
+        >>> kids = [Student(name=n, id_number="11010520120307002X", school_code="A",
+        ...                 stage=Stage.JUNIOR, school_location=SchoolLocation.TOWN)
+        ...         for n in ("甲", "乙")]
+        >>> s = summarize(assess_many(kids, load_policy("seed"), 2019))
+        >>> s.total, s.by_school["A"], s.by_programme["compulsory.nutrition"].amount
+        (Decimal('3560.00'), Decimal('3560.00'), Decimal('1600.00'))
+    """
+    groups: dict[tuple[str, int], tuple[_Result, int]] = {}
+    for a in assessments:
+        r = a._result
+        k = (a.student.school_code, id(r))
+        hit = groups.get(k)
+        groups[k] = (r, hit[1] + 1 if hit else 1)
+    n = 0
+    total = ZERO
+    by_prog: dict[str, list[Any]] = {}
+    by_form = dict.fromkeys(ProgrammeForm, ZERO)
+    by_school: dict[str, Decimal] = {}
+    by_funding = dict.fromkeys(FundingLevel, ZERO)
+    unknown = ZERO
+    nc: dict[str, int] = {}
+    for (school, _), (r, count) in groups.items():
+        n += count
+        total += r.total * count
+        by_school[school] = by_school.get(school, ZERO) + r.total * count
+        for e in r.entitlements:
+            row = by_prog.setdefault(e.programme, [0, ZERO, 0])
+            row[0] += count
+            if isinstance(e.amount, Decimal):
+                row[1] += e.amount * count
+                by_form[e.form] += e.amount * count
+                if isinstance(e.funding, NotConfigured):
+                    unknown += e.amount * count
+                else:
+                    for level, part in e.funding.items():
+                        by_funding[level] += part * count
+            else:
+                row[2] += count
+                nc[e.programme] = nc.get(e.programme, 0) + count
+    return Summary(
+        students=n,
+        total=total,
+        by_programme=MappingProxyType({k: ProgrammeTotal(*v) for k, v in by_prog.items()}),
+        by_form=MappingProxyType(by_form),
+        by_school=MappingProxyType(by_school),
+        by_funding=MappingProxyType(by_funding),
+        funding_unknown=unknown,
+        not_configured=MappingProxyType(nc),
+    )
+
+
+def expected_payments(
+    assessments: Iterable[Assessment],
+) -> Iterator[tuple[str, str, Period, Decimal]]:
+    """The configured amounts due, one per student, programme and semester:
+    ``(student_id, programme, Period(school_year, semester), amount)``.
+
+    For reconciling with the ledger; amounts not configured are left out (they are listed
+    by :attr:`Assessment.not_configured`).
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import load_policy
+        >>> s = Student(name="周八", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.PRIMARY, school_location=SchoolLocation.CITY)
+        >>> rows = list(expected_payments([assess(s, load_policy("seed"), 2019)]))
+        >>> [(p, per.semester.value, str(a)) for _, p, per, a in rows][:2]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('compulsory.fee_waiver', 'autumn', '300.00'),
+         ('compulsory.fee_waiver', 'spring', '300.00')]
+    """
+    for a in assessments:
+        sid = a.student.id_number
+        year = a.school_year
+        for e in a.entitlements:
+            for sem, amount in e.semesters.items():
+                if isinstance(amount, Decimal):
+                    yield sid, e.programme, Period(year, sem), amount

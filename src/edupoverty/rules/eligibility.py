@@ -1,0 +1,283 @@
+"""Eligibility declarations: a small fixed vocabulary evaluated by pure functions (资助条件).
+
+A programme's ``eligibility`` table (and each amount case's ``when`` table) in a policy TOML
+file uses only these keys, all of which must hold (AND); ``any_of`` is a list of such tables
+of which one must hold (OR). Nothing is evaluated as code: no ``eval``, no expressions.
+
+==========================  =========================================================
+key                         holds when the student …
+==========================  =========================================================
+``stage``                   is at one of these stages (``primary``, ``senior`` …)
+``grade_min``/``grade_max`` is in a grade within the range (grade unknown: fails)
+``school_location``         studies at a school located in one of these
+``ownership``               studies at a ``public`` / ``private`` school
+``residence``               has one of these household registrations (unknown: fails)
+``hukou_province``          has household registration in one of these provinces
+``statuses_any``            has at least one of these statuses
+``statuses_all``            has all of these statuses
+``statuses_none``           has none of these statuses
+``boarding`` … (booleans)   ``true``: the roster says yes; ``false``: it does not say yes
+``any_of``                  satisfies at least one of the listed tables
+==========================  =========================================================
+
+The boolean keys are ``boarding``, ``special_education``, ``full_time``,
+``official_enrolment``, ``inclusive_kindergarten``, ``agri_major``,
+``performing_arts_major``, ``contiguous_poverty_area``, ``outstanding``,
+``independent_college`` and ``studying_abroad``. Statuses are the ids of RULES.md §1, plus
+``difficult``: "financially difficult" as the profile defines it (R-ST-2: the profile's
+``difficulty_statuses``).
+
+Examples:
+    >>> from edupoverty.records import Stage, SchoolLocation, Student
+    >>> cond = parse_condition({"stage": ["primary", "junior"], "boarding": True}, "f", "k")
+    >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
+    ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL, boarding=True)
+    >>> evaluate(cond, s, frozenset())
+    (True, ('stage ∈ {junior, primary}', 'boarding = true'), None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import frozen
+
+from edupoverty.errors import PolicyError
+from edupoverty.records.enums import Ownership, Residence, SchoolLocation, Stage, Status
+from edupoverty.records.model import Student
+
+__all__ = [
+    "BOOLEAN_KEYS",
+    "CONDITION_KEYS",
+    "DIFFICULT",
+    "Condition",
+    "evaluate",
+    "parse_condition",
+    "student_statuses",
+]
+
+DIFFICULT = "difficult"
+"""The pseudo-status "financially difficult" as the profile defines it (R-ST-2)."""
+
+BOOLEAN_KEYS: tuple[str, ...] = (
+    "boarding",
+    "special_education",
+    "full_time",
+    "official_enrolment",
+    "inclusive_kindergarten",
+    "agri_major",
+    "performing_arts_major",
+    "contiguous_poverty_area",
+    "outstanding",
+    "independent_college",
+    "studying_abroad",
+)
+"""The boolean keys of the vocabulary (roster fields of the same name)."""
+
+_ENUM_KEYS: dict[str, tuple[str, type[Any]]] = {
+    "stage": ("stage", Stage),
+    "school_location": ("school_location", SchoolLocation),
+    "ownership": ("school_ownership", Ownership),
+    "residence": ("residence", Residence),
+}
+
+CONDITION_KEYS: frozenset[str] = frozenset(
+    {
+        *BOOLEAN_KEYS,
+        *_ENUM_KEYS,
+        "grade_min",
+        "grade_max",
+        "hukou_province",
+        "statuses_any",
+        "statuses_all",
+        "statuses_none",
+        "any_of",
+    }
+)
+"""Every key an eligibility table may use."""
+
+_STATUS_IDS = frozenset({s.value for s in Status} | {DIFFICULT})
+
+
+@frozen
+class Condition:
+    """A parsed eligibility table: ``None`` means "no constraint" for that key.
+
+    Examples:
+        >>> Condition().describe()
+        ()
+        >>> parse_condition({"grade_min": 1, "grade_max": 2}, "f", "k").describe()
+        ('grade 1–2',)
+    """
+
+    stage: frozenset[Stage] | None = None
+    school_location: frozenset[SchoolLocation] | None = None
+    ownership: frozenset[Ownership] | None = None
+    residence: frozenset[Residence] | None = None
+    grade_min: int | None = None
+    grade_max: int | None = None
+    hukou_province: tuple[str, ...] | None = None
+    statuses_any: frozenset[str] | None = None
+    statuses_all: frozenset[str] | None = None
+    statuses_none: frozenset[str] | None = None
+    booleans: tuple[tuple[str, bool], ...] = ()
+    any_of: tuple[Condition, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    def describe(self) -> tuple[str, ...]:
+        """Readable labels of the constraints, in the order they are checked."""
+        return self.labels
+
+
+def _names(values: frozenset[Any] | tuple[str, ...]) -> str:
+    return "{" + ", ".join(sorted(str(getattr(v, "value", v)) for v in values)) + "}"
+
+
+def parse_condition(table: Mapping[str, Any], file: str, key: str) -> Condition:
+    """Parse one eligibility table of a policy file; :class:`PolicyError` on anything unknown.
+
+    Examples:
+        >>> parse_condition({"colour": "red"}, "x.toml", "programme.a.eligibility")
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.PolicyError: policy.invalid: x.toml: programme.a.eligibility.colour: ...
+        >>> parse_condition({"statuses_any": ["rich"]}, "x.toml", "e")
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.PolicyError: policy.invalid: x.toml: e.statuses_any: 未知的身份 rich / ...
+    """
+    if not isinstance(table, Mapping):
+        raise PolicyError(file, key, "应为表", "must be a table")
+    kwargs: dict[str, Any] = {}
+    labels: list[str] = []
+    booleans: list[tuple[str, bool]] = []
+    for name, value in table.items():
+        where = f"{key}.{name}"
+        if name not in CONDITION_KEYS:
+            raise PolicyError(file, where, "未知的条件键", "unknown condition key")
+        if name in _ENUM_KEYS:
+            enum = _ENUM_KEYS[name][1]
+            items = _list(value, file, where)
+            try:
+                kwargs[name] = frozenset(enum(v) for v in items)
+            except ValueError:
+                raise PolicyError(file, where, "未知的取值", "unknown value") from None
+            labels.append(f"{name} ∈ {_names(kwargs[name])}")
+        elif name in ("grade_min", "grade_max"):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise PolicyError(file, where, "应为正整数", "must be a positive integer")
+            kwargs[name] = value
+        elif name == "hukou_province":
+            kwargs[name] = tuple(str(v) for v in _list(value, file, where))
+            labels.append(f"hukou_province ∈ {_names(kwargs[name])}")
+        elif name.startswith("statuses_"):
+            items = _list(value, file, where)
+            for v in items:
+                if v not in _STATUS_IDS:
+                    raise PolicyError(file, where, f"未知的身份 {v}", f"unknown status {v}")
+            kwargs[name] = frozenset(items)
+            labels.append(f"{name} {_names(kwargs[name])}")
+        elif name in BOOLEAN_KEYS:
+            if not isinstance(value, bool):
+                raise PolicyError(file, where, "应为 true 或 false", "must be true or false")
+            booleans.append((name, value))
+            labels.append(f"{name} = {'true' if value else 'false'}")
+        else:  # any_of
+            subs = _list(value, file, where)
+            kwargs["any_of"] = tuple(
+                parse_condition(sub, file, f"{where}[{i}]") for i, sub in enumerate(subs)
+            )
+            labels.append("any of: " + " | ".join("; ".join(c.labels) for c in kwargs["any_of"]))
+    if "grade_min" in kwargs or "grade_max" in kwargs:
+        lo, hi = kwargs.get("grade_min", 1), kwargs.get("grade_max")
+        labels.append(f"grade {lo}–{hi}" if hi is not None else f"grade ≥ {lo}")
+    return Condition(**kwargs, booleans=tuple(booleans), labels=tuple(labels))
+
+
+def _list(value: Any, file: str, where: str) -> list[Any]:
+    if not isinstance(value, list) or not value:
+        raise PolicyError(file, where, "应为非空列表", "must be a non-empty list")
+    return value
+
+
+def student_statuses(student: Student, difficulty_statuses: frozenset[str]) -> frozenset[str]:
+    """The status ids of ``student``, plus ``difficult`` if one of ``difficulty_statuses``
+    holds (R-ST-2) or the roster says ``financial_difficulty``.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> s = Student(name="李四", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.SENIOR, school_location=SchoolLocation.TOWN,
+        ...             registered_poor=True)
+        >>> sorted(student_statuses(s, frozenset({"registered_poor"})))
+        ['difficult', 'registered_poor']
+    """
+    ids = {s.value for s in student.statuses()}
+    if ids & difficulty_statuses:
+        ids.add(DIFFICULT)
+    return frozenset(ids)
+
+
+def evaluate(
+    cond: Condition, student: Student, difficulty_statuses: frozenset[str]
+) -> tuple[bool, tuple[str, ...], str | None]:
+    """Check ``cond`` against ``student``: ``(holds, labels that held, first label that failed)``.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> s = Student(name="王五", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.JUNIOR, school_location=SchoolLocation.COUNTY_SEAT)
+        >>> c = parse_condition({"school_location": ["town", "rural"]}, "f", "k")
+        >>> evaluate(c, s, frozenset())
+        (False, (), 'school_location ∈ {rural, town}')
+    """
+    statuses = student_statuses(student, difficulty_statuses)
+    held: list[str] = []
+    for label, ok in _checks(cond, student, statuses, difficulty_statuses):
+        if not ok:
+            return False, tuple(held), label
+        held.append(label)
+    return True, tuple(held), None
+
+
+def _checks(
+    cond: Condition, student: Student, statuses: frozenset[str], difficulty: frozenset[str]
+) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    labels = iter(cond.labels)
+    # Labels were recorded in table order; re-derive each check in the same order.
+    for label in labels:
+        out.append((label, _check_label(cond, label, student, statuses, difficulty)))
+    return out
+
+
+def _check_label(
+    cond: Condition,
+    label: str,
+    student: Student,
+    statuses: frozenset[str],
+    difficulty: frozenset[str],
+) -> bool:
+    name = label.split(" ", 1)[0]
+    if name in _ENUM_KEYS:
+        allowed: frozenset[Any] = getattr(cond, name)
+        return getattr(student, _ENUM_KEYS[name][0]) in allowed
+    if name == "grade":
+        g = student.grade
+        lo = cond.grade_min or 1
+        return g is not None and g >= lo and (cond.grade_max is None or g <= cond.grade_max)
+    if name == "hukou_province":
+        prov = student.hukou_province
+        return prov is not None and any(prov.startswith(p) for p in cond.hukou_province or ())
+    if name == "statuses_any":
+        return bool(statuses & (cond.statuses_any or frozenset()))
+    if name == "statuses_all":
+        return (cond.statuses_all or frozenset()) <= statuses
+    if name == "statuses_none":
+        return not statuses & (cond.statuses_none or frozenset())
+    if name in BOOLEAN_KEYS:
+        wanted = dict(cond.booleans)[name]
+        return (getattr(student, name) is True) is wanted
+    # any of
+    return any(evaluate(sub, student, difficulty)[0] for sub in cond.any_of)

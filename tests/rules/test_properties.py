@@ -1,0 +1,142 @@
+"""Invariants: stacking order never changes a total; totals are the sum of their parts;
+funding shares add up to the amount; identical inputs give identical results."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rules_helpers import student
+
+from edupoverty.records import (
+    DifficultyLevel,
+    Ownership,
+    ProgrammeForm,
+    Residence,
+    SchoolLocation,
+    Stage,
+    Student,
+)
+from edupoverty.rules import assess, assess_many, load_policy, split_exact, summarize
+
+POLICIES = [load_policy(n) for n in ("seed", "dangshan", "liling", "hebei", "national-2025")]
+opt_bool = st.sampled_from([None, True, False])
+
+students = st.builds(
+    student,
+    stage=st.sampled_from(list(Stage)),
+    school_location=st.sampled_from(list(SchoolLocation)),
+    school_ownership=st.sampled_from(list(Ownership)),
+    residence=st.sampled_from([None, *Residence]),
+    grade=st.sampled_from([None, 1, 2, 3]),
+    boarding=st.booleans(),
+    special_education=st.booleans(),
+    inclusive_kindergarten=st.booleans(),
+    official_enrolment=st.booleans(),
+    full_time=st.booleans(),
+    registered_poor=opt_bool,
+    financial_difficulty=opt_bool,
+    orphan=opt_bool,
+    disabled=opt_bool,
+    subsistence_allowance=opt_bool,
+    agri_major=opt_bool,
+    outstanding=opt_bool,
+    performing_arts_major=opt_bool,
+    hukou_province=st.sampled_from([None, "河北省", "安徽"]),
+    difficulty_level=st.sampled_from([None, *DifficultyLevel]),
+    grant_tier=st.sampled_from([None, 1, 2]),
+    tuition_fee=st.sampled_from([None, "1200", "1333.33"]),
+    accommodation_fee=st.sampled_from([None, "400.01"]),
+    enrolled_from=st.sampled_from([None, date(2019, 10, 8), date(2020, 3, 2)]),
+    enrolled_until=st.sampled_from([None, date(2019, 12, 1), date(2020, 5, 20)]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(s=students, which=st.integers(0, len(POLICIES) - 1), seed=st.integers(0, 10_000))
+def test_programme_order_never_changes_a_total(s: Student, which: int, seed: int) -> None:
+    policy = POLICIES[which]
+    progs = list(policy.programmes)
+    random.Random(seed).shuffle(progs)
+    shuffled = attrs.evolve(policy, programmes=tuple(progs))
+    a, b = assess(s, policy, 2019), assess(s, shuffled, 2019)
+    assert (a.total, a.cash_total, a.waiver_total, a.in_kind_total) == (
+        b.total,
+        b.cash_total,
+        b.waiver_total,
+        b.in_kind_total,
+    )
+    assert {e.programme: e.amount for e in a.entitlements} == {
+        e.programme: e.amount for e in b.entitlements
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(s=students, which=st.integers(0, len(POLICIES) - 1))
+def test_totals_equal_the_sum_of_their_parts(s: Student, which: int) -> None:
+    a = assess(s, POLICIES[which], 2019)
+    configured = [e for e in a.entitlements if e.configured]
+    assert a.total == sum((e.amount for e in configured), Decimal(0))  # type: ignore[misc]
+    assert a.total == a.cash_total + a.waiver_total + a.in_kind_total
+    assert a.cash_total == sum(
+        (e.amount for e in configured if e.form is ProgrammeForm.CASH),
+        Decimal(0),  # type: ignore[misc]
+    )
+    for e in configured:
+        assert e.amount == sum(e.semesters.values(), Decimal(0))  # type: ignore[arg-type]
+    assert set(a.not_configured) == {e for e in a.entitlements if not e.configured}
+
+
+@settings(max_examples=150, deadline=None)
+@given(s=students, which=st.integers(0, len(POLICIES) - 1))
+def test_funding_shares_add_up_to_the_amount(s: Student, which: int) -> None:
+    for e in assess(s, POLICIES[which], 2019).entitlements:
+        if e.configured and not hasattr(e.funding, "parameter"):
+            assert sum(e.funding.values(), Decimal(0)) == e.amount  # type: ignore[union-attr]
+
+
+@given(
+    cents=st.integers(0, 10**9),
+    weights=st.lists(st.integers(0, 100), min_size=1, max_size=4).filter(lambda w: sum(w) > 0),
+)
+def test_an_exact_split_adds_up_to_the_fen(cents: int, weights: list[int]) -> None:
+    amount = Decimal(cents) / 100
+    parts = split_exact(amount, [Decimal(w) for w in weights])
+    assert sum(parts, Decimal(0)) == amount
+    assert all(p >= 0 and p == p.quantize(Decimal("0.01")) for p in parts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(s=students, name=st.text(min_size=1, max_size=5), code=st.text(min_size=1, max_size=5))
+def test_name_id_and_school_code_never_change_an_entitlement(
+    s: Student, name: str, code: str
+) -> None:
+    other = attrs.evolve(s, name=name, id_number="110105201203070011", school_code=code, row=9)
+    a, b = list(assess_many([s, other], POLICIES[0], 2019))
+    assert a.entitlements == b.entitlements == assess(other, POLICIES[0], 2019).entitlements
+
+
+@settings(max_examples=50, deadline=None)
+@given(many=st.lists(students, max_size=12))
+def test_summary_total_is_the_sum_of_student_totals(many: list[Student]) -> None:
+    assessed = list(assess_many(many, POLICIES[1], 2019))
+    s = summarize(assessed)
+    assert s.students == len(many)
+    assert s.total == sum((a.total for a in assessed), Decimal(0))
+    assert s.total == sum(s.by_form.values(), Decimal(0))
+    assert s.total == sum(s.by_school.values(), Decimal(0))
+    assert s.total == sum((t.amount for t in s.by_programme.values()), Decimal(0))
+    assert s.total == sum(s.by_funding.values(), Decimal(0)) + s.funding_unknown
+
+
+def test_enrolment_dates_shift_only_whole_semesters_under_the_seed() -> None:
+    # Under "any day" proration, leaving on any day of the spring keeps both semesters.
+    base = student(boarding=True, registered_poor=True)
+    for days in range(0, 180, 17):
+        left = attrs.evolve(base, enrolled_until=date(2020, 2, 1) + timedelta(days=days))
+        e = assess(left, POLICIES[0], 2019).entitlement("compulsory.boarding_allowance")
+        assert e is not None and e.amount == Decimal("1000.00")
