@@ -140,3 +140,15 @@ def test_enrolment_dates_shift_only_whole_semesters_under_the_seed() -> None:
         left = attrs.evolve(base, enrolled_until=date(2020, 2, 1) + timedelta(days=days))
         e = assess(left, POLICIES[0], 2019).entitlement("compulsory.boarding_allowance")
         assert e is not None and e.amount == Decimal("1000.00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(many=st.lists(students, min_size=1, max_size=8), which=st.integers(0, len(POLICIES) - 1))
+def test_shared_results_equal_the_results_of_assessing_each_student_alone(
+    many: list[Student], which: int
+) -> None:
+    policy = POLICIES[which]
+    for a in assess_many(many, policy, 2019):
+        alone = assess(a.student, policy, 2019)
+        assert a.entitlements == alone.entitlements
+        assert a.decisions == alone.decisions
