@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import operator
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -863,12 +864,18 @@ def summarize(assessments: Iterable[Assessment]) -> Summary:
         >>> s.total, s.by_school["A"], s.by_programme["compulsory.nutrition"].amount
         (Decimal('3560.00'), Decimal('3560.00'), Decimal('1600.00'))
     """
-    groups: dict[tuple[str, int], tuple[_Result, int]] = {}
-    for a in assessments:
-        r = a._result
-        k = (a.student.school_code, id(r))
-        hit = groups.get(k)
-        groups[k] = (r, hit[1] + 1 if hit else 1)
+    results: dict[int, _Result] = {}  # keeps each shared result alive while counting
+
+    def keys() -> Iterator[tuple[str, int]]:
+        for a in assessments:
+            r = a._result
+            rid = id(r)
+            if rid not in results:
+                results[rid] = r
+            yield a.student.school_code, rid
+
+    counts = Counter(keys())
+    groups = {(school, rid): (results[rid], n) for (school, rid), n in counts.items()}
     n = 0
     total = ZERO
     by_prog: dict[str, list[Any]] = {}
