@@ -743,25 +743,35 @@ def assess_many(
     set_student = _set_student
     set_result = _set_result
 
-    # A third, per programme: each programme's outcome depends only on the fields it reads.
+    # A third, per programme: each programme's outcome depends only on the fields it reads
+    # and on the enrolment as proration sees it: the semesters counted and, for per-day
+    # programmes, the days enrolled in each semester (R-DYN-1..3).
     params = policy.parameters
     year_start, year_end = Period(school_year).start, Period(school_year).end
+    semester_periods = [Period(school_year, s) for s in SEMESTERS]
     replaces = _replaces(policy)
     per_programme = [
-        (p, operator.attrgetter(*_relevant_fields(policy, p))) for p in policy.programmes
+        (
+            p,
+            operator.attrgetter(*_relevant_fields(policy, p)),
+            any(c.kind == "per_school_day" for c in p.cases),
+        )
+        for p in policy.programmes
     ]
+    daily = any(per_day for _, _, per_day in per_programme)
     outcomes: dict[Any, _Outcome] = {}
 
     def resolve(student: Student, spans: tuple[tuple[date, date], ...]) -> _Result:
         clipped = _clip(spans, year_start, year_end)
-        narrow = (relevant(student), clipped)
+        counted = tuple(_counted(clipped, school_year, params))
+        days = tuple(_enrolled_days(clipped, p) for p in semester_periods) if daily else ()
+        narrow = (relevant(student), counted, days)
         result = shared.get(narrow)
         if result is None:
             statuses = student_statuses(student, params.difficulty_statuses)
-            counted = _counted(clipped, school_year, params)
             found = []
-            for prog, fields in per_programme:
-                k = (prog.id, fields(student), clipped)
+            for prog, fields, per_day in per_programme:
+                k = (prog.id, fields(student), counted, days if per_day else ())
                 o = outcomes.get(k)
                 if o is None:
                     o = outcomes[k] = _outcome(
