@@ -761,10 +761,37 @@ def assess_many(
     daily = any(per_day for _, _, per_day in per_programme)
     outcomes: dict[Any, _Outcome] = {}
 
+    bounds = [(s, p.start, p.end) for s, p in zip(SEMESTERS, semester_periods, strict=True)]
+    census = {
+        s: params.census_day(s, school_year) for s in SEMESTERS if params.proration == "census"
+    }
+
+    def view(
+        clipped: tuple[tuple[date, date], ...],
+    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
+        """What proration sees of the enrolment: the same answers as ``_counted`` and
+        ``_enrolled_days``, without building periods."""
+        counted: list[Semester] = []
+        days: list[int] = []
+        for sem, lo, hi in bounds:
+            n = 0
+            for a, b in clipped:
+                a = a if a > lo else lo
+                b = b if b < hi else hi
+                if a <= b:
+                    n += (b - a).days + 1
+            days.append(n)
+            if census:
+                day = census.get(sem)
+                if day is not None and any(a <= day <= b for a, b in clipped):
+                    counted.append(sem)
+            elif n > 0:
+                counted.append(sem)
+        return tuple(counted), tuple(days) if daily else ()
+
     def resolve(student: Student, spans: tuple[tuple[date, date], ...]) -> _Result:
         clipped = _clip(spans, year_start, year_end)
-        counted = tuple(_counted(clipped, school_year, params))
-        days = tuple(_enrolled_days(clipped, p) for p in semester_periods) if daily else ()
+        counted, days = view(clipped)
         narrow = (relevant(student), counted, days)
         result = shared.get(narrow)
         if result is None:
