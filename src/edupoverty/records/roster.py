@@ -476,7 +476,7 @@ def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
 
 def _header_key(text: str) -> str:
     t = sp.normalise(text).lower().rstrip("*").strip()
-    t = re.sub(r"\((必填|选填|可选)\)$", "", t).strip()
+    t = re.sub(r"\([^()]*\)$", "", t).strip()  # 学费(元), 姓名(必填)
     return re.sub(r"[\s\-]+", "_", t) if t.isascii() else re.sub(r"\s+", "", t)
 
 
