@@ -35,9 +35,7 @@ SPECIAL: dict[tuple[str, str], st.SearchStrategy[Any]] = {
 @st.composite
 def id_numbers(draw: st.DrawFn) -> str:
     """Valid resident ID numbers (GB 11643) of a known province, born 1950-2020."""
-    region = draw(st.sampled_from(sorted(idcard.PROVINCES))) + draw(
-        st.from_regex(r"\A[0-9]{4}\Z")
-    )
+    region = draw(st.sampled_from(sorted(idcard.PROVINCES))) + draw(st.from_regex(r"\A[0-9]{4}\Z"))
     born = draw(st.dates(min_value=date(1950, 1, 1), max_value=date(2020, 12, 31)))
     seq = draw(st.integers(0, 999))
     body = f"{region}{born:%Y%m%d}{seq:03d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from operator import mul
 
@@ -121,10 +122,8 @@ def test_mask_never_returns_the_number_it_was_given(text: str) -> None:
 def test_no_input_makes_anything_but_a_validation_error_escape(text: str) -> None:
     # python-stdnum's cn.ric raises KeyError on some input: here nothing may escape.
     assert isinstance(idcard.is_valid(text), bool)
-    try:
+    with contextlib.suppress(ValidationError):
         idcard.validate(text)
-    except ValidationError:
-        pass
     idcard.region(text)
     idcard.mask(text)
 

@@ -298,7 +298,7 @@ def _detect(p: Path, head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(8, len(head) // 100):  # binary; a stray NUL is a bad cell
         raise _err(p, "不是文本文件（CSV）", "not a text (CSV) file", "roster.type")
     for enc in ("utf-8", "gb18030"):
         try:
@@ -563,6 +563,8 @@ def _text(raw: str) -> str:
     text = sp.normalise(raw)
     if len(text) > MAX_TEXT:
         raise sp.Unreadable("内容过长", "text too long")
+    if not text.isprintable():
+        raise sp.Unreadable("含有控制字符", "control characters in the text")
     return text
 
 
@@ -846,7 +848,7 @@ class _RosterReader:
     def name(self, raw: str) -> str | None:
         """The clean name, or None if empty or unreadable (the slow path says which)."""
         text = sp.normalise(raw)
-        if not text or len(text) > MAX_TEXT:
+        if not text or len(text) > MAX_TEXT or not text.isprintable():
             return None
         if len(self.names) < _CACHE_MAX * 10:
             self.names[raw] = text
@@ -1029,8 +1031,8 @@ class _RosterReader:
                                     row=rownum,
                                     field="name",
                                     source=src,
-                                    detail_zh="（内容过长）",
-                                    detail_en=" (text too long)",
+                                    detail_zh="（内容过长或含控制字符）",
+                                    detail_en=" (too long, or control characters)",
                                 )
                             )
                         else:

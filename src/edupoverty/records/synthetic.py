@@ -360,8 +360,8 @@ def _plant(
         row["id_number"] = ident[:17] + wrong[int(rng.random() * len(wrong))]
     elif defect == "id.birth_date":
         body = ident[:10] + "13" + ident[12:17] if rng.random() < 0.5 else None
-        if body is None:  # a birth date after the school year began
-            body = ident[:6] + f"{year + 1}0601" + ident[14:17]
+        if body is None:  # a birth date in the future
+            body = ident[:6] + "20990601" + ident[14:17]
         row["id_number"] = body + calc_check_digit(body)
     elif defect == "id.region":
         body = "99" + ident[2:17]
