@@ -486,3 +486,27 @@ def test_a_disbursement_file_with_chinese_headers_is_read_and_bad_rows_rejected(
         ("field.invalid", "school_year"),
         ("field.missing", "batch"),
     ]
+
+
+def test_chunked_reading_agrees_with_the_row_by_row_path(tmp_path: Path) -> None:
+    from edupoverty.records.synthetic import DEFECTS, write_roster_csv
+
+    p = write_roster_csv(tmp_path / "s.csv", 5000, seed=11, defects=dict.fromkeys(DEFECTS, 0.01))
+    with open(p, encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    head = roster_module._Header(header, roster_module._ROSTER_LOOKUP, roster_module.REQUIRED, "s")
+    readers = []
+    for by_row in (False, True):
+        reader = roster_module._RosterReader(head, "s", date(2026, 1, 1), seen={}, school_year=2019)
+        if by_row:
+            for i, row in enumerate(rows):
+                reader.one(row, i + 2)
+        else:
+            reader.run(rows, 1)
+        readers.append(reader)
+    chunked, one_by_one = readers
+    assert chunked.count == one_by_one.count == 5000
+    assert [(s, s.row) for s in chunked.students] == [(s, s.row) for s in one_by_one.students]
+    assert chunked.findings == one_by_one.findings
+    assert chunked.rejected == one_by_one.rejected
+    assert {f.code for f in chunked.findings} >= set(DEFECTS)

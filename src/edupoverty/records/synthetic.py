@@ -255,6 +255,7 @@ def generate_rows(
     schools = _schools(rng)
     start = date(school_year, 9, 1)
     recent: list[str] = []
+    seqs: dict[tuple[str, date], int] = {}
     planted = [(k, v) for k, v in rates.items() if v > 0]
     for i in range(n):
         stage = _pick(_STAGE_CUM, r())
@@ -274,7 +275,10 @@ def generate_rows(
         county, province, contiguous = _COUNTIES[county_no]
         age = first_age + grade - 1
         born = start - timedelta(days=365 * age + int(r() * 365))
-        id_number = _make_id(county, born, 1 + int(r() * 998))
+        # sequence numbers are unique per address code and birth date, as on real cards
+        seq = seqs.get((county, born), int(r() * 300)) + 1 + int(r() * 3)
+        seqs[county, born] = seq
+        id_number = _make_id(county, born, seq % 1000)
         poor = r() < 0.10
         difficult = poor or r() < 0.12
         rural_home = r() < 0.70
@@ -351,6 +355,8 @@ def _plant(
     defect: str, row: dict[str, str], rng: random.Random, recent: list[str], year: int
 ) -> None:
     ident = row["id_number"]
+    if defect.startswith("id.") and len(ident) != 18:  # another ID defect came first
+        return
     if defect == "id.length":
         row["id_number"] = ident[:17]
     elif defect == "id.format":
