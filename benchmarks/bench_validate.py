@@ -127,7 +127,8 @@ def main() -> None:
     for kind, r in results.items():
         print(
             f"{kind:<15}{r['wall']:>9.2f}{r['cpu']:>9.2f}{r['rows'] / r['wall']:>12,.0f}"
-            f"{r['maxrss_mb']:>10.0f}{r['wall'] / base['wall']:>14.2f}{r['cpu'] / base['cpu']:>13.2f}"
+            f"{r['maxrss_mb']:>10.0f}{r['wall'] / base['wall']:>14.2f}"
+            f"{r['cpu'] / base['cpu']:>13.2f}"
         )
     for kind in ("validate", "read+validate"):
         r = results[kind]
