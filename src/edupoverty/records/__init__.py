@@ -10,6 +10,7 @@ Examples:
     '小学'
 """
 
+from edupoverty.records import idcard, synthetic
 from edupoverty.records.convert import from_dict, from_json, to_dict, to_json
 from edupoverty.records.enums import (
     ChangeKind,
@@ -47,6 +48,21 @@ from edupoverty.records.model import (
     WaiverPledge,
 )
 from edupoverty.records.money import money
+from edupoverty.records.roster import (
+    DisbursementResult,
+    RejectedRow,
+    RosterResult,
+    read_disbursements,
+    read_roster,
+    read_rows,
+)
+from edupoverty.records.sample import sample_disbursements_path, sample_roster_path
+from edupoverty.records.validate import (
+    ValidationReport,
+    check_payments,
+    validate,
+    validation_report,
+)
 from edupoverty.records.writers import neutralise, write_csv, write_xlsx
 
 __all__ = [
@@ -55,6 +71,7 @@ __all__ = [
     "ChangeKind",
     "DifficultyLevel",
     "Disbursement",
+    "DisbursementResult",
     "EnrolmentPeriod",
     "Evidence",
     "EvidenceKind",
@@ -74,7 +91,9 @@ __all__ = [
     "PaymentMethod",
     "Period",
     "ProgrammeForm",
+    "RejectedRow",
     "Residence",
+    "RosterResult",
     "School",
     "SchoolLocation",
     "Semester",
@@ -82,14 +101,25 @@ __all__ = [
     "Status",
     "StatusChange",
     "Student",
+    "ValidationReport",
     "WaiverPledge",
+    "check_payments",
     "finding",
     "from_dict",
     "from_json",
+    "idcard",
     "money",
     "neutralise",
+    "read_disbursements",
+    "read_roster",
+    "read_rows",
+    "sample_disbursements_path",
+    "sample_roster_path",
+    "synthetic",
     "to_dict",
     "to_json",
+    "validate",
+    "validation_report",
     "write_csv",
     "write_xlsx",
 ]

@@ -192,7 +192,7 @@ def is_valid(number: str, today: date | None = None) -> bool:
     """True if :func:`validate` accepts ``number``; never raises.
 
     Examples:
-        >>> is_valid("11010520120307002X"), is_valid("abc"), is_valid(None)  # type: ignore[arg-type]
+        >>> is_valid("11010520120307002X"), is_valid("abc"), is_valid(None)  # type: ignore
         (True, False, False)
     """
     try:
@@ -202,7 +202,7 @@ def is_valid(number: str, today: date | None = None) -> bool:
     return True
 
 
-def format(number: str) -> str:  # noqa: A001 - python-stdnum's name
+def format(number: str) -> str:
     """The number in its printed form (compact, upper-case ``X``), after validation.
 
     Examples:

@@ -37,18 +37,17 @@ Examples:
 from __future__ import annotations
 
 import codecs
-import gc
 import csv
-import io
+import gc
 import os
 import re
 import zipfile
 from collections import deque
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from itertools import chain, repeat
-from operator import call, itemgetter
+from itertools import chain, islice, repeat
+from operator import and_, attrgetter, call, eq, itemgetter, le, lshift, mod, or_
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,7 +58,7 @@ from edupoverty.errors import RosterError
 from edupoverty.records import spellings as sp
 from edupoverty.records.enums import Payee, Stage
 from edupoverty.records.findings import Finding, finding
-from edupoverty.records.idcard import PROVINCES, compact, problem
+from edupoverty.records.idcard import _CHECK, PROVINCES, _birth, compact, problem
 from edupoverty.records.model import Disbursement, Period, Student
 
 __all__ = [
@@ -289,9 +288,7 @@ def iter_table(path: str | os.PathLike[str]) -> tuple[Iterator[list[str]], str |
     if suffix in (".xlsx", ".xlsm"):
         raise _err(p, "不是有效的 xlsx 文件", "not a valid .xlsx file", "roster.type")
     if suffix not in ("", ".csv", ".txt", ".tsv"):
-        raise _err(
-            p, "不是 CSV 或 XLSX 文件", "neither a CSV nor an XLSX file", "roster.type"
-        )
+        raise _err(p, "不是 CSV 或 XLSX 文件", "neither a CSV nor an XLSX file", "roster.type")
     encoding = _detect(p, head)
     return _csv_rows(p, encoding, head), encoding
 
@@ -301,7 +298,7 @@ def _detect(p: Path, head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(8, len(head) // 100):  # binary; a stray NUL is a bad cell
         raise _err(p, "不是文本文件（CSV）", "not a text (CSV) file", "roster.type")
     for enc in ("utf-8", "gb18030"):
         try:
@@ -397,13 +394,17 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: Path) -> None:
                 seen += len(chunk)
                 if seen > info.file_size:
                     raise _err(
-                        p, "文件疑似压缩炸弹，拒绝读取", "the file looks like a zip bomb: refused",
+                        p,
+                        "文件疑似压缩炸弹，拒绝读取",
+                        "the file looks like a zip bomb: refused",
                         "roster.unsafe",
                     )
                 if xml:
                     if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:64]):
                         raise _err(
-                            p, "xlsx 内部 XML 编码不受支持", "unsupported XML encoding inside the .xlsx",
+                            p,
+                            "xlsx 内部 XML 编码不受支持",
+                            "unsupported XML encoding inside the .xlsx",
                             "roster.unsafe",
                         )
                     if _DTD.search(tail + chunk):
@@ -475,7 +476,7 @@ def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
 
 def _header_key(text: str) -> str:
     t = sp.normalise(text).lower().rstrip("*").strip()
-    t = re.sub(r"\((必填|选填|可选)\)$", "", t).strip()
+    t = re.sub(r"\([^()]*\)$", "", t).strip()  # 学费(元), 姓名(必填)
     return re.sub(r"[\s\-]+", "_", t) if t.isascii() else re.sub(r"\s+", "", t)
 
 
@@ -517,9 +518,7 @@ class _Header:
         self.width = len(cells)
         if dupes:
             names = "; ".join(f"{k} ({' / '.join(v)})" for k, v in dupes.items())
-            raise _err(
-                path, f"表头重复：{names}", f"duplicate headers: {names}", "roster.header"
-            )
+            raise _err(path, f"表头重复：{names}", f"duplicate headers: {names}", "roster.header")
         missing = [c for c in required if c not in self.index]
         if missing:
             names = ", ".join(missing)
@@ -564,6 +563,8 @@ def _text(raw: str) -> str:
     text = sp.normalise(raw)
     if len(text) > MAX_TEXT:
         raise sp.Unreadable("内容过长", "text too long")
+    if not text.isprintable():
+        raise sp.Unreadable("含有控制字符", "control characters in the text")
     return text
 
 
@@ -617,9 +618,7 @@ def _parse_cell(parser: Callable[[str], Any], raw: str) -> Any:
 _ROW_FIELDS = ("name", "id_number", "student_number", "bank_account", "row")
 _STUDENT_FIELDS = attrs.fields(Student)
 _PROFILE_FIELDS = tuple(f.name for f in _STUDENT_FIELDS if f.name not in _ROW_FIELDS)
-_DEFAULTS = {
-    f.name: f.default for f in _STUDENT_FIELDS if f.default is not attrs.NOTHING
-}
+_DEFAULTS = {f.name: f.default for f in _STUDENT_FIELDS if f.default is not attrs.NOTHING}
 _SLOT = {f.name: Student.__dict__[f.name].__set__ for f in _STUDENT_FIELDS}
 _new = object.__new__
 
@@ -653,6 +652,7 @@ class _Profile:
     problems: tuple[tuple[str, str, str, str], ...]  # code, field, detail zh, detail en
     stage: Stage | None = None
     age_range: tuple[int, int] | None = None
+    ok: bool = True  # no problems: read by a C-level attrgetter over a chunk
 
 
 def _age_ranges() -> dict[Stage, tuple[int, int]]:
@@ -662,7 +662,8 @@ def _age_ranges() -> dict[Stage, tuple[int, int]]:
     data = tomllib.loads(
         files("edupoverty.records").joinpath("data/age_stage.toml").read_text("utf-8")
     )
-    return {Stage(k): (int(v["min"]), int(v["max"])) for k, v in data.items()}
+    by_value = {s.value: s for s in Stage}
+    return {by_value[k]: (int(v["min"]), int(v["max"])) for k, v in data.items()}
 
 
 AGE_RANGES: dict[Stage, tuple[int, int]] = _age_ranges()
@@ -726,16 +727,24 @@ class _Group:
         self.grade_cache: dict[tuple[str, Stage | None], Any] = {}
         self.profiles: dict[Any, _Profile] = {}
         self.indexes = [index[f] for f in self.fields]
+        self.getter: Callable[[list[str]], Any] | None = None
         if len(self.fields) > 1:
             # one joined string hashes and compares faster than a tuple of cells
             get = itemgetter(*(index[f] for f in self.fields))
             join = _SEP.join
+            self.getter = get
             self.keyget: Callable[[list[str]], Any] = lambda row: join(get(row))
         elif self.fields:
             self.keyget = itemgetter(index[self.fields[0]])
         else:
             self.keyget = _no_key
             self.profiles[None] = _EMPTY_PROFILE
+
+    def keys(self, chunk: list[list[str]]) -> Iterator[Any]:
+        """The memo keys of a chunk of rows, built by C-level maps."""
+        if self.getter is not None:
+            return map(_SEP.join, map(self.getter, chunk))
+        return map(self.keyget, chunk)
 
     def profile(self, key: Any, row: list[str]) -> _Profile:
         raws = [row[i] for i in self.indexes]
@@ -781,6 +790,7 @@ class _Group:
             problems=tuple(problems),
             stage=stage,
             age_range=AGE_RANGES.get(stage) if stage is not None else None,
+            ok=not problems,
         )
         if len(self.profiles) >= _PROFILE_MAX:
             self.profiles.clear()
@@ -827,9 +837,27 @@ def _gc_paused() -> Iterator[None]:
 
 
 class _RosterReader:
-    """The streaming, memoising row reader behind :func:`read_roster` and the validators."""
+    """The streaming, memoising row reader behind :func:`read_roster` and the validators.
 
-    def __init__(self, header: _Header, source: str, today: date) -> None:
+    Rows are taken in chunks. Over a chunk, every check of the happy path runs as a C-level
+    ``map`` over whole columns (ID length, digits, check character, birth date, profiles,
+    names, accounts, duplicates, ages); only the few suspect rows go through the row-by-row
+    path (:meth:`one`), which finds every problem of a row. Both paths apply the same rules:
+    ``tests/records/test_roster.py`` checks that chunked and row-by-row reading agree.
+    """
+
+    def __init__(
+        self,
+        header: _Header,
+        source: str,
+        today: date,
+        *,
+        keep: bool = True,
+        seen: dict[str, int] | None = None,
+        sources: Sequence[str] = (),
+        source_no: int = 0,
+        school_year: int | None = None,
+    ) -> None:
         self.source = source
         self.today = today
         idx = header.index
@@ -844,18 +872,46 @@ class _RosterReader:
         self.setters = tuple(_SLOT[f] for f in present + absent)
         self.tail = tuple(_DEFAULTS.get(f) for f in absent)
         self.names: dict[str, str] = {}
+        self.births: dict[str, bool] = {}
+        self.keep = keep
+        self.seen = seen
+        self.sources = sources
+        self.source_no = source_no
+        self.year = school_year
+        # birth dates (YYYYMMDD, compared as text) plausible for each stage this school year
+        self.born: dict[Stage | None, tuple[str, str]] = {None: ("", "\uffff")}
+        for stage, (lo, hi) in AGE_RANGES.items():
+            if school_year is None:
+                self.born[stage] = ("", "\uffff")
+            else:  # age at 1 Sept = year - birth year - (born after 1 Sept)
+                self.born[stage] = (
+                    f"{school_year - hi - 1:04d}0902",
+                    f"{school_year - lo:04d}0901",
+                )
+        self.students: list[Student] = []
+        self.rejected: list[RejectedRow] = []
+        self.findings: list[Finding] = []
+        self.count = self.accepted = self.blanks = 0
 
     def name(self, raw: str) -> str | None:
         """The clean name, or None if empty or unreadable (the slow path says which)."""
         text = sp.normalise(raw)
-        if not text or len(text) > MAX_TEXT:
+        if not text or len(text) > MAX_TEXT or not text.isprintable():
             return None
         if len(self.names) < _CACHE_MAX * 10:
             self.names[raw] = text
         return text
 
-    def giant(self, rownum: int, rejected: list[RejectedRow], findings: list[Finding]) -> None:
+    def birth_ok(self, ymd: str) -> bool:
+        born = _birth(ymd)
+        ok = born is not None and born <= self.today
+        if len(self.births) < _CACHE_MAX:
+            self.births[ymd] = ok
+        return ok
+
+    def giant(self, rownum: int) -> None:
         """Reject a row whose line or cell was too long to read."""
+        self.count += 1
         f = finding(
             "field.invalid",
             row=rownum,
@@ -864,200 +920,383 @@ class _RosterReader:
             detail_zh="（该行或单元格过长）",
             detail_en=" (the line or a cell is too long)",
         )
-        rejected.append(RejectedRow(rownum, (f,), self.source))
-        findings.append(f)
+        self.rejected.append(RejectedRow(rownum, (f,), self.source))
+        self.findings.append(f)
 
-    def run(
-        self,
-        rows: Iterable[list[str]],
-        first_row: int,
-        *,
-        keep: bool = True,
-        seen: dict[str, int] | None = None,
-        sources: Sequence[str] = (),
-        source_no: int = 0,
-        school_year: int | None = None,
-    ) -> tuple[list[Student], list[RejectedRow], list[Finding], int, int, int]:
-        """Read data rows; return students, rejected, findings, rows, accepted, blanks.
+    def profiles(self, row: list[str]) -> tuple[_Profile, _Profile, _Profile]:
+        out = []
+        for g in self.groups:
+            key = g.keyget(row)
+            prof = g.profiles.get(key)
+            out.append(prof if prof is not None else g.profile(key, row))
+        return out[0], out[1], out[2]
 
-        With ``seen`` (a dict shared by several files) duplicates are found as the rows go
-        by; with ``school_year`` the age of each accepted row is checked against its stage.
-        """
-        students: list[Student] = []
-        append = students.append
-        rejected: list[RejectedRow] = []
-        findings: list[Finding] = []
-        width = self.width
-        g1, g2, g3 = self.groups
-        key1, key2, key3 = g1.keyget, g2.keyget, g3.keyget
-        get1, get2, get3 = g1.profiles.get, g2.profiles.get, g3.profiles.get
-        setters, tail = self.setters, self.tail
-        names_get = self.names.get
-        i_name, i_id, i_sn, i_acct = self.i_name, self.i_id, self.i_sn, self.i_acct
-        today = self.today
-        provinces = PROVINCES
-        rownum = first_row
-        count = accepted = blanks = 0
-        year = school_year
-        seen_set = seen.setdefault if seen is not None else None
-        src = self.source
+    def run(self, rows: Iterable[list[str]], first_row: int) -> int:
+        """Read every data row (the first is spreadsheet row ``first_row + 1``); return the
+        number of rows read."""
         it = iter(rows)
+        rownum = first_row
         while True:
-            try:
-                for row in it:
-                    rownum += 1
-                    extra = False
-                    if len(row) != width:
-                        if not any(row) or (len(row) == 1 and not row[0].strip()):
-                            blanks += 1
-                            continue
-                        if row[0].startswith(_GIANT):
-                            count += 1
-                            self.giant(rownum, rejected, findings)
-                            continue
-                        if len(row) > width:
-                            extra = any(c.strip() for c in row[width:])
-                            row = row[:width]
-                        else:
-                            row = row + [""] * (width - len(row))
-                    count += 1
-                    key = key1(row)
-                    prof = get1(key)
-                    if prof is None:
-                        prof = g1.profile(key, row)
-                    key = key2(row)
-                    fam = get2(key)
-                    if fam is None:
-                        fam = g2.profile(key, row)
-                    key = key3(row)
-                    dates = get3(key)
-                    if dates is None:
-                        dates = g3.profile(key, row)
-                    ident = row[i_id]
-                    code = problem(ident, today)
-                    if code is not None:
-                        clean = compact(ident)
-                        if clean != ident:
-                            ident = clean
-                            code = problem(ident, today)
-                    raw_name = row[i_name]
-                    name = names_get(raw_name)
-                    if name is None:
-                        name = self.name(raw_name)
-                    number = account = None
-                    bad_number = bad_account = False
-                    if i_sn is not None:
-                        number = row[i_sn]
-                        if number:
-                            number = number.strip()
-                            if len(number) > MAX_TEXT:
-                                bad_number = True
-                        number = number or None
-                    if i_acct is not None:
-                        account = row[i_acct]
-                        if account:
-                            if not (account.isdigit() and account.isascii()):
-                                account = account.translate(_ACCOUNT_STRIP)
-                            if not (account.isascii() and account.isdigit() and 8 <= len(account) <= 32):
-                                bad_account = True
-                        account = account or None
-                    if (
-                        code is None
-                        and name is not None
-                        and not prof.problems
-                        and not fam.problems
-                        and not dates.problems
-                        and not (extra or bad_number or bad_account)
-                    ):
-                        if ident[17] == "x":
-                            ident = ident[:17] + "X"
-                        accepted += 1
-                        if keep:
-                            append(
-                                _build_student(
-                                    setters,
-                                    chain(prof.values, fam.values, dates.values, tail),
-                                    name,
-                                    ident,
-                                    number,
-                                    account,
-                                    rownum,
-                                )
-                            )
-                        if ident[:2] not in provinces:
-                            findings.append(
-                                finding("id.region", row=rownum, field="id_number", source=self.source)
-                            )
-                        if seen_set is not None:
-                            packed = (rownum << 16) | source_no
-                            first = seen_set(ident, packed)
-                            if first != packed:
-                                findings.append(_duplicate(first, rownum, src, sources))
-                        if year is not None and prof.age_range is not None:
-                            age = year - int(ident[6:10]) - (ident[10:14] > "0901")
-                            lo, hi = prof.age_range
-                            if not lo <= age <= hi:
-                                findings.append(_age(rownum, age, prof.stage, self.source))
-                        continue
-                    # slow path: gather every problem of the row
-                    if not any(c.strip() for c in row):
-                        count -= 1
-                        blanks += 1
-                        continue
-                    problems: list[Finding] = []
-                    src = self.source
-                    if code is not None:
-                        if code == "id.length" and not ident:
-                            problems.append(finding("field.missing", row=rownum, field="id_number", source=src))
-                        else:
-                            problems.append(finding(code, row=rownum, field="id_number", source=src))
-                    elif ident[:2] not in provinces:
-                        problems.append(finding("id.region", row=rownum, field="id_number", source=src))
-                    if name is None:
-                        if sp.normalise(raw_name):
-                            problems.append(
-                                finding(
-                                    "field.invalid", row=rownum, field="name", source=src,
-                                    detail_zh="（内容过长）", detail_en=" (text too long)",
-                                )
-                            )
-                        else:
-                            problems.append(finding("field.missing", row=rownum, field="name", source=src))
-                    for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
-                        problems.append(
-                            finding(pcode, row=rownum, field=pfield, source=src, detail_zh=dzh, detail_en=den)
-                        )
-                    if bad_number:
-                        problems.append(
-                            finding(
-                                "field.invalid", row=rownum, field="student_number", source=src,
-                                detail_zh="（内容过长）", detail_en=" (text too long)",
-                            )
-                        )
-                    if bad_account:
-                        problems.append(
-                            finding(
-                                "field.invalid", row=rownum, field="bank_account", source=src,
-                                detail_zh="（应为8至32位数字）", detail_en=" (expected 8 to 32 digits)",
-                            )
-                        )
-                    if extra:
-                        problems.append(
-                            finding(
-                                "field.invalid", row=rownum, field="(extra cells)", source=src,
-                                detail_zh="（表头之外还有内容）", detail_en=" (cells beyond the last header)",
-                            )
-                        )
-                    if all(not p.is_error for p in problems):  # only warnings: cannot happen, but be safe
-                        problems.append(finding("field.invalid", row=rownum, field="(row)", source=src))
-                    rejected.append(RejectedRow(rownum, tuple(problems), src))
-                    findings.extend(problems)
-                break
+            chunk: list[list[str]] = []
+            failed = False
+            try:  # list.extend keeps the rows taken before an error
+                chunk.extend(islice(it, _CHUNK))
             except csv.Error:  # a cell over the csv module's field size limit
+                failed = True
+            if chunk:
+                self.chunk(chunk, rownum + 1)
+                rownum += len(chunk)
+            if failed:
                 rownum += 1
-                count += 1
-                self.giant(rownum, rejected, findings)
-        return students, rejected, findings, count, accepted, blanks
+                self.giant(rownum)
+            elif len(chunk) < _CHUNK:
+                return rownum
+
+    def chunk(self, chunk: list[list[str]], r0: int) -> None:
+        """Check a chunk of rows; ``r0`` is the spreadsheet row of ``chunk[0]``."""
+        n = len(chunk)
+        width = self.width
+        if not all(map(width.__eq__, map(len, chunk))):
+            for i, row in enumerate(chunk):
+                self.one(row, r0 + i)
+            return
+        suspect: set[int] = set()
+        ids = list(map(itemgetter(self.i_id), chunk))
+        # ID numbers: length, then 17 ASCII digits, then the check character, then the birth
+        # date; a failing row is set aside and replaced by a valid dummy for the next checks.
+        lengths = list(map(_EIGHTEEN.__eq__, map(len, ids)))
+        _mark(lengths, suspect)
+        heads: list[str] = list(map(_HEAD, ids))
+        if suspect:
+            for i in suspect:
+                ids[i] = _DUMMY
+                heads[i] = _DUMMY[:17]
+        digits = list(map(and_, map(str.isdigit, heads), map(str.isascii, heads)))
+        if _mark(digits, suspect):
+            for i in suspect:
+                ids[i] = _DUMMY
+                heads[i] = _DUMMY[:17]
+        checks = map(
+            _CHECK.__getitem__,
+            map(mod, map(lshift, map(int, heads, repeat(13)), repeat(1)), repeat(11)),
+        )
+        _mark(list(map(eq, checks, map(_LAST, ids))), suspect)
+        ymds: list[str] = list(map(_BORN, ids))
+        births = list(map(self.births.get, ymds))
+        if None in births:
+            for i, b in enumerate(births):
+                if b is None:
+                    births[i] = self.birth_ok(ymds[i])
+        _mark(births, suspect)
+        # names, profiles, student numbers and accounts
+        names = list(map(self.names.get, map(itemgetter(self.i_name), chunk)))
+        if None in names:
+            for i, nm in enumerate(names):
+                if nm is None:
+                    names[i] = self.name(chunk[i][self.i_name])
+                    if names[i] is None:
+                        suspect.add(i)
+        profs: list[list[_Profile]] = []
+        for g in self.groups:
+            ps: list[Any] = list(map(g.profiles.get, g.keys(chunk)))
+            if None in ps:
+                for i, p in enumerate(ps):
+                    if p is None:
+                        ps[i] = g.profile(g.keyget(chunk[i]), chunk[i])
+            _mark(list(map(_OK, ps)), suspect)
+            profs.append(ps)
+        numbers: list[str] | None = None
+        if self.i_sn is not None:
+            numbers = list(map(str.strip, map(itemgetter(self.i_sn), chunk)))
+            if max(map(len, numbers)) > MAX_TEXT:
+                suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
+        accounts: list[str] | None = None
+        if self.i_acct is not None:
+            accounts = list(map(itemgetter(self.i_acct), chunk))
+            given = list(filter(None, accounts))
+            if given and not (
+                all(map(str.isdigit, given))
+                and all(map(str.isascii, given))
+                and min(map(len, given)) >= 8
+                and max(map(len, given)) <= 32
+            ):
+                suspect.update(i for i, a in enumerate(accounts) if a and not _account_ok(a))
+        # accept the runs of good rows; the suspects one by one, in row order
+        start = 0
+        for s in [*sorted(suspect), n]:
+            if s > start:
+                self.accept(chunk, r0, start, s, ids, ymds, names, profs, numbers, accounts)
+            if s < n:
+                self.one(chunk[s], r0 + s)
+            start = s + 1
+
+    def accept(
+        self,
+        chunk: list[list[str]],
+        r0: int,
+        lo: int,
+        hi: int,
+        ids: list[str],
+        ymds: list[str],
+        names: list[Any],
+        profs: list[list[_Profile]],
+        numbers: list[str] | None,
+        accounts: list[str] | None,
+    ) -> None:
+        """Accept rows ``lo:hi`` of a chunk, all found valid: records, warnings, duplicates."""
+        k = hi - lo
+        self.count += k
+        self.accepted += k
+        seg_ids = ids[lo:hi]
+        p1, p2, p3 = (p[lo:hi] for p in profs)
+        src = self.source
+        findings = self.findings
+        region = list(map(PROVINCES.__contains__, map(_REGION, seg_ids)))
+        warn: list[Finding] = []
+        if not all(region):
+            warn.extend(
+                finding("id.region", row=r0 + lo + j, field="id_number", source=src)
+                for j, ok in enumerate(region)
+                if not ok
+            )
+        if self.seen is not None:
+            warn.extend(self.duplicates(seg_ids, r0 + lo))
+        if self.year is not None:
+            seg_ymds = ymds[lo:hi]
+            born = [self.born[p.stage] for p in p1]
+            fits = list(
+                map(
+                    and_,
+                    map(le, map(itemgetter(0), born), seg_ymds),
+                    map(le, seg_ymds, map(itemgetter(1), born)),
+                )
+            )
+            if not all(fits):
+                for j, ok in enumerate(fits):
+                    if not ok:
+                        ident = seg_ids[j]
+                        age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
+                        warn.append(_age(r0 + lo + j, age, p1[j].stage, src))
+        if warn:
+            warn.sort(key=_ROW)
+            findings.extend(warn)
+        if not self.keep:
+            return
+        append = self.students.append
+        setters, tail = self.setters, self.tail
+        seg_names = names[lo:hi]
+        seg_numbers = numbers[lo:hi] if numbers is not None else repeat("")
+        seg_accounts = accounts[lo:hi] if accounts is not None else repeat("")
+        for j, ident, name, a, b, c, number, account in zip(
+            range(r0 + lo, r0 + hi),
+            seg_ids,
+            seg_names,
+            p1,
+            p2,
+            p3,
+            seg_numbers,
+            seg_accounts,
+            strict=False,  # the last two may be endless repeat("")
+        ):
+            append(
+                _build_student(
+                    setters,
+                    chain(a.values, b.values, c.values, tail),
+                    name,
+                    ident,
+                    number or None,
+                    account or None,
+                    j,
+                )
+            )
+
+    def duplicates(self, idents: list[str], first_row: int) -> list[Finding]:
+        """Record ``idents`` (rows from ``first_row``) as seen; findings for repeats."""
+        seen = self.seen
+        assert seen is not None
+        packed = list(
+            map(
+                or_,
+                map(lshift, range(first_row, first_row + len(idents)), repeat(16)),
+                repeat(self.source_no),
+            )
+        )
+        new = dict(zip(idents, packed, strict=True))
+        out: list[Finding] = []
+        if len(new) != len(idents):  # a repeat inside the run: one by one
+            setdefault = seen.setdefault
+            for ident, p in zip(idents, packed, strict=True):
+                first = setdefault(ident, p)
+                if first != p:
+                    out.append(_duplicate(first, p >> 16, self.source, self.sources))
+            return out
+        common = new.keys() & seen.keys()
+        firsts = {k: seen[k] for k in common}
+        seen.update(new)
+        for k, first in firsts.items():
+            seen[k] = first
+            out.append(_duplicate(first, new[k] >> 16, self.source, self.sources))
+        return out
+
+    def one(self, row: list[str], rownum: int) -> None:
+        """Check one row by itself: accept it, or reject it with every problem found."""
+        width = self.width
+        extra = False
+        if len(row) != width:
+            if not any(row) or (len(row) == 1 and not row[0].strip()):
+                self.blanks += 1
+                return
+            if row[0].startswith(_GIANT):
+                self.giant(rownum)
+                return
+            if len(row) > width:
+                extra = any(c.strip() for c in row[width:])
+                row = row[:width]
+            else:
+                row = row + [""] * (width - len(row))
+        if not any(c.strip() for c in row):
+            self.blanks += 1
+            return
+        self.count += 1
+        prof, fam, dates = self.profiles(row)
+        ident = row[self.i_id]
+        code = problem(ident, self.today)
+        if code is not None:
+            clean = compact(ident)
+            if clean != ident:
+                ident = clean
+                code = problem(ident, self.today)
+        raw_name = row[self.i_name]
+        name = self.names.get(raw_name) or self.name(raw_name)
+        number = account = None
+        bad_number = bad_account = False
+        if self.i_sn is not None:
+            number = row[self.i_sn].strip()
+            bad_number = len(number) > MAX_TEXT
+            number = number or None
+        if self.i_acct is not None:
+            account = row[self.i_acct]
+            if account:
+                account = account.translate(_ACCOUNT_STRIP)
+                bad_account = not _account_ok(account)
+            account = account or None
+        src = self.source
+        if (
+            code is None
+            and name is not None
+            and not (prof.problems or fam.problems or dates.problems)
+            and not (extra or bad_number or bad_account)
+        ):
+            ident = ident.upper()
+            self.accepted += 1
+            if self.keep:
+                self.students.append(
+                    _build_student(
+                        self.setters,
+                        chain(prof.values, fam.values, dates.values, self.tail),
+                        name,
+                        ident,
+                        number,
+                        account,
+                        rownum,
+                    )
+                )
+            if ident[:2] not in PROVINCES:
+                self.findings.append(
+                    finding("id.region", row=rownum, field="id_number", source=src)
+                )
+            if self.seen is not None:
+                self.findings.extend(self.duplicates([ident], rownum))
+            if self.year is not None:
+                lo, hi = self.born[prof.stage]
+                if not lo <= ident[6:14] <= hi:
+                    age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
+                    self.findings.append(_age(rownum, age, prof.stage, src))
+            return
+        problems: list[Finding] = []
+        if code is not None:
+            if code == "id.length" and not ident:
+                problems.append(finding("field.missing", row=rownum, field="id_number", source=src))
+            else:
+                problems.append(finding(code, row=rownum, field="id_number", source=src))
+        elif ident[:2] not in PROVINCES:
+            problems.append(finding("id.region", row=rownum, field="id_number", source=src))
+        if name is None:
+            if sp.normalise(raw_name):
+                problems.append(
+                    finding(
+                        "field.invalid",
+                        row=rownum,
+                        field="name",
+                        source=src,
+                        detail_zh="（内容过长或含控制字符）",
+                        detail_en=" (too long, or control characters)",
+                    )
+                )
+            else:
+                problems.append(finding("field.missing", row=rownum, field="name", source=src))
+        for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
+            problems.append(
+                finding(pcode, row=rownum, field=pfield, source=src, detail_zh=dzh, detail_en=den)
+            )
+        if bad_number:
+            problems.append(
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="student_number",
+                    source=src,
+                    detail_zh="（内容过长）",
+                    detail_en=" (text too long)",
+                )
+            )
+        if bad_account:
+            problems.append(
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="bank_account",
+                    source=src,
+                    detail_zh="（应为8至32位数字）",
+                    detail_en=" (expected 8 to 32 digits)",
+                )
+            )
+        if extra:
+            problems.append(
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="(extra cells)",
+                    source=src,
+                    detail_zh="（表头之外还有内容）",
+                    detail_en=" (cells beyond the last header)",
+                )
+            )
+        self.rejected.append(RejectedRow(rownum, tuple(problems), src))
+        self.findings.extend(problems)
+
+
+_CHUNK = 2048
+_EIGHTEEN = 18
+_HEAD = itemgetter(slice(0, 17))
+_LAST = itemgetter(17)
+_BORN = itemgetter(slice(6, 14))
+_REGION = itemgetter(slice(0, 2))
+_DUMMY = "11010520120307002X"  # a valid number standing in for a set-aside row
+_OK = attrgetter("ok")
+_ROW = attrgetter("row")
+
+
+def _mark(flags: list[Any], suspect: set[int]) -> bool:
+    """Add the indexes of false flags to ``suspect``; True if there were any."""
+    if all(flags):
+        return False
+    suspect.update(i for i, ok in enumerate(flags) if not ok)
+    return True
+
+
+def _account_ok(account: str) -> bool:
+    return account.isascii() and account.isdigit() and 8 <= len(account) <= 32
 
 
 _ACCOUNT_STRIP = str.maketrans("", "", " -\t\u3000")
@@ -1147,21 +1386,24 @@ def _read_rows(
 ) -> RosterResult:
     cells, header_row = _find_header(rows, _ROSTER_LOOKUP, source)
     header = _Header(cells, _ROSTER_LOOKUP, REQUIRED, source)
-    reader = _RosterReader(header, source, today)
+    reader = _RosterReader(
+        header,
+        source,
+        today,
+        keep=keep,
+        seen=seen,
+        sources=sources,
+        source_no=source_no,
+        school_year=school_year,
+    )
     if seen is not None:
         # roll back entries of an aborted pass of this same source (encoding restart)
         for k in [k for k, v in seen.items() if v & 0xFFFF == source_no]:
             del seen[k]
     with _gc_paused():
-        students, rejected, findings, count, _acc, blanks = reader.run(
-            rows,
-            header_row,
-            keep=keep,
-            seen=seen,
-            sources=sources,
-            source_no=source_no,
-            school_year=school_year,
-        )
+        reader.run(rows, header_row)
+    students, rejected, findings = reader.students, reader.rejected, reader.findings
+    count, blanks = reader.count, reader.blanks
     unknown = tuple(header.unknown)
     head = [
         finding(
@@ -1217,9 +1459,10 @@ def read_rows(
     """
     head = _Header(list(header), _ROSTER_LOOKUP, REQUIRED, source)
     reader = _RosterReader(head, source, today if today is not None else date.today())
-    students, rejected, findings, count, _acc, blanks = reader.run(
-        ([str(c) for c in r] for r in rows), 1
-    )
+    with _gc_paused():
+        reader.run(([str(c) for c in r] for r in rows), 1)
+    students, rejected, findings = reader.students, reader.rejected, reader.findings
+    count, blanks = reader.count, reader.blanks
     unknown = tuple(head.unknown)
     extra = [finding("column.unknown", row=1, field=c, source=source) for c in unknown]
     return RosterResult(
@@ -1271,8 +1514,7 @@ def _read_disb(
     out: list[Disbursement] = []
     rejected: list[RejectedRow] = []
     findings: list[Finding] = [
-        finding("column.unknown", row=header_row, field=c, source=source)
-        for c in header.unknown
+        finding("column.unknown", row=header_row, field=c, source=source) for c in header.unknown
     ]
     rownum = header_row
     count = blanks = 0
@@ -1285,8 +1527,14 @@ def _read_disb(
         problems: list[Finding] = []
         if row == [_GIANT]:
             problems.append(
-                finding("field.invalid", row=rownum, field="(line)", source=source,
-                        detail_zh="（该行过长）", detail_en=" (the line is too long)")
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="(line)",
+                    source=source,
+                    detail_zh="（该行过长）",
+                    detail_en=" (the line is too long)",
+                )
             )
             rejected.append(RejectedRow(rownum, tuple(problems), source))
             findings.extend(problems)
@@ -1297,10 +1545,22 @@ def _read_disb(
             i = idx.get(name)
             return sp.normalise(row[i]) if i is not None and i < len(row) else ""
 
-        def bad(name: str, zh: str = "", en: str = "", rownum: int = rownum) -> None:
+        def bad(
+            name: str,
+            zh: str = "",
+            en: str = "",
+            rownum: int = rownum,
+            problems: list[Finding] = problems,
+        ) -> None:
             problems.append(
-                finding("field.invalid", row=rownum, field=name, source=source,
-                        detail_zh=f"（{zh}）" if zh else "", detail_en=f" ({en})" if en else "")
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field=name,
+                    source=source,
+                    detail_zh=f"（{zh}）" if zh else "",
+                    detail_en=f" ({en})" if en else "",
+                )
             )
 
         for name in _DISB_REQUIRED:

@@ -24,8 +24,8 @@ from edupoverty.errors import InputError
 from edupoverty.records.enums import (
     DifficultyLevel,
     Ownership,
-    PaymentMethod,
     Payee,
+    PaymentMethod,
     Residence,
     SchoolLocation,
     Semester,
@@ -317,9 +317,9 @@ def parse_grade(text: str, stage: Stage | None) -> int:
         number = {"十": 10, "十一": 11, "十二": 12}[t]
     if number is None:
         raise Unreadable("无法识别的年级", "unknown grade")
-    if prefix_stage is not None and stage is not None and prefix_stage is not stage:
-        if not (prefix_stage is Stage.SENIOR and stage is Stage.VOCATIONAL):
-            raise Unreadable("年级与学段不符", "the grade does not fit the stage")
+    mismatch = prefix_stage is not None and stage is not None and prefix_stage is not stage
+    if mismatch and not (prefix_stage is Stage.SENIOR and stage is Stage.VOCATIONAL):
+        raise Unreadable("年级与学段不符", "the grade does not fit the stage")
     if stage is Stage.JUNIOR and 7 <= number <= 9:
         number -= 6
     elif stage in (Stage.SENIOR, Stage.VOCATIONAL) and 10 <= number <= 12:

@@ -99,11 +99,15 @@ DEFECTS: tuple[str, ...] = (
 )
 """Defect classes :func:`generate_rows` can plant, named by the finding code they cause."""
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-_GIVEN = (
-    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀英 霞 平 刚 桂英 浩然 子涵 欣怡 梓萱 "
-    "宇轩 一诺 俊杰 雨涵 思远 佳怡 博文 紫涵 梓涵 浩宇 子轩 欣妍 雨桐 诗涵 子墨 若曦 天佑"
-).split()
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+    "彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+_GIVEN: tuple[str, ...] = (
+    *"伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚",
+    *("秀英", "桂英", "浩然", "子涵", "欣怡", "梓萱", "宇轩", "一诺", "俊杰", "雨涵", "思远"),
+    *("佳怡", "博文", "紫涵", "梓涵", "浩宇", "子轩", "欣妍", "雨桐", "诗涵", "子墨", "天佑"),
+)
 
 # (address code, province name, contiguous poverty area): invented counties of real provinces.
 _COUNTIES = (
@@ -251,6 +255,7 @@ def generate_rows(
     schools = _schools(rng)
     start = date(school_year, 9, 1)
     recent: list[str] = []
+    seqs: dict[tuple[str, date], int] = {}
     planted = [(k, v) for k, v in rates.items() if v > 0]
     for i in range(n):
         stage = _pick(_STAGE_CUM, r())
@@ -270,7 +275,10 @@ def generate_rows(
         county, province, contiguous = _COUNTIES[county_no]
         age = first_age + grade - 1
         born = start - timedelta(days=365 * age + int(r() * 365))
-        id_number = _make_id(county, born, 1 + int(r() * 998))
+        # sequence numbers are unique per address code and birth date, as on real cards
+        seq = seqs.get((county, born), int(r() * 300)) + 1 + int(r() * 3)
+        seqs[county, born] = seq
+        id_number = _make_id(county, born, seq % 1000)
         poor = r() < 0.10
         difficult = poor or r() < 0.12
         rural_home = r() < 0.70
@@ -347,6 +355,8 @@ def _plant(
     defect: str, row: dict[str, str], rng: random.Random, recent: list[str], year: int
 ) -> None:
     ident = row["id_number"]
+    if defect.startswith("id.") and len(ident) != 18:  # another ID defect came first
+        return
     if defect == "id.length":
         row["id_number"] = ident[:17]
     elif defect == "id.format":
@@ -356,8 +366,8 @@ def _plant(
         row["id_number"] = ident[:17] + wrong[int(rng.random() * len(wrong))]
     elif defect == "id.birth_date":
         body = ident[:10] + "13" + ident[12:17] if rng.random() < 0.5 else None
-        if body is None:  # a birth date after the school year began
-            body = ident[:6] + f"{year + 1}0601" + ident[14:17]
+        if body is None:  # a birth date in the future
+            body = ident[:6] + "20990601" + ident[14:17]
         row["id_number"] = body + calc_check_digit(body)
     elif defect == "id.region":
         body = "99" + ident[2:17]
@@ -405,7 +415,9 @@ def write_roster_csv(
     return target
 
 
-def students(n: int, seed: int = 0, *, profiles: int = 400, school_year: int = 2019) -> list[Student]:
+def students(
+    n: int, seed: int = 0, *, profiles: int = 400, school_year: int = 2019
+) -> list[Student]:
     """``n`` valid :class:`~edupoverty.records.model.Student` records, built in memory.
 
     Fast for benchmarks of the rules: it draws ``profiles`` distinct profiles (everything

@@ -1,0 +1,143 @@
+"""Benchmark: validating a 1,000,000-row roster end to end, against merely reading it.
+
+Generates a synthetic roster CSV (``edupoverty.records.synthetic``, seeded, with a small rate
+of every defect class) into a cache directory (reused when present), then measures, each in a
+fresh subprocess so that peak memory (``ru_maxrss``) belongs to one measurement:
+
+1. ``csv``: Python's ``csv.reader`` reading every row, doing nothing else (the baseline);
+2. ``validate``: ``validation_report(path)`` — what ``edupoverty validate`` runs: every row
+   parsed, checked and counted, duplicates and ages checked, findings kept, records not kept;
+3. ``read+validate``: ``read_roster(path)`` keeping a ``Student`` per accepted row, then
+   ``validate(result)``.
+
+Prints rows per second, peak memory and the ratio to the ``csv`` time. Target: at most 3x
+the ``csv`` time, peak memory under 1 GB.
+
+Usage::
+
+    python benchmarks/bench_validate.py              # 1,000,000 rows
+    python benchmarks/bench_validate.py --rows 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # this checkout
+
+DEFECT_RATE = 0.0005  # per defect class: about 0.45 % of rows carry one
+
+
+def _generate(path: Path, rows: int, seed: int) -> None:
+    from edupoverty.records.synthetic import DEFECTS, write_roster_csv
+
+    tmp = path.with_suffix(".part")
+    write_roster_csv(tmp, rows, seed=seed, defects=dict.fromkeys(DEFECTS, DEFECT_RATE))
+    tmp.replace(path)
+
+
+def _measure(kind: str, path: Path) -> dict[str, float]:
+    """Run one measurement in this process and return its figures."""
+    import csv
+
+    if kind == "csv":
+        start, cpu = time.perf_counter(), time.process_time()
+        with open(path, encoding="utf-8", newline="") as fh:
+            n = sum(1 for _ in csv.reader(fh)) - 1
+        extra: dict[str, float] = {}
+    elif kind == "validate":
+        from edupoverty.records import validation_report
+
+        start, cpu = time.perf_counter(), time.process_time()
+        report = validation_report(path, school_year=2019)
+        n = report.rows
+        extra = {"accepted": report.accepted, "findings": len(report.findings)}
+    elif kind == "read+validate":
+        from edupoverty.records import read_roster, validate
+
+        start, cpu = time.perf_counter(), time.process_time()
+        result = read_roster(path)
+        findings = validate(result, school_year=2019)
+        n = result.rows
+        extra = {"accepted": result.accepted, "findings": len(findings)}
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    wall = time.perf_counter() - start
+    cpu_s = time.process_time() - cpu
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {"rows": n, "wall": wall, "cpu": cpu_s, "maxrss_mb": rss_kib / 1024, **extra}
+
+
+def _run(kind: str, path: Path, repeat: int) -> dict[str, float]:
+    best: dict[str, float] | None = None
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", kind, str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout
+        figures = json.loads(out)
+        if best is None or figures["wall"] < best["wall"]:
+            best = figures
+    assert best is not None
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
+    parser.add_argument(
+        "--dir", type=Path, default=Path(tempfile.gettempdir()) / "edupoverty-bench"
+    )
+    parser.add_argument("--measure", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(_measure(args.measure[0], Path(args.measure[1]))))
+        return
+    args.dir.mkdir(parents=True, exist_ok=True)
+    path = args.dir / f"roster-{args.rows}-seed{args.seed}.csv"
+    if not path.exists():
+        print(f"generating {args.rows:,} rows into {path} …", flush=True)
+        t = time.perf_counter()
+        _generate(path, args.rows, args.seed)
+        print(f"  generated in {time.perf_counter() - t:.1f} s", flush=True)
+    size = path.stat().st_size / 1e6
+    print(f"file: {path} ({size:.0f} MB, {args.rows:,} rows); best of {args.repeat} runs each\n")
+    results = {kind: _run(kind, path, args.repeat) for kind in ("csv", "validate", "read+validate")}
+    base = results["csv"]
+    print(
+        f"{'measurement':<15}{'wall s':>9}{'cpu s':>9}{'rows/s':>12}{'peak MB':>10}"
+        f"{'x csv (wall)':>14}{'x csv (cpu)':>13}"
+    )
+    for kind, r in results.items():
+        print(
+            f"{kind:<15}{r['wall']:>9.2f}{r['cpu']:>9.2f}{r['rows'] / r['wall']:>12,.0f}"
+            f"{r['maxrss_mb']:>10.0f}{r['wall'] / base['wall']:>14.2f}"
+            f"{r['cpu'] / base['cpu']:>13.2f}"
+        )
+    for kind in ("validate", "read+validate"):
+        r = results[kind]
+        print(f"\n{kind}: {r['accepted']:,} accepted, {r['findings']:,} findings")
+    ok = results["validate"]["wall"] <= 3 * base["wall"] and all(
+        r["maxrss_mb"] < 1000 for r in results.values()
+    )
+    print(f"\ntarget (validate <= 3x csv, peak < 1 GB): {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""The validation report (效验, R-REC-3): every problem in rosters and payments.
+
+:func:`validate` checks one or more rosters (already read, or paths) and the disbursements
+paid against them, and returns :class:`~edupoverty.records.findings.Finding` values with the
+stable codes of :data:`~edupoverty.records.findings.CODES`:
+
+- row-level, found while reading: ``id.length``, ``id.format``, ``id.checksum``,
+  ``id.birth_date``, ``id.region`` (warning), ``field.missing``, ``field.invalid``,
+  ``column.unknown`` (warning);
+- across rows: ``row.age_stage`` (warning: age at 1 September of the school year outside
+  the plausible range for the stage, :data:`~edupoverty.records.roster.AGE_RANGES`) and
+  ``report.duplicate`` (重报: one ID number twice in a roster, or in several rosters checked
+  together; the later row is reported, naming the first);
+- payments: ``payment.method`` (a boarding allowance not paid by bank transfer to the family,
+  R-PAY-1; a nutrition benefit paid in cash, R-PAY-3), ``payment.account`` (a bank transfer
+  with no account to pay into) and ``report.duplicate`` (the same programme paid twice to
+  one student for one period, R-STK-3).
+
+``report.missing``, ``report.ineligible`` and ``report.amount`` need the rules: they are
+defined in the catalogue and produced by :mod:`edupoverty.rules`.
+
+Messages name the row and the field, never an ID number or an account.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = p.write_text(
+    ...     "name,id_number,school_code,stage,school_location\\n"
+    ...     "张三,11010520120307002X,1,primary,rural\\n"
+    ...     "张三,11010520120307002X,1,primary,rural\\n", encoding="utf-8")
+    >>> [(f.code, f.row) for f in validate(p, school_year=2019)]
+    [('report.duplicate', 3)]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from attrs import frozen
+
+from edupoverty.records.enums import Payee, PaymentMethod
+from edupoverty.records.findings import Finding, finding
+from edupoverty.records.model import Disbursement
+from edupoverty.records.roster import (
+    AGE_RANGES,
+    DisbursementResult,
+    RosterResult,
+    _age,
+    _duplicate,
+    _gc_paused,
+    _read,
+    read_disbursements,
+)
+
+__all__ = [
+    "ValidationReport",
+    "check_payments",
+    "school_year_of",
+    "validate",
+    "validation_report",
+]
+
+Roster = RosterResult | str | os.PathLike[str]
+Payments = DisbursementResult | str | os.PathLike[str] | Iterable[Disbursement]
+
+
+@frozen
+class ValidationReport:
+    """The outcome of :func:`validation_report`: counts and findings.
+
+    ``rows``/``accepted``/``rejected`` count roster rows (``rows == accepted + rejected``);
+    ``payments_*`` count disbursement rows. ``findings`` are in file order, then row order.
+
+    Examples:
+        >>> r = ValidationReport(rows=2, accepted=1, rejected=1, findings=())
+        >>> r.has_errors
+        False
+    """
+
+    rows: int
+    accepted: int
+    rejected: int
+    findings: tuple[Finding, ...]
+    sources: tuple[str, ...] = ()
+    payments_rows: int = 0
+    payments_accepted: int = 0
+    payments_rejected: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        """True if any finding is an error (the CLI exits 1)."""
+        return any(f.is_error for f in self.findings)
+
+
+def school_year_of(day: date) -> int:
+    """The school year a day falls in (a school year Y runs from Y-09-01 to (Y+1)-08-31).
+
+    Examples:
+        >>> school_year_of(date(2020, 3, 1)), school_year_of(date(2020, 9, 1))
+        (2019, 2020)
+    """
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def _cross_checks(
+    result: RosterResult,
+    seen: dict[str, int],
+    sources: list[str],
+    source_no: int,
+    school_year: int,
+) -> list[Finding]:
+    """Duplicates and age checks over the students of a roster already read."""
+    out: list[Finding] = []
+    setdefault = seen.setdefault
+    src = result.source
+    ranges = AGE_RANGES
+    for s in result.students:
+        ident = s.id_number
+        row = s.row if s.row is not None else 0
+        packed = (row << 16) | source_no
+        first = setdefault(ident, packed)
+        if first != packed:
+            out.append(_duplicate(first, row, src, sources))
+        lo, hi = ranges[s.stage]
+        age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
+        if not lo <= age <= hi:
+            out.append(_age(row, age, s.stage, src))
+    return out
+
+
+def validation_report(
+    *rosters: Roster,
+    disbursements: Payments | Iterable[Payments] = (),
+    school_year: int | None = None,
+    today: date | None = None,
+) -> ValidationReport:
+    """Check rosters and disbursements; return counts and findings (see :func:`validate`).
+
+    A roster given as a path is streamed: its rows are checked without keeping
+    :class:`~edupoverty.records.model.Student` records, so memory stays small whatever the
+    file's size. Raises :class:`~edupoverty.errors.RosterError` for a file that cannot be
+    read.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("name,id_number,school_code,stage,school_location\\n"
+        ...                  "张三,11010520120307002X,1,primary,\\n", encoding="utf-8")
+        >>> rep = validation_report(p, school_year=2019)
+        >>> rep.rows, rep.accepted, rep.rejected, [f.code for f in rep.findings]
+        (1, 0, 1, ['field.missing'])
+    """
+    day = today if today is not None else date.today()
+    year = school_year if school_year is not None else school_year_of(day)
+    seen: dict[str, int] = {}
+    sources = [r.source if isinstance(r, RosterResult) else str(r) for r in rosters]
+    if len(sources) >= 1 << 16:
+        raise ValueError("at most 65535 rosters can be checked together")
+    findings: list[Finding] = []
+    rows = accepted = rejected = 0
+    for no, roster in enumerate(rosters):
+        if isinstance(roster, RosterResult):
+            result = roster
+            with _gc_paused():
+                cross = _cross_checks(result, seen, sources, no, year)
+            findings.extend(_merge(result.findings, cross))
+        else:
+            result = _read(
+                roster,
+                day,
+                keep=False,
+                seen=seen,
+                sources=sources,
+                source_no=no,
+                school_year=year,
+            )
+            findings.extend(result.findings)
+            accepted += result.rows - len(result.rejected)
+            rows += result.rows
+            rejected += len(result.rejected)
+            continue
+        rows += result.rows
+        accepted += result.accepted
+        rejected += len(result.rejected)
+    pay_rows = pay_ok = pay_bad = 0
+    for item in _payment_sources(disbursements):
+        if isinstance(item, DisbursementResult):
+            pay = item
+        elif isinstance(item, str | os.PathLike):
+            pay = read_disbursements(item, today=day)
+        else:
+            records = tuple(item)
+            pay = DisbursementResult(
+                source="<disbursements>",
+                disbursements=records,
+                rejected=(),
+                findings=(),
+                rows=len(records),
+            )
+        findings.extend(pay.findings)
+        findings.extend(check_payments(pay.disbursements, source=pay.source))
+        pay_rows += pay.rows
+        pay_ok += pay.accepted
+        pay_bad += len(pay.rejected)
+    return ValidationReport(
+        rows=rows,
+        accepted=accepted,
+        rejected=rejected,
+        findings=tuple(findings),
+        sources=tuple(sources),
+        payments_rows=pay_rows,
+        payments_accepted=pay_ok,
+        payments_rejected=pay_bad,
+    )
+
+
+def _payment_sources(value: Any) -> list[Any]:
+    if isinstance(value, DisbursementResult | str | os.PathLike):
+        return [value]
+    items = list(value)
+    if items and all(isinstance(i, Disbursement) for i in items):
+        return [items]
+    return items
+
+
+def _merge(first: tuple[Finding, ...], second: list[Finding]) -> list[Finding]:
+    if not second:
+        return list(first)
+    return sorted([*first, *second], key=lambda f: f.row if f.row is not None else 0)
+
+
+def validate(
+    *rosters: Roster,
+    disbursements: Payments | Iterable[Payments] = (),
+    school_year: int | None = None,
+    today: date | None = None,
+) -> list[Finding]:
+    """Every finding of the validation report (效验, R-REC-3) for rosters and payments.
+
+    ``rosters`` are :class:`~edupoverty.records.roster.RosterResult` values or paths (read
+    with :func:`~edupoverty.records.roster.read_roster`'s rules); ``disbursements`` a path,
+    a :class:`~edupoverty.records.roster.DisbursementResult`, disbursement records, or a list
+    of those. ``school_year`` is the year whose 1 September the ages are counted at (default:
+    the school year of ``today``); ``today`` (default: the current date) bounds birth dates.
+
+    Duplicates are looked for among accepted rows: a row rejected for another reason is
+    reported for that reason first.
+
+    Examples:
+        >>> from edupoverty.records import Stage, Student, SchoolLocation
+        >>> from edupoverty.records.roster import read_rows
+        >>> r = read_rows(["name", "id_number", "school_code", "stage", "school_location"],
+        ...               [["王五", "11010520120307002X", "1", "senior", "city"]])
+        >>> [f] = validate(r, school_year=2019)
+        >>> f.code, f.severity.value, f.row
+        ('row.age_stage', 'warning', 2)
+        >>> f.message_en
+        'row 2, id_number: age 7 at the start of the school year is implausible for stage senior'
+    """
+    return list(
+        validation_report(
+            *rosters, disbursements=disbursements, school_year=school_year, today=today
+        ).findings
+    )
+
+
+def _is_boarding(programme: str) -> bool:
+    return programme.endswith("boarding_allowance")
+
+
+def _is_nutrition(programme: str) -> bool:
+    return programme.endswith("nutrition")
+
+
+def check_payments(
+    disbursements: Iterable[Disbursement], *, source: str | None = None
+) -> list[Finding]:
+    """Payment findings: ``payment.method``, ``payment.account`` and duplicate payments.
+
+    - R-PAY-1: a boarding allowance (programme id ending in ``boarding_allowance``) is paid
+      by bank transfer (银行卡) to the family: any other method, or a payee other than the
+      family (代领, the school), is ``payment.method``.
+    - R-PAY-3: nutrition (programme id ending in ``nutrition``) is meals by real name, never
+      cash: a cash payment is ``payment.method``.
+    - A bank transfer with no account is ``payment.account``: the money cannot have reached
+      the family's card. (The issue's wording, "a cash payment without a bank account", is
+      read as a payment of cash *money* — as opposed to a waiver or meals — recorded as a
+      bank payment without the account it went to; a cash-in-hand payment needs no account.)
+    - R-STK-3: the same programme paid twice to one student for one period is
+      ``report.duplicate`` (the later row).
+
+    Examples:
+        >>> from edupoverty.records import Period, Semester
+        >>> d = Disbursement(student_id="11010520120307002X",
+        ...                  programme="compulsory.nutrition", period=Period(2019, Semester.AUTUMN),
+        ...                  amount="400", method=PaymentMethod.CASH, paid_on=date(2019, 12, 1),
+        ...                  batch="B1", row=2)
+        >>> [(f.code, f.row, f.field) for f in check_payments([d])]
+        [('payment.method', 2, 'method')]
+    """
+    out: list[Finding] = []
+    paid: dict[tuple[str, str, int, object], int | None] = {}
+    for d in disbursements:
+        row = d.row
+        if _is_boarding(d.programme):
+            if d.method is not PaymentMethod.BANK_TRANSFER:
+                out.append(
+                    finding(
+                        "payment.method",
+                        row=row,
+                        field="method",
+                        source=source,
+                        detail_zh="寄宿生生活补助须通过银行卡发放（R-PAY-1）",
+                        detail_en="the boarding allowance must be paid by bank card (R-PAY-1)",
+                    )
+                )
+            if d.payee is not Payee.FAMILY:
+                out.append(
+                    finding(
+                        "payment.method",
+                        row=row,
+                        field="payee",
+                        source=source,
+                        detail_zh="寄宿生生活补助须发放给学生家庭，不得代领（R-PAY-1）",
+                        detail_en="the boarding allowance goes to the family, "
+                        "never collected by others (R-PAY-1)",
+                    )
+                )
+        if _is_nutrition(d.programme) and d.method is PaymentMethod.CASH:
+            out.append(
+                finding(
+                    "payment.method",
+                    row=row,
+                    field="method",
+                    source=source,
+                    detail_zh="营养改善计划实名就餐，不得发放现金（R-PAY-3）",
+                    detail_en="nutrition is meals by real name, never cash (R-PAY-3)",
+                )
+            )
+        if d.method is PaymentMethod.BANK_TRANSFER and not d.account:
+            out.append(finding("payment.account", row=row, field="account", source=source))
+        key = (d.student_id, d.programme, d.period.school_year, d.period.semester)
+        if key in paid:
+            first = paid[key]
+            out.append(
+                finding(
+                    "report.duplicate",
+                    row=row,
+                    field="programme",
+                    source=source,
+                    other_row=first if first is not None else "?",
+                )
+            )
+        else:
+            paid[key] = row
+    return out
