@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rules_helpers import student
-
 from edupoverty.records import (
     Disbursement,
     PaymentMethod,
@@ -16,6 +14,7 @@ from edupoverty.records import (
     WaiverPledge,
 )
 from edupoverty.rules import audit, check_average_grants, load_policy
+from tests.rules.rules_helpers import student
 
 SEED = load_policy("seed")
 POOR = student(boarding=True, registered_poor=True, row=2)

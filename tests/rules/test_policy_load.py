@@ -172,10 +172,9 @@ def test_the_worked_example_of_the_overlay_guide_loads_and_feeds_county_seat_boa
     tmp_path: Path,
 ) -> None:
     # docs/rules/county-overlay.md, R-CMP-4a: the guide's TOML is the file a county writes.
-    from rules_helpers import student
-
     from edupoverty.records import SchoolLocation, Stage
     from edupoverty.rules import assess
+    from tests.rules.rules_helpers import student
 
     guide = Path(__file__).resolve().parents[2] / "docs" / "rules" / "county-overlay.md"
     text = guide.read_text(encoding="utf-8").split("## Worked example", 1)[1]

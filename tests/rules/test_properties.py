@@ -10,7 +10,6 @@ from decimal import Decimal
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rules_helpers import student
 
 from edupoverty.records import (
     DifficultyLevel,
@@ -22,6 +21,7 @@ from edupoverty.records import (
     Student,
 )
 from edupoverty.rules import assess, assess_many, load_policy, split_exact, summarize
+from tests.rules.rules_helpers import student
 
 POLICIES = [load_policy(n) for n in ("seed", "dangshan", "liling", "hebei", "national-2025")]
 opt_bool = st.sampled_from([None, True, False])

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rules_helpers import amounts, student, yuan
 
 from edupoverty.errors import PolicyStaleWarning
 from edupoverty.records import EnrolmentPeriod, Period, Semester, Stage
@@ -18,6 +17,7 @@ from edupoverty.rules import (
     load_policy,
     summarize,
 )
+from tests.rules.rules_helpers import amounts, student, yuan
 
 SEED = load_policy("seed")
 
