@@ -21,6 +21,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -208,6 +209,7 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         ['not_configured', 'policy', 'rejected', 'school_year', 'students', 'summary']
     """
     dumps = json.dumps
+    quote = encode_basestring  # a JSON string literal, non-ASCII kept as is
     out.write("{\n")
     out.write(f'  "policy": {dumps(report.policy.name)},\n')
     out.write(f'  "school_year": {report.school_year},\n')
@@ -223,10 +225,12 @@ def write_json(report: AssessReport, out: TextIO) -> None:
                 f'"total": "{a.total}", "cash_total": "{a.cash_total}"}}'
             )
         s = a.student
+        number = "null" if s.student_number is None else quote(s.student_number)
+        row = "null" if s.row is None else str(int(s.row))
         out.write(
             ("\n    " if first else ",\n    ")
-            + f'{{"row": {dumps(s.row)}, "name": {dumps(s.name, ensure_ascii=False)}, '
-            f'"student_number": {dumps(s.student_number, ensure_ascii=False)}' + tail
+            + f'{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}'
+            + tail
         )
         first = False
     out.write("\n  ],\n")
