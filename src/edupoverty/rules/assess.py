@@ -789,9 +789,14 @@ def assess_many(
                 counted.append(sem)
         return tuple(counted), tuple(days) if daily else ()
 
+    seen_spans: dict[Any, tuple[Any, tuple[Semester, ...], tuple[int, ...]]] = {}
+
     def resolve(student: Student, spans: tuple[tuple[date, date], ...]) -> _Result:
-        clipped = _clip(spans, year_start, year_end)
-        counted, days = view(clipped)
+        hit = seen_spans.get(spans)
+        if hit is None:
+            clipped = _clip(spans, year_start, year_end)
+            hit = seen_spans[spans] = (clipped, *view(clipped))
+        clipped, counted, days = hit
         narrow = (relevant(student), counted, days)
         result = shared.get(narrow)
         if result is None:
