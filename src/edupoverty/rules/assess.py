@@ -523,6 +523,7 @@ def _funding(
 
 
 _Outcome = tuple[Decision, Entitlement | None]
+_FORMS: tuple[ProgrammeForm, ...] = tuple(ProgrammeForm)
 
 
 def _outcome(
@@ -630,7 +631,7 @@ def _assemble(
                     reason_en=f"replaced by {pid} (R-STK-4)",
                 )
     entitlements = tuple(ents.values())
-    totals = dict.fromkeys(ProgrammeForm, ZERO)
+    totals = dict.fromkeys(_FORMS, ZERO)
     for e in entitlements:
         if isinstance(e.amount, Decimal):
             totals[e.form] += e.amount
@@ -800,12 +801,14 @@ def assess_many(
         narrow = (relevant(student), counted, days)
         result = shared.get(narrow)
         if result is None:
-            statuses = student_statuses(student, params.difficulty_statuses)
+            statuses = None
             found = []
             for prog, fields, per_day in per_programme:
                 k = (prog.id, fields(student), counted, days if per_day else ())
                 o = outcomes.get(k)
                 if o is None:
+                    if statuses is None:
+                        statuses = student_statuses(student, params.difficulty_statuses)
                     o = outcomes[k] = _outcome(
                         prog, student, statuses, school_year, clipped, counted, params
                     )
