@@ -732,14 +732,16 @@ def assess_many(
         ('甲', '乙', True)
     """
     _warn_stale(policy, school_year)
-    # Two caches: by the full projection (one C-level attrgetter per student, the hot path),
-    # and, on a miss, by the fields this policy reads with enrolment cut to the school year,
-    # so that students who differ only in what the policy ignores share one result.
+    # Caches, from the hot path down: by the fields this policy reads plus the roster's
+    # enrolment dates (one C-level attrgetter per student); on a miss, by those fields and
+    # the enrolment as proration sees it, so that students who differ only in what the
+    # policy ignores share one result.
+    fields = _relevant_fields(policy)
     cache: dict[Any, _Result] = {}
     shared: dict[Any, _Result] = {}
     get = cache.get
-    key_of = _key_of
-    relevant = operator.attrgetter(*_relevant_fields(policy))
+    key_of = operator.attrgetter(*fields, "enrolled_from", "enrolled_until")
+    relevant = operator.attrgetter(*fields)
     new = _new
     set_student = _set_student
     set_result = _set_result
