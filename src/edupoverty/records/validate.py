@@ -49,9 +49,9 @@ from edupoverty.records.roster import (
     DisbursementResult,
     RosterResult,
     _age,
-    _duplicate,
     _gc_paused,
     _read,
+    _Seen,
     read_disbursements,
 )
 
@@ -106,24 +106,16 @@ def school_year_of(day: date) -> int:
 
 
 def _cross_checks(
-    result: RosterResult,
-    seen: dict[str, int],
-    sources: list[str],
-    source_no: int,
-    school_year: int,
+    result: RosterResult, seen: _Seen, source_no: int, school_year: int
 ) -> list[Finding]:
     """Duplicates and age checks over the students of a roster already read."""
-    out: list[Finding] = []
-    setdefault = seen.setdefault
     src = result.source
+    students = result.students
+    rows = [s.row if s.row is not None else 0 for s in students]
+    out = seen.add([s.id_number for s in students], rows, source_no, src)
     ranges = AGE_RANGES
-    for s in result.students:
+    for s, row in zip(students, rows, strict=True):
         ident = s.id_number
-        row = s.row if s.row is not None else 0
-        packed = (row << 16) | source_no
-        first = setdefault(ident, packed)
-        if first != packed:
-            out.append(_duplicate(first, row, src, sources))
         lo, hi = ranges[s.stage]
         age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
         if not lo <= age <= hi:
@@ -155,17 +147,15 @@ def validation_report(
     """
     day = today if today is not None else date.today()
     year = school_year if school_year is not None else school_year_of(day)
-    seen: dict[str, int] = {}
     sources = [r.source if isinstance(r, RosterResult) else str(r) for r in rosters]
-    if len(sources) >= 1 << 16:
-        raise ValueError("at most 65535 rosters can be checked together")
+    seen = _Seen(sources)
     findings: list[Finding] = []
     rows = accepted = rejected = 0
     for no, roster in enumerate(rosters):
         if isinstance(roster, RosterResult):
             result = roster
             with _gc_paused():
-                cross = _cross_checks(result, seen, sources, no, year)
+                cross = _cross_checks(result, seen, no, year)
             findings.extend(_merge(result.findings, cross))
         else:
             result = _read(
@@ -173,7 +163,6 @@ def validation_report(
                 day,
                 keep=False,
                 seen=seen,
-                sources=sources,
                 source_no=no,
                 school_year=year,
             )
