@@ -1047,7 +1047,7 @@ class _RosterReader:
             profs.append(ps)
         numbers: list[str] | None = None
         if self.i_sn is not None:
-            numbers = list(map(str.strip, map(itemgetter(self.i_sn), chunk)))
+            numbers = list(map(itemgetter(self.i_sn), chunk))  # stripped when kept
             if max(map(len, numbers)) > MAX_TEXT:
                 suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
         accounts: list[str] | None = None
@@ -1139,7 +1139,7 @@ class _RosterReader:
                     chain(a.values, b.values, c.values, tail),
                     name,
                     ident,
-                    number or None,
+                    number.strip() or None,
                     account or None,
                     j,
                 )
@@ -1308,8 +1308,14 @@ def _mark(flags: list[Any], suspect: set[int]) -> bool:
     """Add the indexes of false flags to ``suspect``; True if there were any."""
     if all(flags):
         return False
-    suspect.update(i for i, ok in enumerate(flags) if not ok)
-    return True
+    index = flags.index  # C-level search; the flags are bools
+    i = -1
+    try:
+        while True:
+            i = index(False, i + 1)
+            suspect.add(i)
+    except ValueError:
+        return True
 
 
 def _account_ok(account: str) -> bool:

@@ -37,11 +37,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter, itemgetter, le
 from typing import Any
 
 from attrs import frozen
 
-from edupoverty.records.enums import Payee, PaymentMethod
+from edupoverty.records.enums import Payee, PaymentMethod, Stage
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.model import Disbursement
 from edupoverty.records.roster import (
@@ -111,16 +112,38 @@ def _cross_checks(
     """Duplicates and age checks over the students of a roster already read."""
     src = result.source
     students = result.students
-    rows = [s.row if s.row is not None else 0 for s in students]
-    out = seen.add([s.id_number for s in students], rows, source_no, src)
-    ranges = AGE_RANGES
-    for s, row in zip(students, rows, strict=True):
-        ident = s.id_number
-        lo, hi = ranges[s.stage]
-        age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
-        if not lo <= age <= hi:
-            out.append(_age(row, age, s.stage, src))
+    ids: list[str] = list(map(_ID, students))
+    rows = [0 if r is None else r for r in map(_ROW, students)]
+    out = seen.add(ids, rows, source_no, src)
+    stages = list(map(_STAGE, students))
+    ymds = list(map(_BORN, ids))
+    bounds = _born_bounds(school_year)
+    los = map(bounds.__getitem__, stages)
+    if not all(map(le, map(_FIRST, los), ymds)) or not all(
+        map(le, ymds, map(_SECOND, map(bounds.__getitem__, stages)))
+    ):
+        for stage, ymd, ident, row in zip(stages, ymds, ids, rows, strict=True):
+            lo, hi = bounds[stage]
+            if not lo <= ymd <= hi:
+                age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
+                out.append(_age(row, age, stage, src))
     return out
+
+
+def _born_bounds(school_year: int) -> dict[Stage, tuple[str, str]]:
+    """Birth dates (YYYYMMDD) plausible for each stage at 1 September of ``school_year``."""
+    return {
+        stage: (f"{school_year - hi - 1:04d}0902", f"{school_year - lo:04d}0901")
+        for stage, (lo, hi) in AGE_RANGES.items()
+    }
+
+
+_ID = attrgetter("id_number")
+_ROW = attrgetter("row")
+_STAGE = attrgetter("stage")
+_BORN = itemgetter(slice(6, 14))
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def validation_report(
