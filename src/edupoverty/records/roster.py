@@ -787,47 +787,57 @@ class _Group:
             return map(_SEP.join, map(self.getter, chunk))
         return map(self.keyget, chunk)
 
+    def cell(self, fname: str, raw: str) -> tuple[Any, tuple[str, str, str, str] | None]:
+        """A cell's value (the default if empty or unreadable) and its problem, memoised."""
+        cache = self.caches[fname]
+        out = cache.get(raw)
+        if out is None:
+            v = _parse_cell(_PARSERS[fname], raw)
+            if v is _EMPTY:
+                missing = ("field.missing", fname, "", "") if fname in REQUIRED else None
+                out = (_DEFAULTS.get(fname), missing)
+            elif isinstance(v, sp.Unreadable):
+                out = (_DEFAULTS.get(fname), ("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
+            else:
+                out = (v, None)
+            if len(cache) < _CACHE_MAX:
+                cache[raw] = out
+        return out
+
     def profile(self, key: Any, row: list[str]) -> _Profile:
+        known = self.profiles.get(key)  # a new key met twice in one chunk
+        if known is not None:
+            return known
         raws = [row[i] for i in self.indexes]
-        values: dict[str, Any] = {}
+        values: list[Any] = []
         problems: list[tuple[str, str, str, str]] = []
-        grade_raw = None
+        grade_at = -1
+        stage: Stage | None = None
+        cell = self.cell
         for fname, raw in zip(self.fields, raws, strict=True):
             if fname == "grade":
-                grade_raw = raw
+                grade_at = len(values)
+                values.append(None)
                 continue
-            cache = self.caches[fname]
-            v = cache.get(raw, _MISS)
-            if v is _MISS:
-                v = _parse_cell(_PARSERS[fname], raw)
-                if len(cache) < _CACHE_MAX:
-                    cache[raw] = v
-            if v is _EMPTY:
-                if fname in REQUIRED:
-                    problems.append(("field.missing", fname, "", ""))
-                values[fname] = _DEFAULTS.get(fname)
-                continue
-            if isinstance(v, sp.Unreadable):
-                problems.append(("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
-                values[fname] = _DEFAULTS.get(fname)
-                continue
-            values[fname] = v
-        stage = values.get("stage")
-        stage = stage if isinstance(stage, Stage) else None
-        if grade_raw is not None:
-            grade = self.grade(grade_raw, stage)
-            values["grade"] = None
+            v, prob = cell(fname, raw)
+            values.append(v)
+            if prob is not None:
+                problems.append(prob)
+            elif fname == "stage":
+                stage = v
+        if grade_at >= 0:
+            grade = self.grade(raws[grade_at], stage)
             if grade is _EMPTY:
                 if stage is Stage.VOCATIONAL:
                     problems.append(("field.missing", "grade", "", ""))
             elif isinstance(grade, sp.Unreadable):
                 problems.append(("field.invalid", "grade", f"（{grade.zh}）", f" ({grade.en})"))
             else:
-                values["grade"] = grade
+                values[grade_at] = grade
         elif stage is Stage.VOCATIONAL:
             problems.append(("field.missing", "grade", "", ""))
         prof = _Profile(
-            values=tuple(values[f] for f in self.fields),
+            values=tuple(values),
             problems=tuple(problems),
             stage=stage,
             age_range=AGE_RANGES.get(stage) if stage is not None else None,
