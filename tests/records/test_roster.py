@@ -497,7 +497,9 @@ def test_chunked_reading_agrees_with_the_row_by_row_path(tmp_path: Path) -> None
     head = roster_module._Header(header, roster_module._ROSTER_LOOKUP, roster_module.REQUIRED, "s")
     readers = []
     for by_row in (False, True):
-        reader = roster_module._RosterReader(head, "s", date(2026, 1, 1), seen={}, school_year=2019)
+        reader = roster_module._RosterReader(
+            head, "s", date(2026, 1, 1), seen=roster_module._Seen(["s"]), school_year=2019
+        )
         if by_row:
             for i, row in enumerate(rows):
                 reader.one(row, i + 2)

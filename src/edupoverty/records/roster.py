@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from itertools import chain, islice, repeat
-from operator import and_, attrgetter, call, eq, itemgetter, le, lshift, mod, or_
+from operator import and_, attrgetter, call, eq, itemgetter, le, mod
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -248,7 +248,7 @@ def _err(path: object, zh: str, en: str, code: str = "roster.file") -> RosterErr
     return RosterError(path, zh, en, code=code)
 
 
-def iter_table(path: str | os.PathLike[str]) -> tuple[Iterator[list[str]], str | None]:
+def iter_table(path: str | os.PathLike[str]) -> tuple[Iterable[list[str]], str | None]:
     """The rows of a CSV or XLSX file as lists of text, and the encoding (CSV) or ``None``.
 
     Checks everything :func:`read_roster` refuses with :class:`RosterError` before the first
@@ -339,11 +339,44 @@ def _delimiter(head: bytes, encoding: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(p: Path, encoding: str, head: bytes) -> Iterator[list[str]]:
+def _csv_rows(p: Path, encoding: str, head: bytes) -> Iterable[list[str]]:
     # csv.Error (a cell over the csv module's field size limit) and UnicodeDecodeError come
     # out of the iteration: the row reader turns the first into an error on the row, and
     # _read starts again as GB18030 on the second when UTF-8 was only a guess.
-    return csv.reader(_bounded_lines(p, encoding), delimiter=_delimiter(head, encoding))
+    delimiter = _delimiter(head, encoding)
+    if _may_have_long_lines(p):
+        return csv.reader(_bounded_lines(p, encoding), delimiter=delimiter)
+    return _CsvFile(p, encoding, delimiter)
+
+
+def _may_have_long_lines(p: Path) -> bool:
+    """False if no line of the file can be longer than :data:`MAX_LINE` characters.
+
+    A line longer than ``2B`` bytes covers a whole aligned block of ``B`` bytes, so if every
+    block of ``B = MAX_LINE // 2`` bytes holds a newline, no line reaches ``MAX_LINE`` bytes
+    (nor characters). One fast pass over the bytes lets the csv module then read the file
+    directly, without a Python-level line filter.
+    """
+    size = MAX_LINE // 2
+    with open(p, "rb") as fh:
+        while block := fh.read(size):
+            if len(block) == size and b"\n" not in block:
+                return True
+    return False
+
+
+class _CsvFile:
+    """A CSV file read by the csv module straight from the file (closed by :func:`_decoding`)."""
+
+    def __init__(self, p: Path, encoding: str, delimiter: str) -> None:
+        self.fh = open(p, encoding=encoding, newline="")  # noqa: SIM115 - closed by close()
+        self.reader = csv.reader(self.fh, delimiter=delimiter)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self.reader
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 def _undecodable(p: Path) -> RosterError:
@@ -531,7 +564,7 @@ class _Header:
 
 
 def _find_header(
-    rows: Iterator[list[str]], lookup: dict[str, str], path: str
+    rows: Iterable[list[str]], lookup: dict[str, str], path: str
 ) -> tuple[list[str], int]:
     """The header row (the first of the first ten non-blank rows naming two known columns,
     else the first non-blank row) and its spreadsheet row number."""
@@ -646,13 +679,15 @@ def _build_student(
     return obj
 
 
-@frozen
+@frozen(eq=False)  # identity: `None in profiles` must not call a Python __eq__
 class _Profile:
     values: tuple[Any, ...]
     problems: tuple[tuple[str, str, str, str], ...]  # code, field, detail zh, detail en
     stage: Stage | None = None
     age_range: tuple[int, int] | None = None
     ok: bool = True  # no problems: read by a C-level attrgetter over a chunk
+    born_lo: str = ""  # birth dates (YYYYMMDD) plausible for the stage in the school year
+    born_hi: str = "\uffff"
 
 
 def _age_ranges() -> dict[Stage, tuple[int, int]]:
@@ -721,7 +756,13 @@ _SEP = "\x1f"  # the ASCII unit separator: a key of a row with one inside a cell
 class _Group:
     """One group of profile columns present in the file, memoised by its raw cells."""
 
-    def __init__(self, fields: Sequence[str], index: dict[str, int]) -> None:
+    def __init__(
+        self,
+        fields: Sequence[str],
+        index: dict[str, int],
+        born: dict[Stage | None, tuple[str, str]],
+    ) -> None:
+        self.born = born
         self.fields = [f for f in fields if f in index]
         self.caches: dict[str, dict[str, Any]] = {f: {} for f in self.fields}
         self.grade_cache: dict[tuple[str, Stage | None], Any] = {}
@@ -746,51 +787,63 @@ class _Group:
             return map(_SEP.join, map(self.getter, chunk))
         return map(self.keyget, chunk)
 
+    def cell(self, fname: str, raw: str) -> tuple[Any, tuple[str, str, str, str] | None]:
+        """A cell's value (the default if empty or unreadable) and its problem, memoised."""
+        cache = self.caches[fname]
+        out = cache.get(raw)
+        if out is None:
+            v = _parse_cell(_PARSERS[fname], raw)
+            if v is _EMPTY:
+                missing = ("field.missing", fname, "", "") if fname in REQUIRED else None
+                out = (_DEFAULTS.get(fname), missing)
+            elif isinstance(v, sp.Unreadable):
+                out = (_DEFAULTS.get(fname), ("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
+            else:
+                out = (v, None)
+            if len(cache) < _CACHE_MAX:
+                cache[raw] = out
+        return out
+
     def profile(self, key: Any, row: list[str]) -> _Profile:
+        known = self.profiles.get(key)  # a new key met twice in one chunk
+        if known is not None:
+            return known
         raws = [row[i] for i in self.indexes]
-        values: dict[str, Any] = {}
+        values: list[Any] = []
         problems: list[tuple[str, str, str, str]] = []
-        grade_raw = None
+        grade_at = -1
+        stage: Stage | None = None
+        cell = self.cell
         for fname, raw in zip(self.fields, raws, strict=True):
             if fname == "grade":
-                grade_raw = raw
+                grade_at = len(values)
+                values.append(None)
                 continue
-            cache = self.caches[fname]
-            v = cache.get(raw, _MISS)
-            if v is _MISS:
-                v = _parse_cell(_PARSERS[fname], raw)
-                if len(cache) < _CACHE_MAX:
-                    cache[raw] = v
-            if v is _EMPTY:
-                if fname in REQUIRED:
-                    problems.append(("field.missing", fname, "", ""))
-                values[fname] = _DEFAULTS.get(fname)
-                continue
-            if isinstance(v, sp.Unreadable):
-                problems.append(("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
-                values[fname] = _DEFAULTS.get(fname)
-                continue
-            values[fname] = v
-        stage = values.get("stage")
-        stage = stage if isinstance(stage, Stage) else None
-        if grade_raw is not None:
-            grade = self.grade(grade_raw, stage)
-            values["grade"] = None
+            v, prob = cell(fname, raw)
+            values.append(v)
+            if prob is not None:
+                problems.append(prob)
+            elif fname == "stage":
+                stage = v
+        if grade_at >= 0:
+            grade = self.grade(raws[grade_at], stage)
             if grade is _EMPTY:
                 if stage is Stage.VOCATIONAL:
                     problems.append(("field.missing", "grade", "", ""))
             elif isinstance(grade, sp.Unreadable):
                 problems.append(("field.invalid", "grade", f"（{grade.zh}）", f" ({grade.en})"))
             else:
-                values["grade"] = grade
+                values[grade_at] = grade
         elif stage is Stage.VOCATIONAL:
             problems.append(("field.missing", "grade", "", ""))
         prof = _Profile(
-            values=tuple(values[f] for f in self.fields),
+            values=tuple(values),
             problems=tuple(problems),
             stage=stage,
             age_range=AGE_RANGES.get(stage) if stage is not None else None,
             ok=not problems,
+            born_lo=self.born[stage][0],
+            born_hi=self.born[stage][1],
         )
         if len(self.profiles) >= _PROFILE_MAX:
             self.profiles.clear()
@@ -853,8 +906,7 @@ class _RosterReader:
         today: date,
         *,
         keep: bool = True,
-        seen: dict[str, int] | None = None,
-        sources: Sequence[str] = (),
+        seen: _Seen | None = None,
         source_no: int = 0,
         school_year: int | None = None,
     ) -> None:
@@ -866,18 +918,6 @@ class _RosterReader:
         self.i_id = idx["id_number"]
         self.i_sn = idx.get("student_number")
         self.i_acct = idx.get("bank_account")
-        self.groups = tuple(_Group(g, idx) for g in _GROUPS)
-        present = [f for g in self.groups for f in g.fields]
-        absent = [f for f in _PROFILE_FIELDS if f not in present]
-        self.setters = tuple(_SLOT[f] for f in present + absent)
-        self.tail = tuple(_DEFAULTS.get(f) for f in absent)
-        self.names: dict[str, str] = {}
-        self.births: dict[str, bool] = {}
-        self.keep = keep
-        self.seen = seen
-        self.sources = sources
-        self.source_no = source_no
-        self.year = school_year
         # birth dates (YYYYMMDD, compared as text) plausible for each stage this school year
         self.born: dict[Stage | None, tuple[str, str]] = {None: ("", "\uffff")}
         for stage, (lo, hi) in AGE_RANGES.items():
@@ -888,6 +928,17 @@ class _RosterReader:
                     f"{school_year - hi - 1:04d}0902",
                     f"{school_year - lo:04d}0901",
                 )
+        self.groups = tuple(_Group(g, idx, self.born) for g in _GROUPS)
+        present = [f for g in self.groups for f in g.fields]
+        absent = [f for f in _PROFILE_FIELDS if f not in present]
+        self.setters = tuple(_SLOT[f] for f in present + absent)
+        self.tail = tuple(_DEFAULTS.get(f) for f in absent)
+        self.names: dict[str, str] = {}
+        self.births: dict[str, bool] = {}
+        self.keep = keep
+        self.seen = seen
+        self.source_no = source_no
+        self.year = school_year
         self.students: list[Student] = []
         self.rejected: list[RejectedRow] = []
         self.findings: list[Finding] = []
@@ -964,30 +1015,29 @@ class _RosterReader:
         ids = list(map(itemgetter(self.i_id), chunk))
         # ID numbers: length, then 17 ASCII digits, then the check character, then the birth
         # date; a failing row is set aside and replaced by a valid dummy for the next checks.
-        lengths = list(map(_EIGHTEEN.__eq__, map(len, ids)))
-        _mark(lengths, suspect)
+        if not all(map(_EIGHTEEN.__eq__, map(len, ids))):
+            _mark(list(map(_EIGHTEEN.__eq__, map(len, ids))), suspect)
         heads: list[str] = list(map(_HEAD, ids))
         if suspect:
             for i in suspect:
                 ids[i] = _DUMMY
                 heads[i] = _DUMMY[:17]
-        digits = list(map(and_, map(str.isdigit, heads), map(str.isascii, heads)))
-        if _mark(digits, suspect):
+        if not (all(map(str.isdigit, heads)) and all(map(str.isascii, heads))):
+            _mark(list(map(and_, map(str.isdigit, heads), map(str.isascii, heads))), suspect)
             for i in suspect:
                 ids[i] = _DUMMY
                 heads[i] = _DUMMY[:17]
-        checks = map(
-            _CHECK.__getitem__,
-            map(mod, map(lshift, map(int, heads, repeat(13)), repeat(1)), repeat(11)),
-        )
-        _mark(list(map(eq, checks, map(_LAST, ids))), suspect)
+        checks = map(_CHECK2.__getitem__, map(mod, map(int, heads, repeat(13)), repeat(11)))
+        matches = list(map(eq, checks, map(_LAST, ids)))
+        if not all(matches):
+            _mark(matches, suspect)
         ymds: list[str] = list(map(_BORN, ids))
         births = list(map(self.births.get, ymds))
-        if None in births:
+        if not all(births):
             for i, b in enumerate(births):
                 if b is None:
                     births[i] = self.birth_ok(ymds[i])
-        _mark(births, suspect)
+            _mark(births, suspect)
         # names, profiles, student numbers and accounts
         names = list(map(self.names.get, map(itemgetter(self.i_name), chunk)))
         if None in names:
@@ -1007,7 +1057,7 @@ class _RosterReader:
             profs.append(ps)
         numbers: list[str] | None = None
         if self.i_sn is not None:
-            numbers = list(map(str.strip, map(itemgetter(self.i_sn), chunk)))
+            numbers = list(map(itemgetter(self.i_sn), chunk))  # stripped when kept
             if max(map(len, numbers)) > MAX_TEXT:
                 suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
         accounts: list[str] | None = None
@@ -1063,20 +1113,15 @@ class _RosterReader:
             warn.extend(self.duplicates(seg_ids, r0 + lo))
         if self.year is not None:
             seg_ymds = ymds[lo:hi]
-            born = [self.born[p.stage] for p in p1]
-            fits = list(
-                map(
-                    and_,
-                    map(le, map(itemgetter(0), born), seg_ymds),
-                    map(le, seg_ymds, map(itemgetter(1), born)),
-                )
-            )
-            if not all(fits):
-                for j, ok in enumerate(fits):
-                    if not ok:
+            if not (
+                all(map(le, map(_BORN_LO, p1), seg_ymds))
+                and all(map(le, seg_ymds, map(_BORN_HI, p1)))
+            ):
+                for j, (p, ymd) in enumerate(zip(p1, seg_ymds, strict=True)):
+                    if not p.born_lo <= ymd <= p.born_hi:
                         ident = seg_ids[j]
                         age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
-                        warn.append(_age(r0 + lo + j, age, p1[j].stage, src))
+                        warn.append(_age(r0 + lo + j, age, p.stage, src))
         if warn:
             warn.sort(key=_ROW)
             findings.extend(warn)
@@ -1104,7 +1149,7 @@ class _RosterReader:
                     chain(a.values, b.values, c.values, tail),
                     name,
                     ident,
-                    number or None,
+                    number.strip() or None,
                     account or None,
                     j,
                 )
@@ -1112,31 +1157,9 @@ class _RosterReader:
 
     def duplicates(self, idents: list[str], first_row: int) -> list[Finding]:
         """Record ``idents`` (rows from ``first_row``) as seen; findings for repeats."""
-        seen = self.seen
-        assert seen is not None
-        packed = list(
-            map(
-                or_,
-                map(lshift, range(first_row, first_row + len(idents)), repeat(16)),
-                repeat(self.source_no),
-            )
-        )
-        new = dict(zip(idents, packed, strict=True))
-        out: list[Finding] = []
-        if len(new) != len(idents):  # a repeat inside the run: one by one
-            setdefault = seen.setdefault
-            for ident, p in zip(idents, packed, strict=True):
-                first = setdefault(ident, p)
-                if first != p:
-                    out.append(_duplicate(first, p >> 16, self.source, self.sources))
-            return out
-        common = new.keys() & seen.keys()
-        firsts = {k: seen[k] for k in common}
-        seen.update(new)
-        for k, first in firsts.items():
-            seen[k] = first
-            out.append(_duplicate(first, new[k] >> 16, self.source, self.sources))
-        return out
+        assert self.seen is not None
+        rows = range(first_row, first_row + len(idents))
+        return self.seen.add(idents, rows, self.source_no, self.source)
 
     def one(self, row: list[str], rownum: int) -> None:
         """Check one row by itself: accept it, or reject it with every problem found."""
@@ -1277,6 +1300,8 @@ class _RosterReader:
 
 
 _CHUNK = 2048
+# check character by (the 17 digits read in base 13) mod 11: see idcard.problem
+_CHECK2 = "".join(_CHECK[(2 * i) % 11] for i in range(11))
 _EIGHTEEN = 18
 _HEAD = itemgetter(slice(0, 17))
 _LAST = itemgetter(17)
@@ -1284,6 +1309,8 @@ _BORN = itemgetter(slice(6, 14))
 _REGION = itemgetter(slice(0, 2))
 _DUMMY = "11010520120307002X"  # a valid number standing in for a set-aside row
 _OK = attrgetter("ok")
+_BORN_LO = attrgetter("born_lo")
+_BORN_HI = attrgetter("born_hi")
 _ROW = attrgetter("row")
 
 
@@ -1291,8 +1318,14 @@ def _mark(flags: list[Any], suspect: set[int]) -> bool:
     """Add the indexes of false flags to ``suspect``; True if there were any."""
     if all(flags):
         return False
-    suspect.update(i for i, ok in enumerate(flags) if not ok)
-    return True
+    index = flags.index  # C-level search; the flags are bools
+    i = -1
+    try:
+        while True:
+            i = index(False, i + 1)
+            suspect.add(i)
+    except ValueError:
+        return True
 
 
 def _account_ok(account: str) -> bool:
@@ -1302,20 +1335,80 @@ def _account_ok(account: str) -> bool:
 _ACCOUNT_STRIP = str.maketrans("", "", " -\t\u3000")
 
 
-def _duplicate(first: int, row: int, source: str, sources: Sequence[str]) -> Finding:
-    other = ""
-    first_source, first_row = first & 0xFFFF, first >> 16
-    if first_source < len(sources) and sources[first_source] != source:
-        other = sources[first_source]
-    return finding(
-        "report.duplicate",
-        row=row,
-        field="id_number",
-        source=source,
-        other_row=first_row,
-        other_file_zh=f"（{other}）" if other else "",
-        other_file_en=f" of {other}" if other else "",
-    )
+class _Seen:
+    """The ID numbers seen so far, across every roster checked together (重报, R-REC-3).
+
+    Each ID maps to the number of the run of rows it came in (one shared int per run, no
+    object per row); a run keeps its rows and IDs, so the first row of a repeated ID is looked
+    up only when there is a repeat.
+    """
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self.ids: dict[str, int] = {}
+        self.runs: list[tuple[Sequence[int], list[str], int]] = []
+        self.positions: dict[int, dict[str, int]] = {}
+        self.sources = sources
+
+    def first(self, run: int, ident: str) -> tuple[int, int]:
+        """(source number, row) where ``ident`` first appeared in ``run``."""
+        rows, ids, source_no = self.runs[run]
+        pos = self.positions.get(run)
+        if pos is None:  # reversed: the first position of an ID wins
+            pos = self.positions[run] = dict(
+                zip(reversed(ids), reversed(range(len(ids))), strict=True)
+            )
+        return source_no, rows[pos[ident]]
+
+    def add(
+        self, idents: list[str], rows: Sequence[int], source_no: int, source: str
+    ) -> list[Finding]:
+        """Record a run of rows; return a ``report.duplicate`` finding per repeated ID."""
+        run = len(self.runs)
+        self.runs.append((rows, idents, source_no))
+        new = dict.fromkeys(idents, run)
+        out: list[Finding] = []
+        seen = self.ids
+        if len(new) != len(idents):  # a repeat inside the run: one by one
+            local: dict[str, int] = {}
+            for ident, row in zip(idents, rows, strict=True):
+                first = seen.setdefault(ident, run)
+                if first != run:
+                    out.append(self.finding(self.first(first, ident), row, source))
+                elif ident in local:
+                    out.append(self.finding((source_no, local[ident]), row, source))
+                else:
+                    local[ident] = row
+            return out
+        common = new.keys() & seen.keys()
+        firsts = {k: seen[k] for k in common}
+        seen.update(new)
+        if firsts:
+            at = dict(zip(idents, rows, strict=True))
+            for ident, first in firsts.items():
+                seen[ident] = first
+                out.append(self.finding(self.first(first, ident), at[ident], source))
+        return out
+
+    def forget(self, source_no: int) -> None:
+        """Drop what an aborted pass over one source recorded (an encoding restart)."""
+        runs = self.runs
+        for k in [k for k, v in self.ids.items() if runs[v][2] == source_no]:
+            del self.ids[k]
+
+    def finding(self, first: tuple[int, int], row: int, source: str) -> Finding:
+        other = ""
+        first_source, first_row = first
+        if first_source < len(self.sources) and self.sources[first_source] != source:
+            other = self.sources[first_source]
+        return finding(
+            "report.duplicate",
+            row=row,
+            field="id_number",
+            source=source,
+            other_row=first_row,
+            other_file_zh=f"（{other}）" if other else "",
+            other_file_en=f" of {other}" if other else "",
+        )
 
 
 def _age(row: int, age: int, stage: Stage | None, source: str) -> Finding:
@@ -1336,8 +1429,7 @@ def _read(
     today: date | None,
     *,
     keep: bool = True,
-    seen: dict[str, int] | None = None,
-    sources: Sequence[str] = (),
+    seen: _Seen | None = None,
     source_no: int = 0,
     school_year: int | None = None,
 ) -> RosterResult:
@@ -1346,7 +1438,7 @@ def _read(
     return _decoding(
         path,
         lambda rows, encoding: _read_rows(
-            rows, encoding, source, day, keep, seen, sources, source_no, school_year
+            rows, encoding, source, day, keep, seen, source_no, school_year
         ),
     )
 
@@ -1355,7 +1447,7 @@ T = TypeVar("T")
 
 
 def _decoding(
-    path: str | os.PathLike[str], read: Callable[[Iterator[list[str]], str | None], T]
+    path: str | os.PathLike[str], read: Callable[[Iterable[list[str]], str | None], T]
 ) -> T:
     """Run ``read`` over the file's rows; if a file guessed to be UTF-8 turns out not to be
     further down (an ASCII start, then GBK text), read it again as GB18030."""
@@ -1365,22 +1457,32 @@ def _decoding(
     except UnicodeDecodeError:
         if encoding != "utf-8":
             raise _undecodable(Path(path)) from None
+    finally:
+        _close(rows)
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
+    rows = _csv_rows(Path(path), "gb18030", head)
     try:
-        return read(_csv_rows(Path(path), "gb18030", head), "gb18030")
+        return read(rows, "gb18030")
     except UnicodeDecodeError:
         raise _undecodable(Path(path)) from None
+    finally:
+        _close(rows)
+
+
+def _close(rows: object) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
 
 
 def _read_rows(
-    rows: Iterator[list[str]],
+    rows: Iterable[list[str]],
     encoding: str | None,
     source: str,
     today: date,
     keep: bool,
-    seen: dict[str, int] | None,
-    sources: Sequence[str],
+    seen: _Seen | None,
     source_no: int,
     school_year: int | None,
 ) -> RosterResult:
@@ -1392,14 +1494,12 @@ def _read_rows(
         today,
         keep=keep,
         seen=seen,
-        sources=sources,
         source_no=source_no,
         school_year=school_year,
     )
     if seen is not None:
         # roll back entries of an aborted pass of this same source (encoding restart)
-        for k in [k for k, v in seen.items() if v & 0xFFFF == source_no]:
-            del seen[k]
+        seen.forget(source_no)
     with _gc_paused():
         reader.run(rows, header_row)
     students, rejected, findings = reader.students, reader.rejected, reader.findings
@@ -1506,7 +1606,7 @@ def read_disbursements(
 
 
 def _read_disb(
-    rows: Iterator[list[str]], encoding: str | None, source: str, today: date
+    rows: Iterable[list[str]], encoding: str | None, source: str, today: date
 ) -> DisbursementResult:
     cells, header_row = _find_header(rows, _DISB_LOOKUP, source)
     header = _Header(cells, _DISB_LOOKUP, _DISB_REQUIRED, source)
