@@ -762,7 +762,9 @@ def assess_many(
         for p in policy.programmes
     ]
     daily = any(per_day for _, _, per_day in per_programme)
-    outcomes: dict[Any, _Outcome] = {}
+    outcomes: dict[Any, _Outcome] = {}  # keeps every outcome alive: their ids are stable
+    combos: dict[tuple[int, ...], _Result] = {}
+    interned: dict[_Outcome, _Outcome] = {}
 
     bounds = [(s, p.start, p.end) for s, p in zip(SEMESTERS, semester_periods, strict=True)]
     census = {
@@ -811,11 +813,15 @@ def assess_many(
                 if o is None:
                     if statuses is None:
                         statuses = student_statuses(student, params.difficulty_statuses)
-                    o = outcomes[k] = _outcome(
-                        prog, student, statuses, school_year, clipped, counted, params
-                    )
+                    o = _outcome(prog, student, statuses, school_year, clipped, counted, params)
+                    o = outcomes[k] = interned.setdefault(o, o)  # equal outcomes, one object
                 found.append(o)
-            result = shared[narrow] = _assemble(policy, school_year, found, replaces)
+            # Students whose programmes all came out the same share one result too.
+            combo = tuple(map(id, found))
+            result = combos.get(combo)
+            if result is None:
+                result = combos[combo] = _assemble(policy, school_year, found, replaces)
+            shared[narrow] = result
         return result
 
     if enrolments is None:
