@@ -1028,20 +1028,22 @@ class _RosterReader:
             for i in suspect:
                 ids[i] = _DUMMY
                 heads[i] = _DUMMY[:17]
-        checks = map(_CHECK2.__getitem__, map(mod, map(int, heads, repeat(13)), repeat(11)))
-        matches = list(map(eq, checks, map(_LAST, ids)))
-        if not all(matches):
-            _mark(matches, suspect)
+        check = _CHECK2.__getitem__
+        if not all(
+            map(eq, map(check, map(mod, map(int, heads, repeat(13)), repeat(11))), map(_LAST, ids))
+        ):
+            checks = map(check, map(mod, map(int, heads, repeat(13)), repeat(11)))
+            _mark(list(map(eq, checks, map(_LAST, ids))), suspect)
         ymds: list[str] = list(map(_BORN, ids))
-        births = list(map(self.births.get, ymds))
-        if not all(births):
+        if not all(map(self.births.get, ymds)):
+            births = list(map(self.births.get, ymds))
             for i, b in enumerate(births):
                 if b is None:
                     births[i] = self.birth_ok(ymds[i])
             _mark(births, suspect)
         # names, profiles, student numbers and accounts
         names = list(map(self.names.get, map(itemgetter(self.i_name), chunk)))
-        if None in names:
+        if not all(names):
             for i, nm in enumerate(names):
                 if nm is None:
                     names[i] = self.name(chunk[i][self.i_name])
@@ -1054,7 +1056,8 @@ class _RosterReader:
                 for i, p in enumerate(ps):
                     if p is None:
                         ps[i] = g.profile(g.keyget(chunk[i]), chunk[i])
-            _mark(list(map(_OK, ps)), suspect)
+            if not all(map(_OK, ps)):
+                _mark(list(map(_OK, ps)), suspect)
             profs.append(ps)
         numbers: list[str] | None = None
         if self.i_sn is not None:
