@@ -495,12 +495,20 @@ def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
     try:
         wb = workbook.from_path(str(p))
         sheet = wb.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
+        rows = iter(sheet.iter_rows())
     except Exception:  # calamine raises its own error types for broken workbooks
         raise _err(
             p, "无法读取 xlsx 工作表", "cannot read the .xlsx worksheet", "roster.type"
         ) from None
-    for values in rows:
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # a broken sheet found while reading: one clear error, no traceback
+            raise _err(
+                p, "xlsx 工作表已损坏", "the .xlsx worksheet is damaged", "roster.type"
+            ) from None
         yield [_cell_text(v) for v in values]
 
 
