@@ -333,7 +333,7 @@ def generate_rows(
             )
         fees = _FEES.get(stage)
         if fees:
-            row["tuition_fee"] = fees[int(r() * len(fees))]
+            row["tuition_fee"] = fees[int(code) % len(fees)]  # each school sets its fee
             if boarding:
                 row["accommodation_fee"] = "600"
         if stage is Stage.UNDERGRADUATE:
