@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from edupoverty.records import idcard, model
 from edupoverty.records.findings import Finding
+from edupoverty.records.roster import DisbursementResult, RejectedRow, RosterResult
+from edupoverty.records.validate import ValidationReport
 
 MONEY = st.decimals(
     min_value=Decimal("-1000000000"),
@@ -49,7 +51,7 @@ def for_type(tp: Any) -> st.SearchStrategy[Any]:
         return st.one_of(*(for_type(a) for a in typing.get_args(tp)))
     if origin is tuple:
         args = typing.get_args(tp)
-        return st.lists(for_type(args[0]), max_size=3).map(tuple)
+        return st.lists(for_type(args[0]), max_size=2).map(tuple)
     if tp is type(None):
         return st.none()
     if tp is bool:
@@ -82,5 +84,5 @@ def records(cls: type) -> st.SearchStrategy[Any]:
 
 RECORD_TYPES: list[type] = [
     getattr(model, name) for name in model.__all__ if attrs.has(getattr(model, name))
-] + [Finding]
-"""Every record type of edupoverty.records.model, and Finding."""
+] + [Finding, RejectedRow, RosterResult, DisbursementResult, ValidationReport]
+"""Every record type of edupoverty.records.model, findings and the results of reading."""

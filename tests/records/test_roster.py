@@ -512,3 +512,26 @@ def test_chunked_reading_agrees_with_the_row_by_row_path(tmp_path: Path) -> None
     assert chunked.findings == one_by_one.findings
     assert chunked.rejected == one_by_one.rejected
     assert {f.code for f in chunked.findings} >= set(DEFECTS)
+
+
+def test_a_broken_worksheet_is_one_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    good = make_xlsx(tmp_path / "g.xlsx", [["姓名", "身份证号"], ["张三", "1"]])
+    broken = rewrite_part(
+        good, tmp_path / "broken.xlsx", "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c"
+    )
+    with pytest.raises(RosterError) as info:
+        read_roster(broken)
+    assert info.value.code == "roster.type"
+
+
+def test_an_xml_part_in_utf16_cannot_dodge_the_entity_scan(tmp_path: Path) -> None:
+    good = make_xlsx(tmp_path / "g.xlsx", [["姓名"]])
+    bad = rewrite_part(
+        good,
+        tmp_path / "u16.xlsx",
+        "xl/sharedStrings.xml",
+        BILLION_LAUGHS.decode().encode("utf-16"),
+    )
+    with pytest.raises(RosterError) as info:
+        read_roster(bad)
+    assert info.value.code == "roster.unsafe"

@@ -52,3 +52,13 @@ def test_in_memory_students_are_valid_and_share_a_few_hundred_profiles() -> None
     assert len(group) == 5000 and all(idcard.is_valid(s.id_number) for s in group)
     profiles = {(s.school_code, s.stage, s.grade, s.boarding, s.registered_poor) for s in group}
     assert len(profiles) <= 400
+
+
+def test_in_memory_students_equal_students_built_by_the_constructor() -> None:
+    import attrs
+
+    from edupoverty.records import Student
+
+    for s in students(500, seed=4):
+        rebuilt = Student(**{a.name: getattr(s, a.name) for a in attrs.fields(Student)})
+        assert rebuilt == s and hash(rebuilt) == hash(s)

@@ -495,12 +495,20 @@ def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
     try:
         wb = workbook.from_path(str(p))
         sheet = wb.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
+        rows = iter(sheet.iter_rows())
     except Exception:  # calamine raises its own error types for broken workbooks
         raise _err(
             p, "无法读取 xlsx 工作表", "cannot read the .xlsx worksheet", "roster.type"
         ) from None
-    for values in rows:
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # a broken sheet found while reading: one clear error, no traceback
+            raise _err(
+                p, "xlsx 工作表已损坏", "the .xlsx worksheet is damaged", "roster.type"
+            ) from None
         yield [_cell_text(v) for v in values]
 
 
@@ -932,6 +940,7 @@ class _RosterReader:
         present = [f for g in self.groups for f in g.fields]
         absent = [f for f in _PROFILE_FIELDS if f not in present]
         self.setters = tuple(_SLOT[f] for f in present + absent)
+        self.all_setters = tuple(_SLOT[f] for f in _ROW_FIELDS) + self.setters
         self.tail = tuple(_DEFAULTS.get(f) for f in absent)
         self.names: dict[str, str] = {}
         self.births: dict[str, bool] = {}
@@ -1027,20 +1036,22 @@ class _RosterReader:
             for i in suspect:
                 ids[i] = _DUMMY
                 heads[i] = _DUMMY[:17]
-        checks = map(_CHECK2.__getitem__, map(mod, map(int, heads, repeat(13)), repeat(11)))
-        matches = list(map(eq, checks, map(_LAST, ids)))
-        if not all(matches):
-            _mark(matches, suspect)
+        check = _CHECK2.__getitem__
+        if not all(
+            map(eq, map(check, map(mod, map(int, heads, repeat(13)), repeat(11))), map(_LAST, ids))
+        ):
+            checks = map(check, map(mod, map(int, heads, repeat(13)), repeat(11)))
+            _mark(list(map(eq, checks, map(_LAST, ids))), suspect)
         ymds: list[str] = list(map(_BORN, ids))
-        births = list(map(self.births.get, ymds))
-        if not all(births):
+        if not all(map(self.births.get, ymds)):
+            births = list(map(self.births.get, ymds))
             for i, b in enumerate(births):
                 if b is None:
                     births[i] = self.birth_ok(ymds[i])
             _mark(births, suspect)
         # names, profiles, student numbers and accounts
         names = list(map(self.names.get, map(itemgetter(self.i_name), chunk)))
-        if None in names:
+        if not all(names):
             for i, nm in enumerate(names):
                 if nm is None:
                     names[i] = self.name(chunk[i][self.i_name])
@@ -1053,7 +1064,8 @@ class _RosterReader:
                 for i, p in enumerate(ps):
                     if p is None:
                         ps[i] = g.profile(g.keyget(chunk[i]), chunk[i])
-            _mark(list(map(_OK, ps)), suspect)
+            if not all(map(_OK, ps)):
+                _mark(list(map(_OK, ps)), suspect)
             profs.append(ps)
         numbers: list[str] | None = None
         if self.i_sn is not None:
@@ -1128,10 +1140,12 @@ class _RosterReader:
         if not self.keep:
             return
         append = self.students.append
-        setters, tail = self.setters, self.tail
+        setters, tail = self.all_setters, self.tail
+        new = _new
         seg_names = names[lo:hi]
         seg_numbers = numbers[lo:hi] if numbers is not None else repeat("")
         seg_accounts = accounts[lo:hi] if accounts is not None else repeat("")
+        # the fast construction of _build_student, inlined: one C-level pass sets every slot
         for j, ident, name, a, b, c, number, account in zip(
             range(r0 + lo, r0 + hi),
             seg_ids,
@@ -1143,17 +1157,23 @@ class _RosterReader:
             seg_accounts,
             strict=False,  # the last two may be endless repeat("")
         ):
-            append(
-                _build_student(
+            obj = new(Student)
+            deque(
+                map(
+                    call,
                     setters,
-                    chain(a.values, b.values, c.values, tail),
-                    name,
-                    ident,
-                    number.strip() or None,
-                    account or None,
-                    j,
-                )
+                    repeat(obj),
+                    chain(
+                        (name, ident, number.strip() or None, account or None, j),
+                        a.values,
+                        b.values,
+                        c.values,
+                        tail,
+                    ),
+                ),
+                0,
             )
+            append(obj)
 
     def duplicates(self, idents: list[str], first_row: int) -> list[Finding]:
         """Record ``idents`` (rows from ``first_row``) as seen; findings for repeats."""
