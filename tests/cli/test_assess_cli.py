@@ -162,3 +162,26 @@ def test_an_unknown_policy_or_missing_roster_is_one_line_and_exit_2(
     assert main(["assess", str(tmp_path / "missing.csv")]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 2 and "Traceback" not in err
+
+
+def test_json_escapes_names_and_keeps_chinese_readable() -> None:
+    import io
+
+    from edupoverty.cli.commands.assess import AssessReport, write_json
+    from edupoverty.records import SchoolLocation, Stage, Student
+    from edupoverty.rules import assess_many, load_policy
+
+    s = Student(
+        name='张"三\\\n',
+        id_number="11010520120307002X",
+        school_code="1",
+        row=7,
+        stage=Stage.PRIMARY,
+        school_location=SchoolLocation.RURAL,
+    )
+    policy = load_policy("seed")
+    buf = io.StringIO()
+    write_json(AssessReport(policy, 2019, list(assess_many([s], policy, 2019)), []), buf)
+    (student,) = json.loads(buf.getvalue())["students"]
+    assert (student["row"], student["name"], student["student_number"]) == (7, '张"三\\\n', None)
+    assert "张" in buf.getvalue()

@@ -6,11 +6,11 @@ import warnings
 from decimal import Decimal
 
 import pytest
-from rules_helpers import amounts, student, yuan
 
 from edupoverty.errors import PolicyStaleWarning
 from edupoverty.records import Ownership, Residence, SchoolLocation, Semester, Stage
 from edupoverty.rules import NotConfigured, assess, load_policy
+from tests.rules.rules_helpers import amounts, student, yuan
 
 DANGSHAN = load_policy("dangshan")
 LILING = load_policy("liling")

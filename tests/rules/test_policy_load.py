@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from edupoverty.errors import PolicyError
 from edupoverty.rules import list_profiles, load_policy
@@ -172,10 +174,9 @@ def test_the_worked_example_of_the_overlay_guide_loads_and_feeds_county_seat_boa
     tmp_path: Path,
 ) -> None:
     # docs/rules/county-overlay.md, R-CMP-4a: the guide's TOML is the file a county writes.
-    from rules_helpers import student
-
     from edupoverty.records import SchoolLocation, Stage
     from edupoverty.rules import assess
+    from tests.rules.rules_helpers import student
 
     guide = Path(__file__).resolve().parents[2] / "docs" / "rules" / "county-overlay.md"
     text = guide.read_text(encoding="utf-8").split("## Worked example", 1)[1]
@@ -189,3 +190,24 @@ def test_the_worked_example_of_the_overlay_guide_loads_and_feeds_county_seat_boa
     assert meals is not None and str(meals.amount) == "800.00"
     assert assess(day_pupil, policy, 2019).entitlement("compulsory.nutrition") is None
     assert assess(boarder, load_policy("seed"), 2019).entitlement("compulsory.nutrition") is None
+
+
+def test_a_hostile_policy_nested_without_end_is_a_policy_error(tmp_path: Path) -> None:
+    deep = "{ any_of = [" * 400 + '{ stage = ["primary"] }' + "] }" * 400
+    text = HEAD + NEW_PROGRAMME.replace('{ stage = ["primary"] }', deep)
+    err = _load(tmp_path, text)
+    assert err.file == "county.toml"
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.from_regex(r"[a-z_]{1,12}", fullmatch=True))
+def test_any_key_outside_the_vocabulary_is_refused_by_name(name: str) -> None:
+    import tempfile
+
+    from edupoverty.rules.eligibility import CONDITION_KEYS
+
+    assume(name not in CONDITION_KEYS)
+    text = HEAD + NEW_PROGRAMME.replace('stage = ["primary"]', f"{name} = true")
+    with tempfile.TemporaryDirectory() as tmp:
+        err = _load(Path(tmp), text)
+    assert err.key.endswith(f"eligibility.{name}")

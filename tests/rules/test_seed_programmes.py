@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rules_helpers import amounts, student, yuan
 
 from edupoverty.records import (
     DifficultyLevel,
@@ -17,6 +16,7 @@ from edupoverty.records import (
     Stage,
 )
 from edupoverty.rules import NotConfigured, assess, load_policy
+from tests.rules.rules_helpers import amounts, student, yuan
 
 SEED = load_policy("seed")
 

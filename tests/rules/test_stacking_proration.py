@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rules_helpers import amounts, student, yuan
 
 from edupoverty.errors import PolicyStaleWarning
 from edupoverty.records import EnrolmentPeriod, Period, Semester, Stage
@@ -18,6 +17,7 @@ from edupoverty.rules import (
     load_policy,
     summarize,
 )
+from tests.rules.rules_helpers import amounts, student, yuan
 
 SEED = load_policy("seed")
 
@@ -109,6 +109,14 @@ def test_a_census_day_profile_drops_a_semester_left_before_its_census(tmp_path: 
     left_early = student(enrolled_until=date(2019, 9, 20))
     assert assess(left_early, policy, 2019).entitlements == ()
     assert assess(left_early, SEED, 2019).entitlement("compulsory.fee_waiver") is not None
+    # Shared results in assess_many follow the same census rule as assess.
+    kids = [
+        student(enrolled_from=start, enrolled_until=end)
+        for start in (None, date(2019, 10, 2), date(2020, 3, 31), date(2020, 4, 1))
+        for end in (None, date(2019, 9, 29), date(2019, 9, 30), date(2020, 3, 30))
+    ]
+    for a in assess_many(kids, policy, 2019):
+        assert a.entitlements == assess(a.student, policy, 2019).entitlements
 
 
 def test_amounts_not_configured_are_listed_apart_from_the_totals() -> None:

@@ -46,8 +46,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from itertools import chain, repeat
-from operator import call, itemgetter
+from itertools import chain, islice, repeat
+from operator import and_, attrgetter, call, eq, itemgetter, le, mod
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,7 +58,7 @@ from edupoverty.errors import RosterError
 from edupoverty.records import spellings as sp
 from edupoverty.records.enums import Payee, Stage
 from edupoverty.records.findings import Finding, finding
-from edupoverty.records.idcard import PROVINCES, compact, problem
+from edupoverty.records.idcard import _CHECK, PROVINCES, _birth, compact, problem
 from edupoverty.records.model import Disbursement, Period, Student
 
 __all__ = [
@@ -248,7 +248,7 @@ def _err(path: object, zh: str, en: str, code: str = "roster.file") -> RosterErr
     return RosterError(path, zh, en, code=code)
 
 
-def iter_table(path: str | os.PathLike[str]) -> tuple[Iterator[list[str]], str | None]:
+def iter_table(path: str | os.PathLike[str]) -> tuple[Iterable[list[str]], str | None]:
     """The rows of a CSV or XLSX file as lists of text, and the encoding (CSV) or ``None``.
 
     Checks everything :func:`read_roster` refuses with :class:`RosterError` before the first
@@ -298,7 +298,7 @@ def _detect(p: Path, head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(8, len(head) // 100):  # binary; a stray NUL is a bad cell
         raise _err(p, "不是文本文件（CSV）", "not a text (CSV) file", "roster.type")
     for enc in ("utf-8", "gb18030"):
         try:
@@ -339,11 +339,44 @@ def _delimiter(head: bytes, encoding: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(p: Path, encoding: str, head: bytes) -> Iterator[list[str]]:
+def _csv_rows(p: Path, encoding: str, head: bytes) -> Iterable[list[str]]:
     # csv.Error (a cell over the csv module's field size limit) and UnicodeDecodeError come
     # out of the iteration: the row reader turns the first into an error on the row, and
     # _read starts again as GB18030 on the second when UTF-8 was only a guess.
-    return csv.reader(_bounded_lines(p, encoding), delimiter=_delimiter(head, encoding))
+    delimiter = _delimiter(head, encoding)
+    if _may_have_long_lines(p):
+        return csv.reader(_bounded_lines(p, encoding), delimiter=delimiter)
+    return _CsvFile(p, encoding, delimiter)
+
+
+def _may_have_long_lines(p: Path) -> bool:
+    """False if no line of the file can be longer than :data:`MAX_LINE` characters.
+
+    A line longer than ``2B`` bytes covers a whole aligned block of ``B`` bytes, so if every
+    block of ``B = MAX_LINE // 2`` bytes holds a newline, no line reaches ``MAX_LINE`` bytes
+    (nor characters). One fast pass over the bytes lets the csv module then read the file
+    directly, without a Python-level line filter.
+    """
+    size = MAX_LINE // 2
+    with open(p, "rb") as fh:
+        while block := fh.read(size):
+            if len(block) == size and b"\n" not in block:
+                return True
+    return False
+
+
+class _CsvFile:
+    """A CSV file read by the csv module straight from the file (closed by :func:`_decoding`)."""
+
+    def __init__(self, p: Path, encoding: str, delimiter: str) -> None:
+        self.fh = open(p, encoding=encoding, newline="")  # noqa: SIM115 - closed by close()
+        self.reader = csv.reader(self.fh, delimiter=delimiter)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self.reader
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 def _undecodable(p: Path) -> RosterError:
@@ -462,12 +495,20 @@ def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
     try:
         wb = workbook.from_path(str(p))
         sheet = wb.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
+        rows = iter(sheet.iter_rows())
     except Exception:  # calamine raises its own error types for broken workbooks
         raise _err(
             p, "无法读取 xlsx 工作表", "cannot read the .xlsx worksheet", "roster.type"
         ) from None
-    for values in rows:
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # a broken sheet found while reading: one clear error, no traceback
+            raise _err(
+                p, "xlsx 工作表已损坏", "the .xlsx worksheet is damaged", "roster.type"
+            ) from None
         yield [_cell_text(v) for v in values]
 
 
@@ -476,7 +517,7 @@ def _calamine_rows(p: Path, workbook: Any) -> Iterator[list[str]]:
 
 def _header_key(text: str) -> str:
     t = sp.normalise(text).lower().rstrip("*").strip()
-    t = re.sub(r"\((必填|选填|可选)\)$", "", t).strip()
+    t = re.sub(r"\([^()]*\)$", "", t).strip()  # 学费(元), 姓名(必填)
     return re.sub(r"[\s\-]+", "_", t) if t.isascii() else re.sub(r"\s+", "", t)
 
 
@@ -531,7 +572,7 @@ class _Header:
 
 
 def _find_header(
-    rows: Iterator[list[str]], lookup: dict[str, str], path: str
+    rows: Iterable[list[str]], lookup: dict[str, str], path: str
 ) -> tuple[list[str], int]:
     """The header row (the first of the first ten non-blank rows naming two known columns,
     else the first non-blank row) and its spreadsheet row number."""
@@ -563,6 +604,8 @@ def _text(raw: str) -> str:
     text = sp.normalise(raw)
     if len(text) > MAX_TEXT:
         raise sp.Unreadable("内容过长", "text too long")
+    if not text.isprintable():
+        raise sp.Unreadable("含有控制字符", "control characters in the text")
     return text
 
 
@@ -644,12 +687,15 @@ def _build_student(
     return obj
 
 
-@frozen
+@frozen(eq=False)  # identity: `None in profiles` must not call a Python __eq__
 class _Profile:
     values: tuple[Any, ...]
     problems: tuple[tuple[str, str, str, str], ...]  # code, field, detail zh, detail en
     stage: Stage | None = None
     age_range: tuple[int, int] | None = None
+    ok: bool = True  # no problems: read by a C-level attrgetter over a chunk
+    born_lo: str = ""  # birth dates (YYYYMMDD) plausible for the stage in the school year
+    born_hi: str = "\uffff"
 
 
 def _age_ranges() -> dict[Stage, tuple[int, int]]:
@@ -718,16 +764,24 @@ _SEP = "\x1f"  # the ASCII unit separator: a key of a row with one inside a cell
 class _Group:
     """One group of profile columns present in the file, memoised by its raw cells."""
 
-    def __init__(self, fields: Sequence[str], index: dict[str, int]) -> None:
+    def __init__(
+        self,
+        fields: Sequence[str],
+        index: dict[str, int],
+        born: dict[Stage | None, tuple[str, str]],
+    ) -> None:
+        self.born = born
         self.fields = [f for f in fields if f in index]
         self.caches: dict[str, dict[str, Any]] = {f: {} for f in self.fields}
         self.grade_cache: dict[tuple[str, Stage | None], Any] = {}
         self.profiles: dict[Any, _Profile] = {}
         self.indexes = [index[f] for f in self.fields]
+        self.getter: Callable[[list[str]], Any] | None = None
         if len(self.fields) > 1:
             # one joined string hashes and compares faster than a tuple of cells
             get = itemgetter(*(index[f] for f in self.fields))
             join = _SEP.join
+            self.getter = get
             self.keyget: Callable[[list[str]], Any] = lambda row: join(get(row))
         elif self.fields:
             self.keyget = itemgetter(index[self.fields[0]])
@@ -735,50 +789,69 @@ class _Group:
             self.keyget = _no_key
             self.profiles[None] = _EMPTY_PROFILE
 
+    def keys(self, chunk: list[list[str]]) -> Iterator[Any]:
+        """The memo keys of a chunk of rows, built by C-level maps."""
+        if self.getter is not None:
+            return map(_SEP.join, map(self.getter, chunk))
+        return map(self.keyget, chunk)
+
+    def cell(self, fname: str, raw: str) -> tuple[Any, tuple[str, str, str, str] | None]:
+        """A cell's value (the default if empty or unreadable) and its problem, memoised."""
+        cache = self.caches[fname]
+        out = cache.get(raw)
+        if out is None:
+            v = _parse_cell(_PARSERS[fname], raw)
+            if v is _EMPTY:
+                missing = ("field.missing", fname, "", "") if fname in REQUIRED else None
+                out = (_DEFAULTS.get(fname), missing)
+            elif isinstance(v, sp.Unreadable):
+                out = (_DEFAULTS.get(fname), ("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
+            else:
+                out = (v, None)
+            if len(cache) < _CACHE_MAX:
+                cache[raw] = out
+        return out
+
     def profile(self, key: Any, row: list[str]) -> _Profile:
+        known = self.profiles.get(key)  # a new key met twice in one chunk
+        if known is not None:
+            return known
         raws = [row[i] for i in self.indexes]
-        values: dict[str, Any] = {}
+        values: list[Any] = []
         problems: list[tuple[str, str, str, str]] = []
-        grade_raw = None
+        grade_at = -1
+        stage: Stage | None = None
+        cell = self.cell
         for fname, raw in zip(self.fields, raws, strict=True):
             if fname == "grade":
-                grade_raw = raw
+                grade_at = len(values)
+                values.append(None)
                 continue
-            cache = self.caches[fname]
-            v = cache.get(raw, _MISS)
-            if v is _MISS:
-                v = _parse_cell(_PARSERS[fname], raw)
-                if len(cache) < _CACHE_MAX:
-                    cache[raw] = v
-            if v is _EMPTY:
-                if fname in REQUIRED:
-                    problems.append(("field.missing", fname, "", ""))
-                values[fname] = _DEFAULTS.get(fname)
-                continue
-            if isinstance(v, sp.Unreadable):
-                problems.append(("field.invalid", fname, f"（{v.zh}）", f" ({v.en})"))
-                values[fname] = _DEFAULTS.get(fname)
-                continue
-            values[fname] = v
-        stage = values.get("stage")
-        stage = stage if isinstance(stage, Stage) else None
-        if grade_raw is not None:
-            grade = self.grade(grade_raw, stage)
-            values["grade"] = None
+            v, prob = cell(fname, raw)
+            values.append(v)
+            if prob is not None:
+                problems.append(prob)
+            elif fname == "stage":
+                stage = v
+        if grade_at >= 0:
+            grade = self.grade(raws[grade_at], stage)
             if grade is _EMPTY:
                 if stage is Stage.VOCATIONAL:
                     problems.append(("field.missing", "grade", "", ""))
             elif isinstance(grade, sp.Unreadable):
                 problems.append(("field.invalid", "grade", f"（{grade.zh}）", f" ({grade.en})"))
             else:
-                values["grade"] = grade
+                values[grade_at] = grade
         elif stage is Stage.VOCATIONAL:
             problems.append(("field.missing", "grade", "", ""))
         prof = _Profile(
-            values=tuple(values[f] for f in self.fields),
+            values=tuple(values),
             problems=tuple(problems),
             stage=stage,
             age_range=AGE_RANGES.get(stage) if stage is not None else None,
+            ok=not problems,
+            born_lo=self.born[stage][0],
+            born_hi=self.born[stage][1],
         )
         if len(self.profiles) >= _PROFILE_MAX:
             self.profiles.clear()
@@ -825,9 +898,26 @@ def _gc_paused() -> Iterator[None]:
 
 
 class _RosterReader:
-    """The streaming, memoising row reader behind :func:`read_roster` and the validators."""
+    """The streaming, memoising row reader behind :func:`read_roster` and the validators.
 
-    def __init__(self, header: _Header, source: str, today: date) -> None:
+    Rows are taken in chunks. Over a chunk, every check of the happy path runs as a C-level
+    ``map`` over whole columns (ID length, digits, check character, birth date, profiles,
+    names, accounts, duplicates, ages); only the few suspect rows go through the row-by-row
+    path (:meth:`one`), which finds every problem of a row. Both paths apply the same rules:
+    ``tests/records/test_roster.py`` checks that chunked and row-by-row reading agree.
+    """
+
+    def __init__(
+        self,
+        header: _Header,
+        source: str,
+        today: date,
+        *,
+        keep: bool = True,
+        seen: _Seen | None = None,
+        source_no: int = 0,
+        school_year: int | None = None,
+    ) -> None:
         self.source = source
         self.today = today
         idx = header.index
@@ -836,24 +926,52 @@ class _RosterReader:
         self.i_id = idx["id_number"]
         self.i_sn = idx.get("student_number")
         self.i_acct = idx.get("bank_account")
-        self.groups = tuple(_Group(g, idx) for g in _GROUPS)
+        # birth dates (YYYYMMDD, compared as text) plausible for each stage this school year
+        self.born: dict[Stage | None, tuple[str, str]] = {None: ("", "\uffff")}
+        for stage, (lo, hi) in AGE_RANGES.items():
+            if school_year is None:
+                self.born[stage] = ("", "\uffff")
+            else:  # age at 1 Sept = year - birth year - (born after 1 Sept)
+                self.born[stage] = (
+                    f"{school_year - hi - 1:04d}0902",
+                    f"{school_year - lo:04d}0901",
+                )
+        self.groups = tuple(_Group(g, idx, self.born) for g in _GROUPS)
         present = [f for g in self.groups for f in g.fields]
         absent = [f for f in _PROFILE_FIELDS if f not in present]
         self.setters = tuple(_SLOT[f] for f in present + absent)
+        self.all_setters = tuple(_SLOT[f] for f in _ROW_FIELDS) + self.setters
         self.tail = tuple(_DEFAULTS.get(f) for f in absent)
         self.names: dict[str, str] = {}
+        self.births: dict[str, bool] = {}
+        self.keep = keep
+        self.seen = seen
+        self.source_no = source_no
+        self.year = school_year
+        self.students: list[Student] = []
+        self.rejected: list[RejectedRow] = []
+        self.findings: list[Finding] = []
+        self.count = self.accepted = self.blanks = 0
 
     def name(self, raw: str) -> str | None:
         """The clean name, or None if empty or unreadable (the slow path says which)."""
         text = sp.normalise(raw)
-        if not text or len(text) > MAX_TEXT:
+        if not text or len(text) > MAX_TEXT or not text.isprintable():
             return None
         if len(self.names) < _CACHE_MAX * 10:
             self.names[raw] = text
         return text
 
-    def giant(self, rownum: int, rejected: list[RejectedRow], findings: list[Finding]) -> None:
+    def birth_ok(self, ymd: str) -> bool:
+        born = _birth(ymd)
+        ok = born is not None and born <= self.today
+        if len(self.births) < _CACHE_MAX:
+            self.births[ymd] = ok
+        return ok
+
+    def giant(self, rownum: int) -> None:
         """Reject a row whose line or cell was too long to read."""
+        self.count += 1
         f = finding(
             "field.invalid",
             row=rownum,
@@ -862,258 +980,455 @@ class _RosterReader:
             detail_zh="（该行或单元格过长）",
             detail_en=" (the line or a cell is too long)",
         )
-        rejected.append(RejectedRow(rownum, (f,), self.source))
-        findings.append(f)
+        self.rejected.append(RejectedRow(rownum, (f,), self.source))
+        self.findings.append(f)
 
-    def run(
-        self,
-        rows: Iterable[list[str]],
-        first_row: int,
-        *,
-        keep: bool = True,
-        seen: dict[str, int] | None = None,
-        sources: Sequence[str] = (),
-        source_no: int = 0,
-        school_year: int | None = None,
-    ) -> tuple[list[Student], list[RejectedRow], list[Finding], int, int, int]:
-        """Read data rows; return students, rejected, findings, rows, accepted, blanks.
+    def profiles(self, row: list[str]) -> tuple[_Profile, _Profile, _Profile]:
+        out = []
+        for g in self.groups:
+            key = g.keyget(row)
+            prof = g.profiles.get(key)
+            out.append(prof if prof is not None else g.profile(key, row))
+        return out[0], out[1], out[2]
 
-        With ``seen`` (a dict shared by several files) duplicates are found as the rows go
-        by; with ``school_year`` the age of each accepted row is checked against its stage.
-        """
-        students: list[Student] = []
-        append = students.append
-        rejected: list[RejectedRow] = []
-        findings: list[Finding] = []
-        width = self.width
-        g1, g2, g3 = self.groups
-        key1, key2, key3 = g1.keyget, g2.keyget, g3.keyget
-        get1, get2, get3 = g1.profiles.get, g2.profiles.get, g3.profiles.get
-        setters, tail = self.setters, self.tail
-        names_get = self.names.get
-        i_name, i_id, i_sn, i_acct = self.i_name, self.i_id, self.i_sn, self.i_acct
-        today = self.today
-        provinces = PROVINCES
-        rownum = first_row
-        count = accepted = blanks = 0
-        year = school_year
-        seen_set = seen.setdefault if seen is not None else None
-        src = self.source
+    def run(self, rows: Iterable[list[str]], first_row: int) -> int:
+        """Read every data row (the first is spreadsheet row ``first_row + 1``); return the
+        number of rows read."""
         it = iter(rows)
+        rownum = first_row
         while True:
-            try:
-                for row in it:
-                    rownum += 1
-                    extra = False
-                    if len(row) != width:
-                        if not any(row) or (len(row) == 1 and not row[0].strip()):
-                            blanks += 1
-                            continue
-                        if row[0].startswith(_GIANT):
-                            count += 1
-                            self.giant(rownum, rejected, findings)
-                            continue
-                        if len(row) > width:
-                            extra = any(c.strip() for c in row[width:])
-                            row = row[:width]
-                        else:
-                            row = row + [""] * (width - len(row))
-                    count += 1
-                    key = key1(row)
-                    prof = get1(key)
-                    if prof is None:
-                        prof = g1.profile(key, row)
-                    key = key2(row)
-                    fam = get2(key)
-                    if fam is None:
-                        fam = g2.profile(key, row)
-                    key = key3(row)
-                    dates = get3(key)
-                    if dates is None:
-                        dates = g3.profile(key, row)
-                    ident = row[i_id]
-                    code = problem(ident, today)
-                    if code is not None:
-                        clean = compact(ident)
-                        if clean != ident:
-                            ident = clean
-                            code = problem(ident, today)
-                    raw_name = row[i_name]
-                    name = names_get(raw_name)
-                    if name is None:
-                        name = self.name(raw_name)
-                    number = account = None
-                    bad_number = bad_account = False
-                    if i_sn is not None:
-                        number = row[i_sn]
-                        if number:
-                            number = number.strip()
-                            if len(number) > MAX_TEXT:
-                                bad_number = True
-                        number = number or None
-                    if i_acct is not None:
-                        account = row[i_acct]
-                        if account:
-                            if not (account.isdigit() and account.isascii()):
-                                account = account.translate(_ACCOUNT_STRIP)
-                            if not (
-                                account.isascii() and account.isdigit() and 8 <= len(account) <= 32
-                            ):
-                                bad_account = True
-                        account = account or None
-                    if (
-                        code is None
-                        and name is not None
-                        and not prof.problems
-                        and not fam.problems
-                        and not dates.problems
-                        and not (extra or bad_number or bad_account)
-                    ):
-                        if ident[17] == "x":
-                            ident = ident[:17] + "X"
-                        accepted += 1
-                        if keep:
-                            append(
-                                _build_student(
-                                    setters,
-                                    chain(prof.values, fam.values, dates.values, tail),
-                                    name,
-                                    ident,
-                                    number,
-                                    account,
-                                    rownum,
-                                )
-                            )
-                        if ident[:2] not in provinces:
-                            findings.append(
-                                finding(
-                                    "id.region", row=rownum, field="id_number", source=self.source
-                                )
-                            )
-                        if seen_set is not None:
-                            packed = (rownum << 16) | source_no
-                            first = seen_set(ident, packed)
-                            if first != packed:
-                                findings.append(_duplicate(first, rownum, src, sources))
-                        if year is not None and prof.age_range is not None:
-                            age = year - int(ident[6:10]) - (ident[10:14] > "0901")
-                            lo, hi = prof.age_range
-                            if not lo <= age <= hi:
-                                findings.append(_age(rownum, age, prof.stage, self.source))
-                        continue
-                    # slow path: gather every problem of the row
-                    if not any(c.strip() for c in row):
-                        count -= 1
-                        blanks += 1
-                        continue
-                    problems: list[Finding] = []
-                    src = self.source
-                    if code is not None:
-                        if code == "id.length" and not ident:
-                            problems.append(
-                                finding("field.missing", row=rownum, field="id_number", source=src)
-                            )
-                        else:
-                            problems.append(
-                                finding(code, row=rownum, field="id_number", source=src)
-                            )
-                    elif ident[:2] not in provinces:
-                        problems.append(
-                            finding("id.region", row=rownum, field="id_number", source=src)
-                        )
-                    if name is None:
-                        if sp.normalise(raw_name):
-                            problems.append(
-                                finding(
-                                    "field.invalid",
-                                    row=rownum,
-                                    field="name",
-                                    source=src,
-                                    detail_zh="（内容过长）",
-                                    detail_en=" (text too long)",
-                                )
-                            )
-                        else:
-                            problems.append(
-                                finding("field.missing", row=rownum, field="name", source=src)
-                            )
-                    for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
-                        problems.append(
-                            finding(
-                                pcode,
-                                row=rownum,
-                                field=pfield,
-                                source=src,
-                                detail_zh=dzh,
-                                detail_en=den,
-                            )
-                        )
-                    if bad_number:
-                        problems.append(
-                            finding(
-                                "field.invalid",
-                                row=rownum,
-                                field="student_number",
-                                source=src,
-                                detail_zh="（内容过长）",
-                                detail_en=" (text too long)",
-                            )
-                        )
-                    if bad_account:
-                        problems.append(
-                            finding(
-                                "field.invalid",
-                                row=rownum,
-                                field="bank_account",
-                                source=src,
-                                detail_zh="（应为8至32位数字）",
-                                detail_en=" (expected 8 to 32 digits)",
-                            )
-                        )
-                    if extra:
-                        problems.append(
-                            finding(
-                                "field.invalid",
-                                row=rownum,
-                                field="(extra cells)",
-                                source=src,
-                                detail_zh="（表头之外还有内容）",
-                                detail_en=" (cells beyond the last header)",
-                            )
-                        )
-                    if all(
-                        not p.is_error for p in problems
-                    ):  # only warnings: cannot happen, but be safe
-                        problems.append(
-                            finding("field.invalid", row=rownum, field="(row)", source=src)
-                        )
-                    rejected.append(RejectedRow(rownum, tuple(problems), src))
-                    findings.extend(problems)
-                break
+            chunk: list[list[str]] = []
+            failed = False
+            try:  # list.extend keeps the rows taken before an error
+                chunk.extend(islice(it, _CHUNK))
             except csv.Error:  # a cell over the csv module's field size limit
+                failed = True
+            if chunk:
+                self.chunk(chunk, rownum + 1)
+                rownum += len(chunk)
+            if failed:
                 rownum += 1
-                count += 1
-                self.giant(rownum, rejected, findings)
-        return students, rejected, findings, count, accepted, blanks
+                self.giant(rownum)
+            elif len(chunk) < _CHUNK:
+                return rownum
+
+    def chunk(self, chunk: list[list[str]], r0: int) -> None:
+        """Check a chunk of rows; ``r0`` is the spreadsheet row of ``chunk[0]``."""
+        n = len(chunk)
+        width = self.width
+        if not all(map(width.__eq__, map(len, chunk))):
+            for i, row in enumerate(chunk):
+                self.one(row, r0 + i)
+            return
+        suspect: set[int] = set()
+        ids = list(map(itemgetter(self.i_id), chunk))
+        # ID numbers: length, then 17 ASCII digits, then the check character, then the birth
+        # date; a failing row is set aside and replaced by a valid dummy for the next checks.
+        if not all(map(_EIGHTEEN.__eq__, map(len, ids))):
+            _mark(list(map(_EIGHTEEN.__eq__, map(len, ids))), suspect)
+        heads: list[str] = list(map(_HEAD, ids))
+        if suspect:
+            for i in suspect:
+                ids[i] = _DUMMY
+                heads[i] = _DUMMY[:17]
+        if not (all(map(str.isdigit, heads)) and all(map(str.isascii, heads))):
+            _mark(list(map(and_, map(str.isdigit, heads), map(str.isascii, heads))), suspect)
+            for i in suspect:
+                ids[i] = _DUMMY
+                heads[i] = _DUMMY[:17]
+        check = _CHECK2.__getitem__
+        if not all(
+            map(eq, map(check, map(mod, map(int, heads, repeat(13)), repeat(11))), map(_LAST, ids))
+        ):
+            checks = map(check, map(mod, map(int, heads, repeat(13)), repeat(11)))
+            _mark(list(map(eq, checks, map(_LAST, ids))), suspect)
+        ymds: list[str] = list(map(_BORN, ids))
+        if not all(map(self.births.get, ymds)):
+            births = list(map(self.births.get, ymds))
+            for i, b in enumerate(births):
+                if b is None:
+                    births[i] = self.birth_ok(ymds[i])
+            _mark(births, suspect)
+        # names, profiles, student numbers and accounts
+        names = list(map(self.names.get, map(itemgetter(self.i_name), chunk)))
+        if not all(names):
+            for i, nm in enumerate(names):
+                if nm is None:
+                    names[i] = self.name(chunk[i][self.i_name])
+                    if names[i] is None:
+                        suspect.add(i)
+        profs: list[list[_Profile]] = []
+        for g in self.groups:
+            ps: list[Any] = list(map(g.profiles.get, g.keys(chunk)))
+            if None in ps:
+                for i, p in enumerate(ps):
+                    if p is None:
+                        ps[i] = g.profile(g.keyget(chunk[i]), chunk[i])
+            if not all(map(_OK, ps)):
+                _mark(list(map(_OK, ps)), suspect)
+            profs.append(ps)
+        numbers: list[str] | None = None
+        if self.i_sn is not None:
+            numbers = list(map(itemgetter(self.i_sn), chunk))  # stripped when kept
+            if max(map(len, numbers)) > MAX_TEXT:
+                suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
+        accounts: list[str] | None = None
+        if self.i_acct is not None:
+            accounts = list(map(itemgetter(self.i_acct), chunk))
+            given = list(filter(None, accounts))
+            if given and not (
+                all(map(str.isdigit, given))
+                and all(map(str.isascii, given))
+                and min(map(len, given)) >= 8
+                and max(map(len, given)) <= 32
+            ):
+                suspect.update(i for i, a in enumerate(accounts) if a and not _account_ok(a))
+        # accept the runs of good rows; the suspects one by one, in row order
+        start = 0
+        for s in [*sorted(suspect), n]:
+            if s > start:
+                self.accept(chunk, r0, start, s, ids, ymds, names, profs, numbers, accounts)
+            if s < n:
+                self.one(chunk[s], r0 + s)
+            start = s + 1
+
+    def accept(
+        self,
+        chunk: list[list[str]],
+        r0: int,
+        lo: int,
+        hi: int,
+        ids: list[str],
+        ymds: list[str],
+        names: list[Any],
+        profs: list[list[_Profile]],
+        numbers: list[str] | None,
+        accounts: list[str] | None,
+    ) -> None:
+        """Accept rows ``lo:hi`` of a chunk, all found valid: records, warnings, duplicates."""
+        k = hi - lo
+        self.count += k
+        self.accepted += k
+        seg_ids = ids[lo:hi]
+        p1, p2, p3 = (p[lo:hi] for p in profs)
+        src = self.source
+        findings = self.findings
+        region = list(map(PROVINCES.__contains__, map(_REGION, seg_ids)))
+        warn: list[Finding] = []
+        if not all(region):
+            warn.extend(
+                finding("id.region", row=r0 + lo + j, field="id_number", source=src)
+                for j, ok in enumerate(region)
+                if not ok
+            )
+        if self.seen is not None:
+            warn.extend(self.duplicates(seg_ids, r0 + lo))
+        if self.year is not None:
+            seg_ymds = ymds[lo:hi]
+            if not (
+                all(map(le, map(_BORN_LO, p1), seg_ymds))
+                and all(map(le, seg_ymds, map(_BORN_HI, p1)))
+            ):
+                for j, (p, ymd) in enumerate(zip(p1, seg_ymds, strict=True)):
+                    if not p.born_lo <= ymd <= p.born_hi:
+                        ident = seg_ids[j]
+                        age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
+                        warn.append(_age(r0 + lo + j, age, p.stage, src))
+        if warn:
+            warn.sort(key=_ROW)
+            findings.extend(warn)
+        if not self.keep:
+            return
+        append = self.students.append
+        setters, tail = self.all_setters, self.tail
+        new = _new
+        seg_names = names[lo:hi]
+        seg_numbers = numbers[lo:hi] if numbers is not None else repeat("")
+        seg_accounts = accounts[lo:hi] if accounts is not None else repeat("")
+        # the fast construction of _build_student, inlined: one C-level pass sets every slot
+        for j, ident, name, a, b, c, number, account in zip(
+            range(r0 + lo, r0 + hi),
+            seg_ids,
+            seg_names,
+            p1,
+            p2,
+            p3,
+            seg_numbers,
+            seg_accounts,
+            strict=False,  # the last two may be endless repeat("")
+        ):
+            obj = new(Student)
+            deque(
+                map(
+                    call,
+                    setters,
+                    repeat(obj),
+                    chain(
+                        (name, ident, number.strip() or None, account or None, j),
+                        a.values,
+                        b.values,
+                        c.values,
+                        tail,
+                    ),
+                ),
+                0,
+            )
+            append(obj)
+
+    def duplicates(self, idents: list[str], first_row: int) -> list[Finding]:
+        """Record ``idents`` (rows from ``first_row``) as seen; findings for repeats."""
+        assert self.seen is not None
+        rows = range(first_row, first_row + len(idents))
+        return self.seen.add(idents, rows, self.source_no, self.source)
+
+    def one(self, row: list[str], rownum: int) -> None:
+        """Check one row by itself: accept it, or reject it with every problem found."""
+        width = self.width
+        extra = False
+        if len(row) != width:
+            if not any(row) or (len(row) == 1 and not row[0].strip()):
+                self.blanks += 1
+                return
+            if row[0].startswith(_GIANT):
+                self.giant(rownum)
+                return
+            if len(row) > width:
+                extra = any(c.strip() for c in row[width:])
+                row = row[:width]
+            else:
+                row = row + [""] * (width - len(row))
+        if not any(c.strip() for c in row):
+            self.blanks += 1
+            return
+        self.count += 1
+        prof, fam, dates = self.profiles(row)
+        ident = row[self.i_id]
+        code = problem(ident, self.today)
+        if code is not None:
+            clean = compact(ident)
+            if clean != ident:
+                ident = clean
+                code = problem(ident, self.today)
+        raw_name = row[self.i_name]
+        name = self.names.get(raw_name) or self.name(raw_name)
+        number = account = None
+        bad_number = bad_account = False
+        if self.i_sn is not None:
+            number = row[self.i_sn].strip()
+            bad_number = len(number) > MAX_TEXT
+            number = number or None
+        if self.i_acct is not None:
+            account = row[self.i_acct]
+            if account:
+                account = account.translate(_ACCOUNT_STRIP)
+                bad_account = not _account_ok(account)
+            account = account or None
+        src = self.source
+        if (
+            code is None
+            and name is not None
+            and not (prof.problems or fam.problems or dates.problems)
+            and not (extra or bad_number or bad_account)
+        ):
+            ident = ident.upper()
+            self.accepted += 1
+            if self.keep:
+                self.students.append(
+                    _build_student(
+                        self.setters,
+                        chain(prof.values, fam.values, dates.values, self.tail),
+                        name,
+                        ident,
+                        number,
+                        account,
+                        rownum,
+                    )
+                )
+            if ident[:2] not in PROVINCES:
+                self.findings.append(
+                    finding("id.region", row=rownum, field="id_number", source=src)
+                )
+            if self.seen is not None:
+                self.findings.extend(self.duplicates([ident], rownum))
+            if self.year is not None:
+                lo, hi = self.born[prof.stage]
+                if not lo <= ident[6:14] <= hi:
+                    age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
+                    self.findings.append(_age(rownum, age, prof.stage, src))
+            return
+        problems: list[Finding] = []
+        if code is not None:
+            if code == "id.length" and not ident:
+                problems.append(finding("field.missing", row=rownum, field="id_number", source=src))
+            else:
+                problems.append(finding(code, row=rownum, field="id_number", source=src))
+        elif ident[:2] not in PROVINCES:
+            problems.append(finding("id.region", row=rownum, field="id_number", source=src))
+        if name is None:
+            if sp.normalise(raw_name):
+                problems.append(
+                    finding(
+                        "field.invalid",
+                        row=rownum,
+                        field="name",
+                        source=src,
+                        detail_zh="（内容过长或含控制字符）",
+                        detail_en=" (too long, or control characters)",
+                    )
+                )
+            else:
+                problems.append(finding("field.missing", row=rownum, field="name", source=src))
+        for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
+            problems.append(
+                finding(pcode, row=rownum, field=pfield, source=src, detail_zh=dzh, detail_en=den)
+            )
+        if bad_number:
+            problems.append(
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="student_number",
+                    source=src,
+                    detail_zh="（内容过长）",
+                    detail_en=" (text too long)",
+                )
+            )
+        if bad_account:
+            problems.append(
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="bank_account",
+                    source=src,
+                    detail_zh="（应为8至32位数字）",
+                    detail_en=" (expected 8 to 32 digits)",
+                )
+            )
+        if extra:
+            problems.append(
+                finding(
+                    "field.invalid",
+                    row=rownum,
+                    field="(extra cells)",
+                    source=src,
+                    detail_zh="（表头之外还有内容）",
+                    detail_en=" (cells beyond the last header)",
+                )
+            )
+        self.rejected.append(RejectedRow(rownum, tuple(problems), src))
+        self.findings.extend(problems)
+
+
+_CHUNK = 2048
+# check character by (the 17 digits read in base 13) mod 11: see idcard.problem
+_CHECK2 = "".join(_CHECK[(2 * i) % 11] for i in range(11))
+_EIGHTEEN = 18
+_HEAD = itemgetter(slice(0, 17))
+_LAST = itemgetter(17)
+_BORN = itemgetter(slice(6, 14))
+_REGION = itemgetter(slice(0, 2))
+_DUMMY = "11010520120307002X"  # a valid number standing in for a set-aside row
+_OK = attrgetter("ok")
+_BORN_LO = attrgetter("born_lo")
+_BORN_HI = attrgetter("born_hi")
+_ROW = attrgetter("row")
+
+
+def _mark(flags: list[Any], suspect: set[int]) -> bool:
+    """Add the indexes of false flags to ``suspect``; True if there were any."""
+    if all(flags):
+        return False
+    index = flags.index  # C-level search; the flags are bools
+    i = -1
+    try:
+        while True:
+            i = index(False, i + 1)
+            suspect.add(i)
+    except ValueError:
+        return True
+
+
+def _account_ok(account: str) -> bool:
+    return account.isascii() and account.isdigit() and 8 <= len(account) <= 32
 
 
 _ACCOUNT_STRIP = str.maketrans("", "", " -\t\u3000")
 
 
-def _duplicate(first: int, row: int, source: str, sources: Sequence[str]) -> Finding:
-    other = ""
-    first_source, first_row = first & 0xFFFF, first >> 16
-    if first_source < len(sources) and sources[first_source] != source:
-        other = sources[first_source]
-    return finding(
-        "report.duplicate",
-        row=row,
-        field="id_number",
-        source=source,
-        other_row=first_row,
-        other_file_zh=f"（{other}）" if other else "",
-        other_file_en=f" of {other}" if other else "",
-    )
+class _Seen:
+    """The ID numbers seen so far, across every roster checked together (重报, R-REC-3).
+
+    Each ID maps to the number of the run of rows it came in (one shared int per run, no
+    object per row); a run keeps its rows and IDs, so the first row of a repeated ID is looked
+    up only when there is a repeat.
+    """
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self.ids: dict[str, int] = {}
+        self.runs: list[tuple[Sequence[int], list[str], int]] = []
+        self.positions: dict[int, dict[str, int]] = {}
+        self.sources = sources
+
+    def first(self, run: int, ident: str) -> tuple[int, int]:
+        """(source number, row) where ``ident`` first appeared in ``run``."""
+        rows, ids, source_no = self.runs[run]
+        pos = self.positions.get(run)
+        if pos is None:  # reversed: the first position of an ID wins
+            pos = self.positions[run] = dict(
+                zip(reversed(ids), reversed(range(len(ids))), strict=True)
+            )
+        return source_no, rows[pos[ident]]
+
+    def add(
+        self, idents: list[str], rows: Sequence[int], source_no: int, source: str
+    ) -> list[Finding]:
+        """Record a run of rows; return a ``report.duplicate`` finding per repeated ID."""
+        run = len(self.runs)
+        self.runs.append((rows, idents, source_no))
+        new = dict.fromkeys(idents, run)
+        out: list[Finding] = []
+        seen = self.ids
+        if len(new) != len(idents):  # a repeat inside the run: one by one
+            local: dict[str, int] = {}
+            for ident, row in zip(idents, rows, strict=True):
+                first = seen.setdefault(ident, run)
+                if first != run:
+                    out.append(self.finding(self.first(first, ident), row, source))
+                elif ident in local:
+                    out.append(self.finding((source_no, local[ident]), row, source))
+                else:
+                    local[ident] = row
+            return out
+        common = new.keys() & seen.keys()
+        firsts = {k: seen[k] for k in common}
+        seen.update(new)
+        if firsts:
+            at = dict(zip(idents, rows, strict=True))
+            for ident, first in firsts.items():
+                seen[ident] = first
+                out.append(self.finding(self.first(first, ident), at[ident], source))
+        return out
+
+    def forget(self, source_no: int) -> None:
+        """Drop what an aborted pass over one source recorded (an encoding restart)."""
+        runs = self.runs
+        for k in [k for k, v in self.ids.items() if runs[v][2] == source_no]:
+            del self.ids[k]
+
+    def finding(self, first: tuple[int, int], row: int, source: str) -> Finding:
+        other = ""
+        first_source, first_row = first
+        if first_source < len(self.sources) and self.sources[first_source] != source:
+            other = self.sources[first_source]
+        return finding(
+            "report.duplicate",
+            row=row,
+            field="id_number",
+            source=source,
+            other_row=first_row,
+            other_file_zh=f"（{other}）" if other else "",
+            other_file_en=f" of {other}" if other else "",
+        )
 
 
 def _age(row: int, age: int, stage: Stage | None, source: str) -> Finding:
@@ -1134,8 +1449,7 @@ def _read(
     today: date | None,
     *,
     keep: bool = True,
-    seen: dict[str, int] | None = None,
-    sources: Sequence[str] = (),
+    seen: _Seen | None = None,
     source_no: int = 0,
     school_year: int | None = None,
 ) -> RosterResult:
@@ -1144,7 +1458,7 @@ def _read(
     return _decoding(
         path,
         lambda rows, encoding: _read_rows(
-            rows, encoding, source, day, keep, seen, sources, source_no, school_year
+            rows, encoding, source, day, keep, seen, source_no, school_year
         ),
     )
 
@@ -1153,7 +1467,7 @@ T = TypeVar("T")
 
 
 def _decoding(
-    path: str | os.PathLike[str], read: Callable[[Iterator[list[str]], str | None], T]
+    path: str | os.PathLike[str], read: Callable[[Iterable[list[str]], str | None], T]
 ) -> T:
     """Run ``read`` over the file's rows; if a file guessed to be UTF-8 turns out not to be
     further down (an ASCII start, then GBK text), read it again as GB18030."""
@@ -1163,42 +1477,53 @@ def _decoding(
     except UnicodeDecodeError:
         if encoding != "utf-8":
             raise _undecodable(Path(path)) from None
+    finally:
+        _close(rows)
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
+    rows = _csv_rows(Path(path), "gb18030", head)
     try:
-        return read(_csv_rows(Path(path), "gb18030", head), "gb18030")
+        return read(rows, "gb18030")
     except UnicodeDecodeError:
         raise _undecodable(Path(path)) from None
+    finally:
+        _close(rows)
+
+
+def _close(rows: object) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
 
 
 def _read_rows(
-    rows: Iterator[list[str]],
+    rows: Iterable[list[str]],
     encoding: str | None,
     source: str,
     today: date,
     keep: bool,
-    seen: dict[str, int] | None,
-    sources: Sequence[str],
+    seen: _Seen | None,
     source_no: int,
     school_year: int | None,
 ) -> RosterResult:
     cells, header_row = _find_header(rows, _ROSTER_LOOKUP, source)
     header = _Header(cells, _ROSTER_LOOKUP, REQUIRED, source)
-    reader = _RosterReader(header, source, today)
+    reader = _RosterReader(
+        header,
+        source,
+        today,
+        keep=keep,
+        seen=seen,
+        source_no=source_no,
+        school_year=school_year,
+    )
     if seen is not None:
         # roll back entries of an aborted pass of this same source (encoding restart)
-        for k in [k for k, v in seen.items() if v & 0xFFFF == source_no]:
-            del seen[k]
+        seen.forget(source_no)
     with _gc_paused():
-        students, rejected, findings, count, _acc, blanks = reader.run(
-            rows,
-            header_row,
-            keep=keep,
-            seen=seen,
-            sources=sources,
-            source_no=source_no,
-            school_year=school_year,
-        )
+        reader.run(rows, header_row)
+    students, rejected, findings = reader.students, reader.rejected, reader.findings
+    count, blanks = reader.count, reader.blanks
     unknown = tuple(header.unknown)
     head = [
         finding(
@@ -1254,9 +1579,10 @@ def read_rows(
     """
     head = _Header(list(header), _ROSTER_LOOKUP, REQUIRED, source)
     reader = _RosterReader(head, source, today if today is not None else date.today())
-    students, rejected, findings, count, _acc, blanks = reader.run(
-        ([str(c) for c in r] for r in rows), 1
-    )
+    with _gc_paused():
+        reader.run(([str(c) for c in r] for r in rows), 1)
+    students, rejected, findings = reader.students, reader.rejected, reader.findings
+    count, blanks = reader.count, reader.blanks
     unknown = tuple(head.unknown)
     extra = [finding("column.unknown", row=1, field=c, source=source) for c in unknown]
     return RosterResult(
@@ -1300,7 +1626,7 @@ def read_disbursements(
 
 
 def _read_disb(
-    rows: Iterator[list[str]], encoding: str | None, source: str, today: date
+    rows: Iterable[list[str]], encoding: str | None, source: str, today: date
 ) -> DisbursementResult:
     cells, header_row = _find_header(rows, _DISB_LOOKUP, source)
     header = _Header(cells, _DISB_LOOKUP, _DISB_REQUIRED, source)

@@ -37,11 +37,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter, itemgetter, le
 from typing import Any
 
 from attrs import frozen
 
-from edupoverty.records.enums import Payee, PaymentMethod
+from edupoverty.records.enums import Payee, PaymentMethod, Stage
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.model import Disbursement
 from edupoverty.records.roster import (
@@ -49,9 +50,9 @@ from edupoverty.records.roster import (
     DisbursementResult,
     RosterResult,
     _age,
-    _duplicate,
     _gc_paused,
     _read,
+    _Seen,
     read_disbursements,
 )
 
@@ -106,29 +107,43 @@ def school_year_of(day: date) -> int:
 
 
 def _cross_checks(
-    result: RosterResult,
-    seen: dict[str, int],
-    sources: list[str],
-    source_no: int,
-    school_year: int,
+    result: RosterResult, seen: _Seen, source_no: int, school_year: int
 ) -> list[Finding]:
     """Duplicates and age checks over the students of a roster already read."""
-    out: list[Finding] = []
-    setdefault = seen.setdefault
     src = result.source
-    ranges = AGE_RANGES
-    for s in result.students:
-        ident = s.id_number
-        row = s.row if s.row is not None else 0
-        packed = (row << 16) | source_no
-        first = setdefault(ident, packed)
-        if first != packed:
-            out.append(_duplicate(first, row, src, sources))
-        lo, hi = ranges[s.stage]
-        age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
-        if not lo <= age <= hi:
-            out.append(_age(row, age, s.stage, src))
+    students = result.students
+    ids: list[str] = list(map(_ID, students))
+    rows = [0 if r is None else r for r in map(_ROW, students)]
+    out = seen.add(ids, rows, source_no, src)
+    stages = list(map(_STAGE, students))
+    ymds = list(map(_BORN, ids))
+    bounds = _born_bounds(school_year)
+    los = map(bounds.__getitem__, stages)
+    if not all(map(le, map(_FIRST, los), ymds)) or not all(
+        map(le, ymds, map(_SECOND, map(bounds.__getitem__, stages)))
+    ):
+        for stage, ymd, ident, row in zip(stages, ymds, ids, rows, strict=True):
+            lo, hi = bounds[stage]
+            if not lo <= ymd <= hi:
+                age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
+                out.append(_age(row, age, stage, src))
     return out
+
+
+def _born_bounds(school_year: int) -> dict[Stage, tuple[str, str]]:
+    """Birth dates (YYYYMMDD) plausible for each stage at 1 September of ``school_year``."""
+    return {
+        stage: (f"{school_year - hi - 1:04d}0902", f"{school_year - lo:04d}0901")
+        for stage, (lo, hi) in AGE_RANGES.items()
+    }
+
+
+_ID = attrgetter("id_number")
+_ROW = attrgetter("row")
+_STAGE = attrgetter("stage")
+_BORN = itemgetter(slice(6, 14))
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def validation_report(
@@ -155,17 +170,15 @@ def validation_report(
     """
     day = today if today is not None else date.today()
     year = school_year if school_year is not None else school_year_of(day)
-    seen: dict[str, int] = {}
     sources = [r.source if isinstance(r, RosterResult) else str(r) for r in rosters]
-    if len(sources) >= 1 << 16:
-        raise ValueError("at most 65535 rosters can be checked together")
+    seen = _Seen(sources)
     findings: list[Finding] = []
     rows = accepted = rejected = 0
     for no, roster in enumerate(rosters):
         if isinstance(roster, RosterResult):
             result = roster
             with _gc_paused():
-                cross = _cross_checks(result, seen, sources, no, year)
+                cross = _cross_checks(result, seen, no, year)
             findings.extend(_merge(result.findings, cross))
         else:
             result = _read(
@@ -173,7 +186,6 @@ def validation_report(
                 day,
                 keep=False,
                 seen=seen,
-                sources=sources,
                 source_no=no,
                 school_year=year,
             )

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import operator
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -44,7 +45,7 @@ from edupoverty.errors import PolicyStaleWarning
 from edupoverty.records.enums import FundingLevel, ProgrammeForm, Semester
 from edupoverty.records.model import EnrolmentPeriod, Period, Student
 from edupoverty.records.money import FEN, ZERO
-from edupoverty.rules.eligibility import evaluate
+from edupoverty.rules.eligibility import condition_fields, evaluate, student_statuses
 from edupoverty.rules.policy import AmountCase, Parameters, Policy, Programme
 from edupoverty.rules.values import FrozenMap, NotConfigured, split_exact
 
@@ -320,6 +321,46 @@ def projection(student: Student) -> tuple[Any, ...]:
     return tuple(_key_of(student))
 
 
+_STATUS_FIELDS = (
+    "registered_poor",
+    "financial_difficulty",
+    "subsistence_allowance",
+    "extreme_poverty_support",
+    "orphan",
+    "disabled",
+    "left_behind",
+    "hardship_child",
+)
+
+
+def _relevant_fields(policy: Policy, *programmes: Programme) -> tuple[str, ...]:
+    """The student fields ``programmes`` (default: all of ``policy``'s) can read: their
+    conditions, fees, tiers and statuses."""
+    fields: set[str] = set()
+    for prog in programmes or policy.programmes:
+        fields |= condition_fields(prog.eligibility)
+        for case in prog.cases:
+            fields |= condition_fields(case.when)
+            if case.fee:
+                fields.add(case.fee)
+        if prog.tiered:
+            fields |= {"registered_poor", "grant_tier", "difficulty_level"}
+    statuses = {f.removeprefix("status:") for f in fields if f.startswith("status:")}
+    fields = {f for f in fields if not f.startswith("status:")}
+    if "difficult" in statuses:
+        statuses.discard("difficult")
+        statuses |= policy.parameters.difficulty_statuses
+    fields |= statuses & set(_STATUS_FIELDS)
+    return tuple(sorted(fields)) or ("stage",)
+
+
+def _clip(
+    spans: tuple[tuple[date, date], ...], lo: date, hi: date
+) -> tuple[tuple[date, date], ...]:
+    """Enrolment spans cut to ``lo``–``hi`` (the school year): all proration can see of them."""
+    return tuple((max(s, lo), min(e, hi)) for s, e in spans if s <= hi and e >= lo)
+
+
 def _spans(
     student: Student, enrolment: Sequence[EnrolmentPeriod] | None
 ) -> tuple[tuple[date, date], ...]:
@@ -481,105 +522,116 @@ def _funding(
     return FrozenMap(totals)
 
 
-def _compute(
-    student: Student, policy: Policy, school_year: int, spans: tuple[tuple[date, date], ...]
+_Outcome = tuple[Decision, Entitlement | None]
+_FORMS: tuple[ProgrammeForm, ...] = tuple(ProgrammeForm)
+
+
+def _outcome(
+    prog: Programme,
+    student: Student,
+    statuses: frozenset[str],
+    school_year: int,
+    spans: tuple[tuple[date, date], ...],
+    counted: Sequence[Semester],
+    params: Parameters,
+) -> _Outcome:
+    """Whether ``prog`` applies to ``student`` and, if so, the entitlement."""
+    ok, held, failed = evaluate(prog.eligibility, student, params.difficulty_statuses, statuses)
+
+    def no(zh: str, en: str) -> _Outcome:
+        return Decision(prog.id, prog.name_zh, prog.name_en, False, prog.rules, held, zh, en), None
+
+    if not ok:
+        return no(f"条件不满足：{failed}", f"condition not met: {failed}")
+    sems = [s for s in counted if prog.in_force(Period(school_year, s).start)]
+    if not sems:
+        if not counted:
+            return no(
+                "本学年没有在校的学期（R-DYN-1）",
+                "not enrolled in any semester of the school year (R-DYN-1)",
+            )
+        return no("该学年不在项目有效期内", "the programme is not in force in this school year")
+    tier = None
+    tier_nc: NotConfigured | None = None
+    conditions = list(held)
+    if prog.tiered:
+        tier, why, tier_nc = _tier(prog, student, params)
+        if why:
+            conditions.append(why)
+    case = None
+    if tier_nc is None:
+        for c in prog.cases:
+            if tier is not None and c.tier != tier:
+                continue
+            cok, cheld, _ = evaluate(c.when, student, params.difficulty_statuses, statuses)
+            if cok:
+                case = c
+                conditions.extend(x for x in cheld if x not in conditions)
+                break
+    days = None
+    sources: list[str] = []
+    amounts: dict[Semester, Amount]
+    if tier_nc is not None:
+        amounts = dict.fromkeys(sems, tier_nc)
+    elif case is None:
+        nc = NotConfigured(
+            f"{prog.id}.amount",
+            "配置中没有适用于该学生情况的金额",
+            "the profile has no amount for this student's case",
+        )
+        amounts = dict.fromkeys(sems, nc)
+    else:
+        amounts, days, sources = _case_amounts(
+            prog, case, student, school_year, sems, spans, params
+        )
+    bad = [a for a in amounts.values() if isinstance(a, NotConfigured)]
+    configured = (a for a in amounts.values() if isinstance(a, Decimal))
+    amount: Amount = bad[0] if bad else sum(configured, ZERO)
+    basis = tuple(dict.fromkeys((*prog.rules, *([case.rule] if case and case.rule else []))))
+    ent = Entitlement(
+        programme=prog.id,
+        name_zh=prog.name_zh,
+        name_en=prog.name_en,
+        form=prog.form,
+        amount=amount,
+        semesters=FrozenMap(amounts),
+        basis=basis,
+        conditions=tuple(conditions),
+        funding=_funding(prog, school_year, amounts),
+        tier=tier,
+        days=days,
+        sources=tuple(dict.fromkeys(sources)),
+    )
+    decision = Decision(prog.id, prog.name_zh, prog.name_en, True, basis, tuple(conditions), "", "")
+    return decision, ent
+
+
+def _replaces(policy: Policy) -> dict[str, tuple[str, ...]]:
+    return {p.id: p.replaces for p in policy.programmes if p.replaces}
+
+
+def _assemble(
+    policy: Policy,
+    school_year: int,
+    outcomes: Sequence[_Outcome],
+    replaces: Mapping[str, tuple[str, ...]],
 ) -> _Result:
-    params = policy.parameters
-    counted = [s for s in SEMESTERS if _counts(spans, Period(school_year, s), params)]
-    decisions: dict[str, Decision] = {}
-    ents: dict[str, Entitlement] = {}
-    for prog in policy.programmes:
-        ok, held, failed = evaluate(prog.eligibility, student, params.difficulty_statuses)
-
-        def no(zh: str, en: str, prog: Programme = prog, held: tuple[str, ...] = held) -> None:
-            decisions[prog.id] = Decision(
-                prog.id, prog.name_zh, prog.name_en, False, prog.rules, held, zh, en
-            )
-
-        if not ok:
-            no(f"条件不满足：{failed}", f"condition not met: {failed}")
-            continue
-        sems = [s for s in counted if prog.in_force(Period(school_year, s).start)]
-        if not sems:
-            if not counted:
-                no(
-                    "本学年没有在校的学期（R-DYN-1）",
-                    "not enrolled in any semester of the school year (R-DYN-1)",
-                )
-            else:
-                no("该学年不在项目有效期内", "the programme is not in force in this school year")
-            continue
-        tier = None
-        tier_nc: NotConfigured | None = None
-        conditions = list(held)
-        if prog.tiered:
-            tier, why, tier_nc = _tier(prog, student, params)
-            if why:
-                conditions.append(why)
-        case = None
-        if tier_nc is None:
-            for c in prog.cases:
-                if tier is not None and c.tier != tier:
-                    continue
-                cok, cheld, _ = evaluate(c.when, student, params.difficulty_statuses)
-                if cok:
-                    case = c
-                    conditions.extend(x for x in cheld if x not in conditions)
-                    break
-        days = None
-        sources: list[str] = []
-        amounts: dict[Semester, Amount]
-        if tier_nc is not None:
-            amounts = dict.fromkeys(sems, tier_nc)
-        elif case is None:
-            nc = NotConfigured(
-                f"{prog.id}.amount",
-                "配置中没有适用于该学生情况的金额",
-                "the profile has no amount for this student's case",
-            )
-            amounts = dict.fromkeys(sems, nc)
-        else:
-            amounts, days, sources = _case_amounts(
-                prog, case, student, school_year, sems, spans, params
-            )
-        amount: Amount
-        bad = [a for a in amounts.values() if isinstance(a, NotConfigured)]
-        if bad:
-            amount = bad[0]
-        else:
-            amount = sum((a for a in amounts.values() if isinstance(a, Decimal)), ZERO)
-        basis = tuple(dict.fromkeys((*prog.rules, *([case.rule] if case and case.rule else []))))
-        ents[prog.id] = Entitlement(
-            programme=prog.id,
-            name_zh=prog.name_zh,
-            name_en=prog.name_en,
-            form=prog.form,
-            amount=amount,
-            semesters=FrozenMap(amounts),
-            basis=basis,
-            conditions=tuple(conditions),
-            funding=_funding(prog, school_year, amounts),
-            tier=tier,
-            days=days,
-            sources=tuple(dict.fromkeys(sources)),
-        )
-        decisions[prog.id] = Decision(
-            prog.id, prog.name_zh, prog.name_en, True, basis, tuple(conditions), "", ""
-        )
+    """One student's result from the outcome of every programme (in policy order)."""
+    decisions = {d.programme: d for d, _ in outcomes}
+    ents = {e.programme: e for _, e in outcomes if e is not None}
     # R-STK-4: a programme that applies takes the place of those it replaces (profile data).
-    for pid in list(ents):
-        for replaced in policy.programme(pid).replaces:
+    for pid in [p for p in ents if p in replaces]:
+        for replaced in replaces[pid]:
             if replaced in ents:
                 del ents[replaced]
-                d = decisions[replaced]
                 decisions[replaced] = attrs.evolve(
-                    d,
+                    decisions[replaced],
                     applies=False,
                     reason_zh=f"由 {pid} 代替（R-STK-4）",
                     reason_en=f"replaced by {pid} (R-STK-4)",
                 )
     entitlements = tuple(ents.values())
-    totals = dict.fromkeys(ProgrammeForm, ZERO)
+    totals = dict.fromkeys(_FORMS, ZERO)
     for e in entitlements:
         if isinstance(e.amount, Decimal):
             totals[e.form] += e.amount
@@ -594,6 +646,25 @@ def _compute(
         in_kind_total=totals[ProgrammeForm.IN_KIND],
         not_configured=tuple(e for e in entitlements if not e.configured),
     )
+
+
+def _counted(
+    spans: tuple[tuple[date, date], ...], school_year: int, params: Parameters
+) -> list[Semester]:
+    return [s for s in SEMESTERS if _counts(spans, Period(school_year, s), params)]
+
+
+def _compute(
+    student: Student, policy: Policy, school_year: int, spans: tuple[tuple[date, date], ...]
+) -> _Result:
+    params = policy.parameters
+    statuses = student_statuses(student, params.difficulty_statuses)
+    counted = _counted(spans, school_year, params)
+    outcomes = [
+        _outcome(p, student, statuses, school_year, spans, counted, params)
+        for p in policy.programmes
+    ]
+    return _assemble(policy, school_year, outcomes, _replaces(policy))
 
 
 def _warn_stale(policy: Policy, school_year: int) -> None:
@@ -661,19 +732,104 @@ def assess_many(
         ('甲', '乙', True)
     """
     _warn_stale(policy, school_year)
+    # Caches, from the hot path down: by the fields this policy reads plus the roster's
+    # enrolment dates (one C-level attrgetter per student); on a miss, by those fields and
+    # the enrolment as proration sees it, so that students who differ only in what the
+    # policy ignores share one result.
+    fields = _relevant_fields(policy)
     cache: dict[Any, _Result] = {}
+    shared: dict[Any, _Result] = {}
     get = cache.get
-    key_of = _key_of
+    key_of = operator.attrgetter(*fields, "enrolled_from", "enrolled_until")
+    relevant = operator.attrgetter(*fields)
     new = _new
     set_student = _set_student
     set_result = _set_result
+
+    # A third, per programme: each programme's outcome depends only on the fields it reads
+    # and on the enrolment as proration sees it: the semesters counted and, for per-day
+    # programmes, the days enrolled in each semester (R-DYN-1..3).
+    params = policy.parameters
+    year_start, year_end = Period(school_year).start, Period(school_year).end
+    semester_periods = [Period(school_year, s) for s in SEMESTERS]
+    replaces = _replaces(policy)
+    per_programme = [
+        (
+            p,
+            operator.attrgetter(*_relevant_fields(policy, p)),
+            any(c.kind == "per_school_day" for c in p.cases),
+        )
+        for p in policy.programmes
+    ]
+    daily = any(per_day for _, _, per_day in per_programme)
+    outcomes: dict[Any, _Outcome] = {}  # keeps every outcome alive: their ids are stable
+    combos: dict[tuple[int, ...], _Result] = {}
+    interned: dict[_Outcome, _Outcome] = {}
+
+    bounds = [(s, p.start, p.end) for s, p in zip(SEMESTERS, semester_periods, strict=True)]
+    census = {
+        s: params.census_day(s, school_year) for s in SEMESTERS if params.proration == "census"
+    }
+
+    def view(
+        clipped: tuple[tuple[date, date], ...],
+    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
+        """What proration sees of the enrolment: the same answers as ``_counted`` and
+        ``_enrolled_days``, without building periods."""
+        counted: list[Semester] = []
+        days: list[int] = []
+        for sem, lo, hi in bounds:
+            n = 0
+            for a, b in clipped:
+                a = a if a > lo else lo
+                b = b if b < hi else hi
+                if a <= b:
+                    n += (b - a).days + 1
+            days.append(n)
+            if census:
+                day = census.get(sem)
+                if day is not None and any(a <= day <= b for a, b in clipped):
+                    counted.append(sem)
+            elif n > 0:
+                counted.append(sem)
+        return tuple(counted), tuple(days) if daily else ()
+
+    seen_spans: dict[Any, tuple[Any, tuple[Semester, ...], tuple[int, ...]]] = {}
+
+    def resolve(student: Student, spans: tuple[tuple[date, date], ...]) -> _Result:
+        hit = seen_spans.get(spans)
+        if hit is None:
+            clipped = _clip(spans, year_start, year_end)
+            hit = seen_spans[spans] = (clipped, *view(clipped))
+        clipped, counted, days = hit
+        narrow = (relevant(student), counted, days)
+        result = shared.get(narrow)
+        if result is None:
+            statuses = None
+            found = []
+            for prog, fields, per_day in per_programme:
+                k = (prog.id, fields(student), counted, days if per_day else ())
+                o = outcomes.get(k)
+                if o is None:
+                    if statuses is None:
+                        statuses = student_statuses(student, params.difficulty_statuses)
+                    o = _outcome(prog, student, statuses, school_year, clipped, counted, params)
+                    o = outcomes[k] = interned.setdefault(o, o)  # equal outcomes, one object
+                found.append(o)
+            # Students whose programmes all came out the same share one result too.
+            combo = tuple(map(id, found))
+            result = combos.get(combo)
+            if result is None:
+                result = combos[combo] = _assemble(policy, school_year, found, replaces)
+            shared[narrow] = result
+        return result
+
     if enrolments is None:
-        # The hot path: one projection, one dict lookup, one small object per student.
         for student in students:
             key = key_of(student)
             result = get(key)
             if result is None:
-                result = cache[key] = _compute(student, policy, school_year, _spans(student, None))
+                result = cache[key] = resolve(student, _spans(student, None))
             a = new(Assessment)
             set_student(a, student)
             set_result(a, result)
@@ -685,7 +841,7 @@ def assess_many(
         key = (key_of(student), spans) if periods is not None else key_of(student)
         result = get(key)
         if result is None:
-            result = cache[key] = _compute(student, policy, school_year, spans)
+            result = cache[key] = resolve(student, spans)
         a = new(Assessment)
         set_student(a, student)
         set_result(a, result)
@@ -761,12 +917,18 @@ def summarize(assessments: Iterable[Assessment]) -> Summary:
         >>> s.total, s.by_school["A"], s.by_programme["compulsory.nutrition"].amount
         (Decimal('3560.00'), Decimal('3560.00'), Decimal('1600.00'))
     """
-    groups: dict[tuple[str, int], tuple[_Result, int]] = {}
-    for a in assessments:
-        r = a._result
-        k = (a.student.school_code, id(r))
-        hit = groups.get(k)
-        groups[k] = (r, hit[1] + 1 if hit else 1)
+    results: dict[int, _Result] = {}  # keeps each shared result alive while counting
+
+    def keys() -> Iterator[tuple[str, int]]:
+        for a in assessments:
+            r = a._result
+            rid = id(r)
+            if rid not in results:
+                results[rid] = r
+            yield a.student.school_code, rid
+
+    counts = Counter(keys())
+    groups = {(school, rid): (results[rid], n) for (school, rid), n in counts.items()}
     n = 0
     total = ZERO
     by_prog: dict[str, list[Any]] = {}

@@ -7,7 +7,8 @@
 * ``report.amount`` (错报) — the amount paid for a programme and period differs from the
   entitlement (a programme paid twice for the same period shows here too, R-STK-3);
 * ``report.missing`` (漏报, R-REC-5) — a registered-poor student with an entitlement in a
-  semester, no disbursement in it and no signed waiver pledge for the school year.
+  semester, no disbursement in it and no signed waiver pledge for the school year (one
+  finding per student and school year).
 
 :func:`check_average_grants` runs the profile's school-level checks (R-HB-1: the national
 grant of registered-poor students averages at least 2000 / 3000 yuan at each school).
@@ -126,15 +127,11 @@ def audit(
         for e in a.entitlements:
             due.update(e.semesters)
         got = periods_paid.get(sid, set())
-        for sem in (Semester.AUTUMN, Semester.SPRING):
-            if (
-                sem in due
-                and Period(school_year, sem) not in got
-                and Period(school_year) not in got
-            ):
-                findings.append(
-                    finding("report.missing", row=a.student.row, field=None, semester=sem.value)
-                )
+        if Period(school_year) in got:
+            continue
+        # One finding per student and school year: a semester with something due, nothing paid.
+        if any(Period(school_year, sem) not in got for sem in sorted(due)):
+            findings.append(finding("report.missing", row=a.student.row))
     findings.extend(check_average_grants(students, paid, policy, school_year))
     return findings
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from edupoverty.errors import PolicyError
@@ -52,6 +53,7 @@ __all__ = [
     "CONDITION_KEYS",
     "DIFFICULT",
     "Condition",
+    "condition_fields",
     "evaluate",
     "parse_condition",
     "student_statuses",
@@ -124,6 +126,7 @@ class Condition:
     booleans: tuple[tuple[str, bool], ...] = ()
     any_of: tuple[Condition, ...] = ()
     labels: tuple[str, ...] = ()
+    checks: tuple[tuple[str, str, Any, Any], ...] = ()
 
     def describe(self) -> tuple[str, ...]:
         """Readable labels of the constraints, in the order they are checked."""
@@ -192,7 +195,29 @@ def parse_condition(table: Mapping[str, Any], file: str, key: str) -> Condition:
     if "grade_min" in kwargs or "grade_max" in kwargs:
         lo, hi = kwargs.get("grade_min", 1), kwargs.get("grade_max")
         labels.append(f"grade {lo}–{hi}" if hi is not None else f"grade ≥ {lo}")
-    return Condition(**kwargs, booleans=tuple(booleans), labels=tuple(labels))
+    cond = Condition(**kwargs, booleans=tuple(booleans), labels=tuple(labels))
+    return attrs.evolve(cond, checks=_compile(cond))
+
+
+def _compile(cond: Condition) -> tuple[tuple[str, str, Any, Any], ...]:
+    """Each label with what to check: ``(label, kind, a, b)``, in label order."""
+    wanted = dict(cond.booleans)
+    out: list[tuple[str, str, Any, Any]] = []
+    for label in cond.labels:
+        name = label.split(" ", 1)[0]
+        if name in _ENUM_KEYS:
+            out.append((label, "enum", _ENUM_KEYS[name][0], getattr(cond, name)))
+        elif name == "grade":
+            out.append((label, "grade", cond.grade_min or 1, cond.grade_max))
+        elif name == "hukou_province":
+            out.append((label, "hukou", cond.hukou_province, None))
+        elif name in ("statuses_any", "statuses_all", "statuses_none"):
+            out.append((label, name, getattr(cond, name), None))
+        elif name in BOOLEAN_KEYS:
+            out.append((label, "bool", name, wanted[name]))
+        else:
+            out.append((label, "or", cond.any_of, None))
+    return tuple(out)
 
 
 def _list(value: Any, file: str, where: str) -> list[Any]:
@@ -220,9 +245,14 @@ def student_statuses(student: Student, difficulty_statuses: frozenset[str]) -> f
 
 
 def evaluate(
-    cond: Condition, student: Student, difficulty_statuses: frozenset[str]
+    cond: Condition,
+    student: Student,
+    difficulty_statuses: frozenset[str],
+    statuses: frozenset[str] | None = None,
 ) -> tuple[bool, tuple[str, ...], str | None]:
     """Check ``cond`` against ``student``: ``(holds, labels that held, first label that failed)``.
+
+    ``statuses`` may pass :func:`student_statuses` already computed.
 
     Examples:
         >>> from edupoverty.records import Stage, SchoolLocation, Student
@@ -232,52 +262,57 @@ def evaluate(
         >>> evaluate(c, s, frozenset())
         (False, (), 'school_location ∈ {rural, town}')
     """
-    statuses = student_statuses(student, difficulty_statuses)
+    if statuses is None:
+        statuses = student_statuses(student, difficulty_statuses)
     held: list[str] = []
-    for label, ok in _checks(cond, student, statuses, difficulty_statuses):
-        if not ok:
+    for label, kind, a, b in cond.checks:
+        if not _holds(kind, a, b, student, statuses):
             return False, tuple(held), label
         held.append(label)
     return True, tuple(held), None
 
 
-def _checks(
-    cond: Condition, student: Student, statuses: frozenset[str], difficulty: frozenset[str]
-) -> list[tuple[str, bool]]:
-    out: list[tuple[str, bool]] = []
-    labels = iter(cond.labels)
-    # Labels were recorded in table order; re-derive each check in the same order.
-    for label in labels:
-        out.append((label, _check_label(cond, label, student, statuses, difficulty)))
-    return out
-
-
-def _check_label(
-    cond: Condition,
-    label: str,
-    student: Student,
-    statuses: frozenset[str],
-    difficulty: frozenset[str],
-) -> bool:
-    name = label.split(" ", 1)[0]
-    if name in _ENUM_KEYS:
-        allowed: frozenset[Any] = getattr(cond, name)
-        return getattr(student, _ENUM_KEYS[name][0]) in allowed
-    if name == "grade":
+def _holds(kind: str, a: Any, b: Any, student: Student, statuses: frozenset[str]) -> bool:
+    if kind == "enum":
+        return getattr(student, a) in b
+    if kind == "bool":
+        return (getattr(student, a) is True) is b
+    if kind == "statuses_any":
+        return not statuses.isdisjoint(a)
+    if kind == "statuses_all":
+        return bool(a <= statuses)
+    if kind == "statuses_none":
+        return statuses.isdisjoint(a)
+    if kind == "grade":
         g = student.grade
-        lo = cond.grade_min or 1
-        return g is not None and g >= lo and (cond.grade_max is None or g <= cond.grade_max)
-    if name == "hukou_province":
+        return g is not None and g >= a and (b is None or g <= b)
+    if kind == "hukou":
         prov = student.hukou_province
-        return prov is not None and any(prov.startswith(p) for p in cond.hukou_province or ())
-    if name == "statuses_any":
-        return bool(statuses & (cond.statuses_any or frozenset()))
-    if name == "statuses_all":
-        return (cond.statuses_all or frozenset()) <= statuses
-    if name == "statuses_none":
-        return not statuses & (cond.statuses_none or frozenset())
-    if name in BOOLEAN_KEYS:
-        wanted = dict(cond.booleans)[name]
-        return (getattr(student, name) is True) is wanted
-    # any of
-    return any(evaluate(sub, student, difficulty)[0] for sub in cond.any_of)
+        return prov is not None and any(prov.startswith(p) for p in a)
+    # "or": one of the alternatives holds
+    return any(all(_holds(k, x, y, student, statuses) for _, k, x, y in sub.checks) for sub in a)
+
+
+def condition_fields(cond: Condition) -> frozenset[str]:
+    """The :class:`Student` fields ``cond`` reads; a status condition reads ``status:<id>``
+    (``status:difficult`` for the profile's financially difficult statuses).
+
+    Examples:
+        >>> sorted(condition_fields(parse_condition(
+        ...     {"stage": ["senior"], "any_of": [{"boarding": True}, {"grade_min": 2}]}, "f", "k")))
+        ['boarding', 'grade', 'stage']
+    """
+    out: set[str] = set()
+    for _, kind, a, _b in cond.checks:
+        if kind in ("enum", "bool"):
+            out.add(a)
+        elif kind == "grade":
+            out.add("grade")
+        elif kind == "hukou":
+            out.add("hukou_province")
+        elif kind.startswith("statuses_"):
+            out.update(f"status:{x}" for x in a)
+        else:
+            for sub in a:
+                out |= condition_fields(sub)
+    return frozenset(out)

@@ -371,6 +371,8 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
         raise PolicyError(label, "file", "政策文件过大", "the policy file is too large")
     try:
         return label, tomllib.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise PolicyError(label, "file", "嵌套过深", "nested too deeply") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         reason = str(exc).splitlines()[0][:200]
         raise PolicyError(
@@ -404,7 +406,7 @@ def load_policy(*sources: str | os.PathLike[str]) -> Policy:
         base = data.get("profile", {}).get("extends") if isinstance(data, dict) else None
         if policy is None and base:
             policy = load_policy(base)
-        policy = _apply(policy, label, data)
+        policy = _apply_safely(policy, label, data)
     assert policy is not None
     return policy
 
@@ -419,8 +421,17 @@ def compose(base: Policy, *overlays: str | os.PathLike[str]) -> Policy:
     policy = base
     for source in overlays:
         label, data = _read(source)
-        policy = _apply(policy, label, data)
+        policy = _apply_safely(policy, label, data)
     return policy
+
+
+def _apply_safely(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:
+    try:
+        return _apply(base, file, data)
+    except RecursionError:
+        raise PolicyError(
+            file, "programme", "条件嵌套过深", "conditions nested too deeply"
+        ) from None
 
 
 def _check_keys(table: Any, allowed: set[str], file: str, key: str) -> Mapping[str, Any]:

@@ -17,10 +17,13 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -126,7 +129,12 @@ def run(args: argparse.Namespace) -> int:
     """Run ``edupoverty assess``; exit 0, or 1 when rows were rejected."""
     if args.format == "xlsx" and not args.output:
         raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
-    report = assess_report(args.roster, args.policy or ["seed"], args.school_year)
+    with _collector_paused():
+        report = assess_report(args.roster, args.policy or ["seed"], args.school_year)
+        return _write(report, args)
+
+
+def _write(report: AssessReport, args: argparse.Namespace) -> int:
     lang = args.lang
     if args.format in ("csv", "xlsx"):
         from edupoverty.records.writers import write_csv, write_xlsx
@@ -145,6 +153,23 @@ def run(args: argparse.Namespace) -> int:
         else:
             _emit(report, args.format, lang, sys.stdout)
     return 1 if report.rejected else 0
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one command run.
+
+    A roster of a million rows is a million long-lived objects: every automatic collection
+    would walk all of them again while they are read, assessed and written (the records and
+    results hold no reference cycles). The previous state is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _emit(report: AssessReport, fmt: str, lang: str, out: TextIO) -> None:
@@ -208,6 +233,7 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         ['not_configured', 'policy', 'rejected', 'school_year', 'students', 'summary']
     """
     dumps = json.dumps
+    quote = encode_basestring  # a JSON string literal, non-ASCII kept as is
     out.write("{\n")
     out.write(f'  "policy": {dumps(report.policy.name)},\n')
     out.write(f'  "school_year": {report.school_year},\n')
@@ -223,10 +249,12 @@ def write_json(report: AssessReport, out: TextIO) -> None:
                 f'"total": "{a.total}", "cash_total": "{a.cash_total}"}}'
             )
         s = a.student
+        number = "null" if s.student_number is None else quote(s.student_number)
+        row = "null" if s.row is None else str(int(s.row))
         out.write(
             ("\n    " if first else ",\n    ")
-            + f'{{"row": {dumps(s.row)}, "name": {dumps(s.name, ensure_ascii=False)}, '
-            f'"student_number": {dumps(s.student_number, ensure_ascii=False)}' + tail
+            + f'{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}'
+            + tail
         )
         first = False
     out.write("\n  ],\n")

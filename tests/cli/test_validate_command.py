@@ -1,0 +1,130 @@
+"""``edupoverty validate`` and ``edupoverty demo``: exit codes, JSON, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edupoverty.cli import main
+from edupoverty.records.idcard import calc_check_digit
+from edupoverty.records.sample import sample_disbursements_path, sample_roster_path
+
+
+def ident(born: str, seq: int = 12) -> str:
+    body = f"341321{born}{seq:03d}"
+    return body + calc_check_digit(body)
+
+
+def roster(tmp_path: Path, *rows: str, name: str = "r.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(
+        "姓名,身份证号,学校代码,学段,年级,学校所在地\n" + "".join(r + "\n" for r in rows),
+        encoding="utf-8-sig",
+    )
+    return p
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_clean_roster_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = roster(tmp_path, f"张三,{ident('20100415')},1,小学,3,乡村")
+    code, out, _ = run(["validate", str(p), "--school-year", "2019"], capsys)
+    assert code == 0 and "接受1行" in out
+
+
+def test_warnings_alone_still_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = roster(tmp_path, f"张三,{ident('19900415')},1,小学,3,乡村")  # age 29 in primary
+    code, out, _ = run(["validate", str(p), "--school-year", "2019", "--lang", "en"], capsys)
+    assert code == 0 and "row.age_stage" in out and "1 warnings" in out
+
+
+def test_errors_exit_1_and_json_has_the_documented_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = roster(
+        tmp_path,
+        f"张三,{ident('20100415')},1,小学,3,乡村",
+        f"李四,{ident('20100415')[:17]},1,小学,3,乡村",
+    )
+    code, out, _ = run(["validate", str(p), "--format", "json", "--school-year", "2019"], capsys)
+    data = json.loads(out)
+    assert code == 1
+    assert (data["rows"], data["accepted"], data["rejected"]) == (2, 1, 1)
+    assert data["findings"] == [
+        {
+            "code": "id.length",
+            "severity": "error",
+            "row": 3,
+            "field": "id_number",
+            "message": "第3行 id_number：身份证号不是18位",
+        }
+    ]
+
+
+def test_several_files_add_the_source_to_each_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = f"张三,{ident('20100415')},1,小学,3,乡村"
+    a, b = roster(tmp_path, line, name="a.csv"), roster(tmp_path, line, name="b.csv")
+    code, out, _ = run(
+        ["--lang", "en", "validate", str(a), str(b), "--format", "json", "--school-year", "2019"],
+        capsys,
+    )
+    [f] = json.loads(out)["findings"]
+    assert code == 1 and f["code"] == "report.duplicate" and f["source"] == "b.csv"
+    assert f["message"].startswith("row 2, id_number: duplicate report")
+
+
+def test_payments_are_checked_with_disbursements(capsys: pytest.CaptureFixture[str]) -> None:
+    with sample_roster_path() as r, sample_disbursements_path() as d:
+        code, out, _ = run(
+            [
+                "validate",
+                str(r),
+                "--disbursements",
+                str(d),
+                "--format",
+                "json",
+                "--school-year",
+                "2019",
+            ],
+            capsys,
+        )
+    data = json.loads(out)
+    assert code == 1 and data["disbursements"] == {"rows": 8, "accepted": 8, "rejected": 0}
+    codes = [f["code"] for f in data["findings"] if f["source"] == d.name]
+    assert codes.count("payment.method") == 3 and "payment.account" in codes
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "roster.not_found"),
+        (b"", "roster.empty"),
+        ("姓名,学段\n张三,小学\n".encode(), "roster.header"),
+    ],
+)
+def test_an_unreadable_file_prints_one_line_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, expected: str
+) -> None:
+    p = tmp_path / "r.csv"
+    if content is not None:
+        p.write_bytes(content)
+    code, out, err = run(["validate", str(p)], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and expected in err and "Traceback" not in err
+
+
+def test_demo_prints_a_readable_summary_of_the_sample_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(["--lang", "en", "demo"], capsys)
+    assert code == 0 and err == ""
+    assert "40 rows: 33 accepted, 7 rejected" in out
+    assert "report.duplicate" in out and "payment.method" in out
