@@ -32,7 +32,7 @@ from edupoverty.errors import InputError
 
 __all__ = ["cell_text", "neutralise", "write_csv", "write_xlsx"]
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS = frozenset("=+-@\t\r")
 
 
 def neutralise(text: str) -> str:
@@ -44,7 +44,7 @@ def neutralise(text: str) -> str:
         >>> neutralise("1000.00")
         '1000.00'
     """
-    if text and text.startswith(_DANGEROUS):
+    if text and text[0] in _DANGEROUS:
         return "'" + text
     return text
 
@@ -59,6 +59,11 @@ def cell_text(value: Any) -> str:
         >>> cell_text("+86 123")
         "'+86 123"
     """
+    kind = type(value)
+    if kind is str:  # the common case first: one type check, one prefix test
+        return "'" + value if value and value[0] in _DANGEROUS else value
+    if kind is Decimal or kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
