@@ -54,7 +54,7 @@ def test_a_transfer_between_two_schools_of_one_county_is_counted_once() -> None:
     autumn = (AUTUMN_END - SINCE).days + 1
     a, b = result.periods
     assert days_enrolled([a], SINCE, AUTUMN_END) + days_enrolled([b], SINCE, AUTUMN_END) == autumn
-    # Each school's roster is assessed with its own days only.
+    # Listed per school, the days are split between them.
     at_a, at_b = result.by_student("A")[SID], result.by_student("B")[SID]
     assert days_enrolled(at_a, SINCE, AUTUMN_END) == 75
     assert days_enrolled(at_b, SINCE, AUTUMN_END) == autumn - 75

@@ -134,9 +134,9 @@ class Enrolment:
     def by_student(self, school_code: str | None = None) -> dict[str, tuple[EnrolmentPeriod, ...]]:
         """The periods keyed by identity number — the ``enrolments`` mapping the rules take.
 
-        Give ``school_code`` when assessing one school's roster: a student who transferred
-        then brings only the days at *that* school, so the two schools of a transfer never
-        both count the same days (R-STK-3).
+        Without ``school_code``, every school's periods of each student: what to hand the
+        rules, which give a semester two schools share to one of them (R-STK-3). With
+        ``school_code``, only that school's periods (to list its days; do not assess with it).
 
         Examples:
             >>> e = Enrolment((EnrolmentPeriod("x", "A", date(2019, 9, 1), date(2019, 11, 14)),

@@ -33,7 +33,7 @@ import operator
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from types import MappingProxyType
 from typing import Any
@@ -354,6 +354,9 @@ def _relevant_fields(policy: Policy, *programmes: Programme) -> tuple[str, ...]:
     return tuple(sorted(fields)) or ("stage",)
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def _clip(
     spans: tuple[tuple[date, date], ...], lo: date, hi: date
 ) -> tuple[tuple[date, date], ...]:
@@ -365,9 +368,78 @@ def _spans(
     student: Student, enrolment: Sequence[EnrolmentPeriod] | None
 ) -> tuple[tuple[date, date], ...]:
     if enrolment is not None:
-        spans = [(p.start, p.end or date.max) for p in enrolment]
+        own = [
+            (p.start, p.end or date.max) for p in enrolment if p.school_code == student.school_code
+        ]
+        other = [
+            (p.start, p.end or date.max) for p in enrolment if p.school_code != student.school_code
+        ]
+        spans = _attribute(own, other) if own and other else own or other
     else:
         spans = [(student.enrolled_from or date.min, student.enrolled_until or date.max)]
+    return _merge(spans)
+
+
+def _semester_index(day: date) -> int:
+    """Semesters numbered in order: autumn of school year Y is 2Y, its spring 2Y + 1."""
+    if day.month >= 9:
+        return 2 * day.year
+    if day.month == 1:
+        return 2 * (day.year - 1)
+    return 2 * (day.year - 1) + 1
+
+
+def _semester_bounds(index: int) -> tuple[date, date]:
+    period = Period(index // 2, SEMESTERS[index % 2])
+    return period.start, period.end
+
+
+def _attribute(
+    own: list[tuple[date, date]], other: list[tuple[date, date]]
+) -> list[tuple[date, date]]:
+    """R-STK-3: a semester shared by two schools (a transfer) is counted by one of them.
+
+    The semester belongs to the school where the student spent most of its days (ties: the
+    school the student was at first in it). The owning school counts every day of the
+    semester the student was enrolled in the county, at either school; the other counts
+    none of it. Semesters only one school touched are left as they are.
+    """
+    # Open spans (still enrolled) are bounded by the latest known date.
+    last = max([e for _, e in own + other if e != date.max] + [s for s, _ in own + other])
+    cap = _semester_index(last) + 1
+    contested: set[int] = set()
+    for s1, e1 in own:
+        for s2, e2 in other:
+            lo = _semester_index(max(s1, s2))
+            hi = min(_semester_index(min(e1, e2)) if min(e1, e2) != date.max else cap, cap)
+            contested.update(range(lo, hi + 1))
+    kept = list(own)
+    for index in sorted(contested):
+        lo, hi = _semester_bounds(index)
+        mine = _days_in(own, lo, hi)
+        theirs = _days_in(other, lo, hi)
+        if not mine or not theirs:
+            continue
+        first_mine = min(max(s, lo) for s, e in own if s <= hi and e >= lo)
+        first_theirs = min(max(s, lo) for s, e in other if s <= hi and e >= lo)
+        owner_is_me = mine > theirs or (mine == theirs and first_mine <= first_theirs)
+        kept = [(s, e) for s, e in kept if not (s <= hi and e >= lo)] + [
+            piece
+            for s, e in kept
+            if s <= hi and e >= lo
+            for piece in ((s, lo - _ONE_DAY), (hi + _ONE_DAY, e))
+            if piece[0] <= piece[1]
+        ]
+        if owner_is_me:
+            kept += [(max(s, lo), min(e, hi)) for s, e in own + other if s <= hi and e >= lo]
+    return kept
+
+
+def _days_in(spans: list[tuple[date, date]], lo: date, hi: date) -> int:
+    return sum((min(e, hi) - max(s, lo)).days + 1 for s, e in spans if s <= hi and e >= lo)
+
+
+def _merge(spans: list[tuple[date, date]]) -> tuple[tuple[date, date], ...]:
     spans.sort()
     merged: list[tuple[date, date]] = []
     for s, e in spans:
