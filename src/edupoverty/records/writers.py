@@ -61,7 +61,8 @@ def cell_text(value: Any) -> str:
     """
     kind = type(value)
     if kind is str:  # the common case first: one type check, one prefix test
-        return "'" + value if value and value[0] in _DANGEROUS else value
+        text: str = value
+        return "'" + text if text and text[0] in _DANGEROUS else text
     if kind is Decimal or kind is int:
         return str(value)
     if value is None:

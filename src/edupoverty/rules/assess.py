@@ -410,28 +410,32 @@ def _attribute(
     contested: set[int] = set()
     for s1, e1 in own:
         for s2, e2 in other:
-            lo = _semester_index(max(s1, s2))
-            hi = min(_semester_index(min(e1, e2)) if min(e1, e2) != date.max else cap, cap)
-            contested.update(range(lo, hi + 1))
+            begin = _semester_index(max(s1, s2))
+            end = min(_semester_index(min(e1, e2)) if min(e1, e2) != date.max else cap, cap)
+            contested.update(range(begin, end + 1))
     kept = list(own)
     for index in sorted(contested):
-        lo, hi = _semester_bounds(index)
-        mine = _days_in(own, lo, hi)
-        theirs = _days_in(other, lo, hi)
+        first, last_day = _semester_bounds(index)
+        mine = _days_in(own, first, last_day)
+        theirs = _days_in(other, first, last_day)
         if not mine or not theirs:
             continue
-        first_mine = min(max(s, lo) for s, e in own if s <= hi and e >= lo)
-        first_theirs = min(max(s, lo) for s, e in other if s <= hi and e >= lo)
+        first_mine = min(max(s, first) for s, e in own if s <= last_day and e >= first)
+        first_theirs = min(max(s, first) for s, e in other if s <= last_day and e >= first)
         owner_is_me = mine > theirs or (mine == theirs and first_mine <= first_theirs)
-        kept = [(s, e) for s, e in kept if not (s <= hi and e >= lo)] + [
+        kept = [(s, e) for s, e in kept if not (s <= last_day and e >= first)] + [
             piece
             for s, e in kept
-            if s <= hi and e >= lo
-            for piece in ((s, lo - _ONE_DAY), (hi + _ONE_DAY, e))
+            if s <= last_day and e >= first
+            for piece in ((s, first - _ONE_DAY), (last_day + _ONE_DAY, e))
             if piece[0] <= piece[1]
         ]
         if owner_is_me:
-            kept += [(max(s, lo), min(e, hi)) for s, e in own + other if s <= hi and e >= lo]
+            kept += [
+                (max(s, first), min(e, last_day))
+                for s, e in own + other
+                if s <= last_day and e >= first
+            ]
     return kept
 
 
