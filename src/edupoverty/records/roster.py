@@ -692,7 +692,6 @@ class _Profile:
     values: tuple[Any, ...]
     problems: tuple[tuple[str, str, str, str], ...]  # code, field, detail zh, detail en
     stage: Stage | None = None
-    age_range: tuple[int, int] | None = None
     ok: bool = True  # no problems: read by a C-level attrgetter over a chunk
     born_lo: str = ""  # birth dates (YYYYMMDD) plausible for the stage in the school year
     born_hi: str = "\uffff"
@@ -848,7 +847,6 @@ class _Group:
             values=tuple(values),
             problems=tuple(problems),
             stage=stage,
-            age_range=AGE_RANGES.get(stage) if stage is not None else None,
             ok=not problems,
             born_lo=self.born[stage][0],
             born_hi=self.born[stage][1],
@@ -1319,7 +1317,7 @@ class _RosterReader:
         self.findings.extend(problems)
 
 
-_CHUNK = 2048
+_CHUNK = 512  # small enough for a chunk of rows to stay in the CPU cache
 # check character by (the 17 digits read in base 13) mod 11: see idcard.problem
 _CHECK2 = "".join(_CHECK[(2 * i) % 11] for i in range(11))
 _EIGHTEEN = 18
