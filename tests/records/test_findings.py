@@ -25,7 +25,7 @@ ISSUE_CODES = {
 
 
 def test_every_code_of_the_validation_report_is_defined() -> None:
-    assert ISSUE_CODES <= set(CODES)
+    assert set(CODES) >= ISSUE_CODES
 
 
 @pytest.mark.parametrize("code", ["id.region", "row.age_stage"])

@@ -69,9 +69,7 @@ def test_the_owning_school_counts_every_nutrition_day_of_the_shared_semester() -
 
 def test_both_rosters_together_pay_one_year_in_total() -> None:
     a, b, periods = _transfer(date(2020, 3, 1))
-    total = sum(
-        (x.total for x in assess_many([a, b], SEED, 2019, enrolments=periods)), Decimal(0)
-    )
+    total = sum((x.total for x in assess_many([a, b], SEED, 2019, enrolments=periods)), Decimal(0))
     alone = assess(_boarder("A"), SEED, 2019).total
     assert total == alone
     entitlement = assess(a, SEED, 2019, enrolment=periods[SID]).entitlement(BOARDING)
