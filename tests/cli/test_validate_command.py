@@ -128,3 +128,21 @@ def test_demo_prints_a_readable_summary_of_the_sample_and_exits_0(
     assert code == 0 and err == ""
     assert "40 rows: 33 accepted, 7 rejected" in out
     assert "report.duplicate" in out and "payment.method" in out
+
+
+def test_with_a_policy_validate_also_audits_payments_against_entitlements(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # R-REC-3: the sample's disbursement row 2 pays a boarding allowance of 1000 for one
+    # semester where the entitlement is 500 (错报); registered-poor students of the sample
+    # without any payment are omissions (漏报, R-REC-5).
+    with sample_roster_path() as r, sample_disbursements_path() as d:
+        args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
+        code, out, _ = run([*args, "--policy", "seed", "--format", "json"], capsys)
+        plain_code, plain, _ = run([*args, "--format", "json"], capsys)
+    audited = {f["code"] for f in json.loads(out)["findings"]}
+    assert {"report.amount", "report.missing"} <= audited
+    assert not {"report.amount", "report.missing"} & {
+        f["code"] for f in json.loads(plain)["findings"]
+    }
+    assert code == plain_code == 1

@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``) and return the exit code.
 
     Examples:
-        >>> main(["calendar-that-does-not-exist"])  # doctest: +SKIP
+        >>> main(["validate", "no-such-roster.csv"])  # one line on stderr, exit 2
         2
     """
     parser = build_parser()

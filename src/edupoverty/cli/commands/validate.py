@@ -1,8 +1,13 @@
 """``edupoverty validate``: the validation report (效验, R-REC-3) of roster files.
 
-``edupoverty validate ROSTER... [--disbursements FILE] [--school-year Y] [--format table|json]
-[--lang zh|en]``. Exit 0 when no errors were found (warnings allowed), 1 when errors were
-found, 2 when a file could not be read.
+``edupoverty validate ROSTER... [--disbursements FILE] [--policy NAME|FILE ...]
+[--school-year Y] [--format table|json] [--lang zh|en]``. With ``--policy`` the rosters are
+also audited against the entitlements of that policy (:func:`edupoverty.rules.audit`):
+``report.ineligible`` (虚报), ``report.amount`` (错报) and ``report.missing`` (漏报: a
+registered-poor student with no payment; waiver pledges are given through the library).
+
+Exit 0 when no errors were found (warnings allowed), 1 when errors were found, 2 when a file
+could not be read.
 
 JSON: ``{"rows", "accepted", "rejected", "findings": [{"code", "severity", "row", "field",
 "message"}]}``, with ``"source"`` on each finding when several files were checked, and a
@@ -28,8 +33,11 @@ import argparse
 import os
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from edupoverty.cli.output import dumps, table
 from edupoverty.records.findings import CODES, Finding
@@ -52,6 +60,12 @@ def register(sub: Any) -> None:
         type=int,
         metavar="YEAR",
         help="school year whose 1 September ages are counted at (default: the current one)",
+    )
+    p.add_argument(
+        "--policy",
+        action="append",
+        metavar="NAME|FILE",
+        help="also audit payments against this policy (虚报/错报/漏报); repeat for overlays",
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
@@ -87,6 +101,8 @@ def validate_paths(
     else:
         report = validation_report(*paths, disbursements=disbursements, school_year=school_year)
         pay_name = Path(disbursements).name if disbursements else ""
+        if getattr(args, "policy", None):
+            report = _with_audit(report, paths, disbursements, args.policy, school_year)
     several = len(paths) > 1 or bool(disbursements) or demo
     if fmt == "json":
         print(dumps(_as_json(report, several, lang)))
@@ -101,6 +117,25 @@ def validate_paths(
             print()
             print(_by_code(report.findings, lang))
     return 1 if report.has_errors else 0
+
+
+def _with_audit(
+    report: ValidationReport,
+    paths: Sequence[str | os.PathLike[str]],
+    disbursements: Any,
+    policy: Sequence[str],
+    school_year: int | None,
+) -> ValidationReport:
+    """``report`` with the rules' audit findings (R-REC-3, R-REC-5) appended."""
+    from edupoverty.records.roster import read_disbursements, read_roster
+    from edupoverty.records.validate import school_year_of
+    from edupoverty.rules import audit, load_policy
+
+    year = school_year if school_year is not None else school_year_of(date.today())
+    students = [s for p in paths for s in read_roster(p).students]
+    paid = read_disbursements(disbursements).disbursements if disbursements else ()
+    found = audit(students, paid, (), load_policy(*policy), year)
+    return attrs.evolve(report, findings=report.findings + tuple(found))
 
 
 def _as_json(report: ValidationReport, several: bool, lang: str) -> dict[str, Any]:
