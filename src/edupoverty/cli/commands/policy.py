@@ -29,6 +29,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("policy", help="list and show policy profiles (政策配置)")
     psub = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     lp = psub.add_parser("list", help="list the bundled profiles")
+    lp.add_argument("--format", choices=("table", "json"), default="table")
     lp.set_defaults(func=run_list)
     sp = psub.add_parser("show", help="show every programme of a profile")
     sp.add_argument("name", nargs="+", metavar="NAME|FILE", help="profile names or TOML files")
@@ -37,7 +38,23 @@ def register(sub: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    """Print the bundled profiles; exit 0."""
+    """Print the bundled profiles; exit 0.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["policy", "list", "--format", "json"])  # doctest: +ELLIPSIS
+        [...
+          {
+            "name": "seed",
+            "title_zh": "种子文件默认配置（教育精准扶贫学生资助政策）",
+            "title_en": "Seed profile (education poverty-alleviation student subsidy policy)"
+          }
+        ]
+        0
+    """
+    if args.format == "json":
+        print(dumps([{"name": n, "title_zh": zh, "title_en": en} for n, zh, en in list_profiles()]))
+        return 0
     rows = [[n, zh if args.lang == "zh" else en] for n, zh, en in list_profiles()]
     print(table(["name", "title"] if args.lang == "en" else ["name", "名称"], rows))
     return 0
