@@ -33,6 +33,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
+from edupoverty.errors import InputError
 from edupoverty.records.enums import (
     DifficultyLevel,
     Ownership,
@@ -249,7 +250,8 @@ def generate_rows(
     rates = dict(defects or {})
     unknown = set(rates) - set(DEFECTS)
     if unknown:
-        raise ValueError(f"unknown defect classes: {sorted(unknown)}")
+        names = ", ".join(sorted(unknown))
+        raise InputError(f"未知的缺陷类别：{names}", f"unknown defect classes: {names}")
     rng = random.Random(seed)
     r = rng.random
     schools = _schools(rng)
