@@ -30,7 +30,7 @@ from typing import Any
 
 from edupoverty.errors import InputError
 
-__all__ = ["cell_text", "neutralise", "write_csv", "write_xlsx"]
+__all__ = ["Cells", "cell_text", "neutralise", "write_csv", "write_xlsx"]
 
 _DANGEROUS = frozenset("=+-@\t\r")
 
@@ -77,6 +77,40 @@ def cell_text(value: Any) -> str:
     return neutralise(str(text))
 
 
+class Cells(tuple[str, ...]):
+    """Cells rendered once, by :func:`cell_text` (so neutralised), to end many rows.
+
+    Rows of a long export often share their last cells (every student of one profile has
+    the same amounts): a row given to :func:`write_csv` whose last item is a ``Cells`` is
+    written as its other values, each through :func:`cell_text`, followed by these cells,
+    rendered when the ``Cells`` was made. A ``Cells`` can only be made by rendering.
+
+    Examples:
+        >>> tail = Cells([Decimal("500.00"), "=1+1", None])
+        >>> tail
+        ('500.00', "'=1+1", '')
+        >>> buf = io.StringIO()
+        >>> write_csv(buf, ["姓名", "金额", "备注", "其他"], [["张三", tail], ["+李四", tail]])
+        2
+        >>> buf.getvalue().splitlines()[1:]
+        ["张三,500.00,'=1+1,", "'+李四,500.00,'=1+1,"]
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, values: Iterable[Any]) -> Cells:
+        return super().__new__(cls, map(cell_text, values))
+
+
+def _render(row: Sequence[Any]) -> list[str]:
+    """The text of every cell of ``row`` (a trailing :class:`Cells` is already text)."""
+    if row and type(row[-1]) is Cells:
+        out = list(map(cell_text, row[:-1]))
+        out += row[-1]
+        return out
+    return list(map(cell_text, row))
+
+
 def write_csv(
     path: str | os.PathLike[str] | io.TextIOBase,
     header: Sequence[str],
@@ -97,7 +131,10 @@ def write_csv(
     """
     if isinstance(path, io.TextIOBase):
         return _write_rows(path, header, rows, preamble)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    # UTF-8 with the byte-order mark written by hand: the "utf-8-sig" codec encodes through
+    # a Python-level incremental encoder on every write, the plain "utf-8" one in C.
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")
         return _write_rows(fh, header, rows, preamble)
 
 
@@ -109,8 +146,9 @@ def _write_rows(
         writer.writerow([neutralise(line)])
     writer.writerow([neutralise(h) for h in header])
     n = 0
+    write, render = writer.writerow, _render
     for row in rows:
-        writer.writerow([cell_text(v) for v in row])
+        write(render(row))
         n += 1
     return n
 
