@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -102,15 +103,6 @@ class Cells(tuple[str, ...]):
         return super().__new__(cls, map(cell_text, values))
 
 
-def _render(row: Sequence[Any]) -> list[str]:
-    """The text of every cell of ``row`` (a trailing :class:`Cells` is already text)."""
-    if row and type(row[-1]) is Cells:
-        out = list(map(cell_text, row[:-1]))
-        out += row[-1]
-        return out
-    return list(map(cell_text, row))
-
-
 def write_csv(
     path: str | os.PathLike[str] | io.TextIOBase,
     header: Sequence[str],
@@ -138,6 +130,18 @@ def write_csv(
         return _write_rows(fh, header, rows, preamble)
 
 
+# A cell holding none of these is written by the csv module as it is, unquoted.
+_QUOTED = re.compile('[,"\r\n\x00]')
+
+
+def _fragment(tail: Cells) -> str:
+    """The CSV text of ``tail`` as it ends a row: a comma, its cells as the csv module
+    writes them in that place, the line end."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["x", *tail])
+    return buf.getvalue()[1:]  # "x" is written as it is
+
+
 def _write_rows(
     fh: Any, header: Sequence[str], rows: Iterable[Sequence[Any]], preamble: Sequence[str]
 ) -> int:
@@ -146,10 +150,25 @@ def _write_rows(
         writer.writerow([neutralise(line)])
     writer.writerow([neutralise(h) for h in header])
     n = 0
-    write, render = writer.writerow, _render
+    writerow, write, quoted, text = writer.writerow, fh.write, _QUOTED.search, cell_text
+    # A row ending with Cells: its CSV text is made once (kept with the Cells, so that its
+    # id stays its own); a row whose other cells need no quoting is that text after theirs.
+    fragments: dict[int, tuple[Cells, str]] = {}
     for row in rows:
-        write(render(row))
         n += 1
+        tail = row[-1] if row else None
+        if type(tail) is not Cells:
+            writerow([text(v) for v in row])
+            continue
+        head = [text(v) for v in row[:-1]]
+        if head and tail and quoted("".join(head)) is None:  # two cells or more, unquoted
+            done = fragments.get(id(tail))
+            if done is None:
+                done = fragments[id(tail)] = (tail, _fragment(tail))
+            write(",".join(head) + done[1])
+        else:
+            head += tail
+            writerow(head)
     return n
 
 
