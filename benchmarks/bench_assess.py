@@ -116,40 +116,52 @@ def bench_cli(n: int, policy_names: list[str], repeat: int, formats: list[str]) 
                 f"{statistics.median(ratios):.2f}x median of {repeat} rounds "
                 f"({min(ratios):.2f}-{max(ratios):.2f}; target <= 3x)"
             )
-        # Where the time goes, step by step in this process, with the cyclic garbage
-        # collector paused as the command pauses it.
-        from edupoverty.cli.commands.assess import AssessReport, _flat, write_json
-        from edupoverty.records.writers import write_csv
-
+        # Where the time goes, step by step, in a fresh subprocess
         _rows, t_csv = _csv_read(path)
-        gc.collect()
-        gc.disable()
-        t0 = time.perf_counter()
-        result = read_roster(path)
-        t_read = time.perf_counter() - t0
-        policy = load_policy(*policy_names)
-        t0 = time.perf_counter()
-        assessed = list(assess_many(result.students, policy, 2019))
-        t_assess = time.perf_counter() - t0
-        distinct = len({id(a._result) for a in assessed})
-        report = AssessReport(policy, 2019, assessed, list(result.rejected))
-        t0 = time.perf_counter()
-        write_csv(Path(tmp) / "split.csv", *_flat(report, "zh", rendered=True))
-        t_csv_out = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        with open(Path(tmp) / "split.json", "w", encoding="utf-8") as fh:
-            write_json(report, fh)
-        t_json = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        del report, assessed, result
-        t_free = time.perf_counter() - t0
-        gc.enable()
-        print(
-            f"  split: csv module read {t_csv:.2f} s; read_roster {t_read:.2f} s "
-            f"({t_read / t_csv:.1f}x csv); assess_many {t_assess:.2f} s ({distinct:,} distinct "
-            f"results); write CSV {t_csv_out:.2f} s; write JSON {t_json:.2f} s; "
-            f"freeing the records {t_free:.2f} s"
+        env = dict(os.environ)
+        src = str(Path(__file__).resolve().parents[1] / "src")
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure-split", str(path), tmp, *policy_names],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
         )
+        print(f"  split (csv module read {t_csv:.2f} s): {done.stdout.strip()}")
+
+
+def _measure_split(path: Path, tmp: str, policy_names: list[str]) -> None:
+    """Read, assess, write CSV, write JSON and free, timed apart, with the cyclic garbage
+    collector paused as the command pauses it."""
+    from edupoverty.cli.commands.assess import AssessReport, _flat, write_json
+    from edupoverty.records.writers import write_csv
+
+    gc.disable()
+    t0 = time.perf_counter()
+    result = read_roster(path)
+    t_read = time.perf_counter() - t0
+    policy = load_policy(*policy_names)
+    t0 = time.perf_counter()
+    assessed = list(assess_many(result.students, policy, 2019))
+    t_assess = time.perf_counter() - t0
+    distinct = len({id(a._result) for a in assessed})
+    report = AssessReport(policy, 2019, assessed, list(result.rejected))
+    t0 = time.perf_counter()
+    write_csv(Path(tmp) / "split.csv", *_flat(report, "zh", rendered=True))
+    t_csv_out = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with open(Path(tmp) / "split.json", "w", encoding="utf-8") as fh:
+        write_json(report, fh)
+    t_json = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    del report, assessed, result
+    t_free = time.perf_counter() - t0
+    print(
+        f"read_roster {t_read:.2f} s; assess_many {t_assess:.2f} s ({distinct:,} distinct "
+        f"results); write CSV {t_csv_out:.2f} s; write JSON {t_json:.2f} s; "
+        f"freeing the records {t_free:.2f} s"
+    )
 
 
 def main() -> None:
@@ -164,7 +176,12 @@ def main() -> None:
         "--format", action="append", choices=("csv", "json"), help="output format(s), default csv"
     )
     parser.add_argument("--measure-cli", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-split", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_split:
+        path, tmp, *policies = args.measure_split
+        _measure_split(Path(path), tmp, policies)
+        return
     if args.measure_cli:
         path, out, fmt, *policies = args.measure_cli
         _measure_cli(path, out, fmt, policies)
