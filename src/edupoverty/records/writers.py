@@ -165,7 +165,8 @@ def _write_rows(
             done = fragments.get(id(tail))
             if done is None:
                 done = fragments[id(tail)] = (tail, _fragment(tail))
-            write(",".join(head) + done[1])
+            write(",".join(head))  # two writes: an ASCII tail stays on the fast path of
+            write(done[1])  # the encoder instead of joining the (wider) text of a name
         else:
             head += tail
             writerow(head)

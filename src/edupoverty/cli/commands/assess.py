@@ -239,7 +239,8 @@ def write_json(report: AssessReport, out: TextIO) -> None:
     out.write(f'  "school_year": {report.school_year},\n')
     out.write('  "students": [')
     cache: dict[int, str] = {}
-    first = True
+    write = out.write
+    sep = "\n    "
     for a in report.assessments:
         r = a._result
         tail = cache.get(id(r))
@@ -251,12 +252,11 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         s = a.student
         number = "null" if s.student_number is None else quote(s.student_number)
         row = "null" if s.row is None else str(int(s.row))
-        out.write(
-            ("\n    " if first else ",\n    ")
-            + f'{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}'
-            + tail
-        )
-        first = False
+        # two writes: the long shared tail (ASCII, as a rule) is not copied into a string
+        # of wider characters with the student's name, and is encoded by the fast path
+        write(f'{sep}{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}')
+        write(tail)
+        sep = ",\n    "
     out.write("\n  ],\n")
     rest = {
         "rejected": _rejected_json(report.rejected),
