@@ -288,6 +288,11 @@ def test_a_fast_built_student_equals_one_built_by_its_constructor(tmp_path: Path
         fields = {a.name: getattr(s, a.name) for a in attrs.fields(Student)}
         rebuilt = Student(**fields)
         assert rebuilt == s and rebuilt.row == s.row and hash(rebuilt) == hash(s)
+        assert type(s) is Student  # a real Student, not the builder's helper class
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            s.name = "改名"  # type: ignore[misc]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            del s.row  # type: ignore[misc]
 
 
 # --- hostile input: rows in = accepted + rejected, always ----------------------------------

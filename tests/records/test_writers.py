@@ -55,3 +55,29 @@ def test_a_written_xlsx_holds_no_formula_and_shows_the_text(tmp_path: Path) -> N
     assert rows[0][0] == "'=标题"
     assert [r[0] for r in rows[2:]] == ["'" + t for t in DANGEROUS]
     assert rows[2][1] == 500
+
+
+CELL = st.one_of(
+    st.text(alphabet=',"\r\n\x00 =+-@\t张a1', max_size=6),
+    st.none(),
+    st.integers(-5, 5),
+    st.decimals(places=2, min_value=-10, max_value=10, allow_nan=False),
+)
+
+
+@given(st.lists(st.lists(CELL, min_size=1, max_size=4), max_size=6), st.lists(CELL, max_size=4))
+def test_rows_ending_with_shared_cells_are_written_as_if_every_cell_were_given(
+    heads: list[list[object]], shared: list[object]
+) -> None:
+    import io
+
+    from edupoverty.records.writers import Cells, cell_text
+
+    tail = Cells(shared)
+    assert list(tail) == [cell_text(v) for v in shared]  # rendered (neutralised) once
+    fast, plain = io.StringIO(), io.StringIO()
+    assert write_csv(fast, ["a"], [[*h, tail] for h in heads]) == len(heads)
+    expected = csv.writer(plain, lineterminator="\n")
+    expected.writerow(["a"])
+    expected.writerows([[cell_text(v) for v in [*h, *shared]] for h in heads])
+    assert fast.getvalue() == plain.getvalue()

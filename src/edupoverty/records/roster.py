@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gc
 import os
 import re
@@ -687,6 +688,80 @@ def _build_student(
     return obj
 
 
+# Building a million Students one slot at a time (a descriptor call per field) is the single
+# largest cost of reading a roster. Student is frozen: its __setattr__ refuses every
+# assignment. _Unfrozen is a subclass adding no slot and restoring object's own __setattr__
+# and __delattr__, so a generated function can fill its slots with plain attribute stores
+# (specialised by the interpreter); the object's class is then set to Student, which Python
+# allows between types of identical layout. The result is an ordinary Student: same type,
+# equal, hashable and frozen (tests/records/test_roster.py checks all four).
+_Unfrozen: type = type(
+    "_Unfrozen",
+    (Student,),
+    {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": __name__,
+    },
+)
+
+
+def _class_swap_works() -> bool:
+    try:
+        obj: object = _new(_Unfrozen)
+        object.__setattr__(obj, "__class__", Student)
+    except TypeError:  # pragma: no cover - an interpreter without __class__ assignment
+        return False
+    return type(obj) is Student
+
+
+_SWAP = _class_swap_works()
+
+
+@functools.lru_cache(maxsize=64)  # one per combination of columns present
+def _builder(groups: tuple[tuple[str, ...], ...]) -> Callable[..., Student]:
+    """A function ``build(name, ident, number, account, row, p1, p2, p3)`` returning the
+    Student of an accepted row: ``number`` is stripped (empty: None), an empty ``account`` is
+    None, ``p1``..``p3`` are the row's profiles (their values, in the order of ``groups``),
+    and every Student field in no group takes its default."""
+    present = {f for g in groups for f in g}
+    absent = [f for f in _PROFILE_FIELDS if f not in present]
+    ns: dict[str, Any] = {"new": _new, "Unfrozen": _Unfrozen, "Student": Student}
+    ns["setclass"] = object.__setattr__
+    params = ", ".join(f"p{i}" for i in range(len(groups)))
+    lines = [f"def build(name, ident, number, account, row, {params}):"]
+    if _SWAP:
+        lines.append("    o = new(Unfrozen)")
+        store = "    o.{0} = {1}"
+    else:  # pragma: no cover - the descriptor calls of _build_student
+        lines.append("    o = new(Student)")
+        ns.update({f"set_{f}": _SLOT[f] for f in _SLOT})
+        store = "    set_{0}(o, {1})"
+    lines += [
+        store.format("name", "name"),
+        store.format("id_number", "ident"),
+        store.format("student_number", "number.strip() or None"),
+        store.format("bank_account", "account or None"),
+        store.format("row", "row"),
+    ]
+    for i, g in enumerate(groups):
+        if g and _SWAP:  # one unpacking of the profile's values into the slots
+            lines.append(f"    ({''.join(f'o.{f}, ' for f in g)}) = p{i}.values")
+        elif g:  # pragma: no cover
+            lines.append(f"    v = p{i}.values")
+            lines += [store.format(f, f"v[{k}]") for k, f in enumerate(g)]
+    for f in absent:
+        ns[f"d_{f}"] = _DEFAULTS.get(f)
+        lines.append(store.format(f, f"d_{f}"))
+    if _SWAP:
+        lines.append('    setclass(o, "__class__", Student)')
+    lines.append("    return o")
+    exec("\n".join(lines), ns)  # generated from Student's own field names only
+    build: Callable[..., Student] = ns["build"]
+    return build
+
+
 @frozen(eq=False)  # identity: `None in profiles` must not call a Python __eq__
 class _Profile:
     values: tuple[Any, ...]
@@ -938,7 +1013,7 @@ class _RosterReader:
         present = [f for g in self.groups for f in g.fields]
         absent = [f for f in _PROFILE_FIELDS if f not in present]
         self.setters = tuple(_SLOT[f] for f in present + absent)
-        self.all_setters = tuple(_SLOT[f] for f in _ROW_FIELDS) + self.setters
+        self.build = _builder(tuple(tuple(g.fields) for g in self.groups))
         self.tail = tuple(_DEFAULTS.get(f) for f in absent)
         self.names: dict[str, str] = {}
         self.births: dict[str, bool] = {}
@@ -1137,41 +1212,22 @@ class _RosterReader:
             findings.extend(warn)
         if not self.keep:
             return
-        append = self.students.append
-        setters, tail = self.all_setters, self.tail
-        new = _new
-        seg_names = names[lo:hi]
         seg_numbers = numbers[lo:hi] if numbers is not None else repeat("")
         seg_accounts = accounts[lo:hi] if accounts is not None else repeat("")
-        # the fast construction of _build_student, inlined: one C-level pass sets every slot
-        for j, ident, name, a, b, c, number, account in zip(
-            range(r0 + lo, r0 + hi),
-            seg_ids,
-            seg_names,
-            p1,
-            p2,
-            p3,
-            seg_numbers,
-            seg_accounts,
-            strict=False,  # the last two may be endless repeat("")
-        ):
-            obj = new(Student)
-            deque(
-                map(
-                    call,
-                    setters,
-                    repeat(obj),
-                    chain(
-                        (name, ident, number.strip() or None, account or None, j),
-                        a.values,
-                        b.values,
-                        c.values,
-                        tail,
-                    ),
-                ),
-                0,
+        # one generated function call per row fills every slot (see _builder)
+        self.students.extend(
+            map(
+                self.build,
+                names[lo:hi],
+                seg_ids,
+                seg_numbers,
+                seg_accounts,
+                range(r0 + lo, r0 + hi),
+                p1,
+                p2,
+                p3,
             )
-            append(obj)
+        )
 
     def duplicates(self, idents: list[str], first_row: int) -> list[Finding]:
         """Record ``idents`` (rows from ``first_row``) as seen; findings for repeats."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -30,7 +31,7 @@ from typing import Any
 
 from edupoverty.errors import InputError
 
-__all__ = ["cell_text", "neutralise", "write_csv", "write_xlsx"]
+__all__ = ["Cells", "cell_text", "neutralise", "write_csv", "write_xlsx"]
 
 _DANGEROUS = frozenset("=+-@\t\r")
 
@@ -77,6 +78,31 @@ def cell_text(value: Any) -> str:
     return neutralise(str(text))
 
 
+class Cells(tuple[str, ...]):
+    """Cells rendered once, by :func:`cell_text` (so neutralised), to end many rows.
+
+    Rows of a long export often share their last cells (every student of one profile has
+    the same amounts): a row given to :func:`write_csv` whose last item is a ``Cells`` is
+    written as its other values, each through :func:`cell_text`, followed by these cells,
+    rendered when the ``Cells`` was made. A ``Cells`` can only be made by rendering.
+
+    Examples:
+        >>> tail = Cells([Decimal("500.00"), "=1+1", None])
+        >>> tail
+        ('500.00', "'=1+1", '')
+        >>> buf = io.StringIO()
+        >>> write_csv(buf, ["姓名", "金额", "备注", "其他"], [["张三", tail], ["+李四", tail]])
+        2
+        >>> buf.getvalue().splitlines()[1:]
+        ["张三,500.00,'=1+1,", "'+李四,500.00,'=1+1,"]
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, values: Iterable[Any]) -> Cells:
+        return super().__new__(cls, map(cell_text, values))
+
+
 def write_csv(
     path: str | os.PathLike[str] | io.TextIOBase,
     header: Sequence[str],
@@ -97,8 +123,23 @@ def write_csv(
     """
     if isinstance(path, io.TextIOBase):
         return _write_rows(path, header, rows, preamble)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    # UTF-8 with the byte-order mark written by hand: the "utf-8-sig" codec encodes through
+    # a Python-level incremental encoder on every write, the plain "utf-8" one in C.
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")
         return _write_rows(fh, header, rows, preamble)
+
+
+# A cell holding none of these is written by the csv module as it is, unquoted.
+_QUOTED = re.compile('[,"\r\n\x00]')
+
+
+def _fragment(tail: Cells) -> str:
+    """The CSV text of ``tail`` as it ends a row: a comma, its cells as the csv module
+    writes them in that place, the line end."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["x", *tail])
+    return buf.getvalue()[1:]  # "x" is written as it is
 
 
 def _write_rows(
@@ -109,9 +150,26 @@ def _write_rows(
         writer.writerow([neutralise(line)])
     writer.writerow([neutralise(h) for h in header])
     n = 0
+    writerow, write, quoted, text = writer.writerow, fh.write, _QUOTED.search, cell_text
+    # A row ending with Cells: its CSV text is made once (kept with the Cells, so that its
+    # id stays its own); a row whose other cells need no quoting is that text after theirs.
+    fragments: dict[int, tuple[Cells, str]] = {}
     for row in rows:
-        writer.writerow([cell_text(v) for v in row])
         n += 1
+        tail = row[-1] if row else None
+        if type(tail) is not Cells:
+            writerow([text(v) for v in row])
+            continue
+        head = [text(v) for v in row[:-1]]
+        if head and tail and quoted("".join(head)) is None:  # two cells or more, unquoted
+            done = fragments.get(id(tail))
+            if done is None:
+                done = fragments[id(tail)] = (tail, _fragment(tail))
+            write(",".join(head))  # two writes: an ASCII tail stays on the fast path of
+            write(done[1])  # the encoder instead of joining the (wider) text of a name
+        else:
+            head += tail
+            writerow(head)
     return n
 
 

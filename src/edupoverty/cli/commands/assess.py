@@ -139,7 +139,7 @@ def _write(report: AssessReport, args: argparse.Namespace) -> int:
     if args.format in ("csv", "xlsx"):
         from edupoverty.records.writers import write_csv, write_xlsx
 
-        header, rows = _flat(report, lang)
+        header, rows = _flat(report, lang, rendered=args.format == "csv")
         if args.format == "xlsx":
             write_xlsx(args.output, header, rows, sheet="assessment")
         elif args.output:
@@ -239,7 +239,8 @@ def write_json(report: AssessReport, out: TextIO) -> None:
     out.write(f'  "school_year": {report.school_year},\n')
     out.write('  "students": [')
     cache: dict[int, str] = {}
-    first = True
+    write = out.write
+    sep = "\n    "
     for a in report.assessments:
         r = a._result
         tail = cache.get(id(r))
@@ -251,12 +252,11 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         s = a.student
         number = "null" if s.student_number is None else quote(s.student_number)
         row = "null" if s.row is None else str(int(s.row))
-        out.write(
-            ("\n    " if first else ",\n    ")
-            + f'{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}'
-            + tail
-        )
-        first = False
+        # two writes: the long shared tail (ASCII, as a rule) is not copied into a string
+        # of wider characters with the student's name, and is encoded by the fast path
+        write(f'{sep}{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}')
+        write(tail)
+        sep = ",\n    "
     out.write("\n  ],\n")
     rest = {
         "rejected": _rejected_json(report.rejected),
@@ -343,8 +343,15 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any]]]:
-    """One row per student: totals, then one column per programme (amount or 未配置)."""
+def _flat(
+    report: AssessReport, lang: str, *, rendered: bool = False
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """One row per student: totals, then one column per programme (amount or 未配置).
+
+    With ``rendered`` (CSV), the cells after a student's own ones depend only on the shared
+    result: they are rendered once per result, as a trailing ``Cells`` of each row."""
+    from edupoverty.records.writers import Cells
+
     pids = report.policy.programme_ids()
     en = lang == "en"
     header = (
@@ -366,7 +373,7 @@ def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any
     nc_label = "not configured" if en else "未配置"
 
     def rows() -> Iterator[list[Any]]:
-        cache: dict[int, list[Any]] = {}
+        cache: dict[int, Any] = {}
         for a in report.assessments:
             r = a._result
             tail = cache.get(id(r))
@@ -379,9 +386,12 @@ def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any
                         "" if e is None else e.amount if isinstance(e.amount, Decimal) else nc_label
                     )
                 cells.append(" ".join(e.programme for e in a.not_configured))
-                tail = cache[id(r)] = cells
+                tail = cache[id(r)] = Cells(cells) if rendered else cells
             s = a.student
-            yield [s.row, s.name, s.student_number, s.school_code, *tail]
+            if rendered:
+                yield [s.row, s.name, s.student_number, s.school_code, tail]
+            else:
+                yield [s.row, s.name, s.student_number, s.school_code, *tail]
         for rej in report.rejected:
             yield [
                 rej.row,
