@@ -55,3 +55,40 @@ def test_a_finding_without_row_is_about_the_whole_file() -> None:
 def test_unknown_code_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         finding("id.nonsense")
+
+
+def test_the_repr_of_records_never_shows_an_id_number_account_or_address() -> None:
+    from datetime import date
+
+    from edupoverty.records import (
+        Disbursement,
+        Household,
+        PaymentMethod,
+        Period,
+        SchoolLocation,
+        Stage,
+        Student,
+    )
+
+    ident, account = "11010520120307002X", "6222020000001234"
+    s = Student(
+        name="张三",
+        id_number=ident,
+        school_code="1",
+        stage=Stage.PRIMARY,
+        school_location=SchoolLocation.RURAL,
+        bank_account=account,
+    )
+    d = Disbursement(
+        student_id=ident,
+        programme="compulsory.boarding_allowance",
+        period=Period(2019),
+        amount="1000",
+        method=PaymentMethod.BANK_TRANSFER,
+        paid_on=date(2019, 11, 1),
+        batch="B1",
+        account=account,
+    )
+    h = Household(household_id="H1", student_ids=[ident], address="李庄村3组")
+    for text in (repr(s), repr(d), repr(h)):
+        assert ident not in text and account not in text and "李庄村3组" not in text

@@ -63,9 +63,10 @@ from edupoverty.records.validate import (
     validate,
     validation_report,
 )
-from edupoverty.records.writers import neutralise, write_csv, write_xlsx
+from edupoverty.records.writers import Cells, neutralise, write_csv, write_xlsx
 
 __all__ = [
+    "Cells",
     "CODES",
     "Application",
     "ChangeKind",

@@ -105,7 +105,7 @@ class Student:
     """
 
     name: str
-    id_number: str
+    id_number: str = field(repr=False)
     school_code: str
     stage: Stage
     school_location: SchoolLocation
