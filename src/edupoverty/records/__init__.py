@@ -66,9 +66,9 @@ from edupoverty.records.validate import (
 from edupoverty.records.writers import Cells, neutralise, write_csv, write_xlsx
 
 __all__ = [
-    "Cells",
     "CODES",
     "Application",
+    "Cells",
     "ChangeKind",
     "DifficultyLevel",
     "Disbursement",
