@@ -19,10 +19,12 @@ import re
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from edupoverty.errors import InputError
 from edupoverty.records.enums import (
     DifficultyLevel,
+    LabelledEnum,
     Ownership,
     Payee,
     PaymentMethod,
@@ -105,15 +107,26 @@ def parse_bool(text: str) -> bool:
     raise Unreadable("应为是/否", "expected yes/no (是/否)")
 
 
-def _table(pairs: dict[str, tuple[str, ...]], enum: type) -> dict[str, object]:
-    out: dict[str, object] = {}
+E = TypeVar("E", bound=LabelledEnum)
+
+
+def _table(pairs: dict[str, tuple[str, ...]], enum: type[E]) -> dict[str, E]:
+    out: dict[str, E] = {}
     for value, spellings in pairs.items():
-        member = enum(value)
+        member: E = enum.by_label(value)
         out[value] = member
         out[member.zh] = member
         for s in spellings:
             out[s.lower()] = member
     return out
+
+
+def _choose(table: dict[str, E], text: str, zh: str, en: str) -> E:
+    """The member ``text`` spells (case-insensitive), or :class:`Unreadable` with ``zh``/``en``."""
+    found = table.get(text.lower())
+    if found is None:
+        raise Unreadable(zh, en)
+    return found
 
 
 _STAGES = _table(
@@ -137,11 +150,7 @@ def parse_stage(text: str) -> Stage:
         >>> parse_stage("中等职业教育"), parse_stage("Primary")
         (<Stage.VOCATIONAL: 'vocational'>, <Stage.PRIMARY: 'primary'>)
     """
-    found = _STAGES.get(text.lower())
-    if found is None:
-        raise Unreadable("未知学段", "unknown stage")
-    assert isinstance(found, Stage)
-    return found
+    return _choose(_STAGES, text, "未知学段", "unknown stage")
 
 
 _LOCATIONS = _table(
@@ -162,11 +171,7 @@ def parse_location(text: str) -> SchoolLocation:
         >>> parse_location("乡镇").value
         'town'
     """
-    found = _LOCATIONS.get(text.lower())
-    if found is None:
-        raise Unreadable("未知学校所在地类型", "unknown school location")
-    assert isinstance(found, SchoolLocation)
-    return found
+    return _choose(_LOCATIONS, text, "未知学校所在地类型", "unknown school location")
 
 
 _OWNERSHIP = _table({"public": ("公办",), "private": ("民办",)}, Ownership)
@@ -179,11 +184,7 @@ def parse_ownership(text: str) -> Ownership:
         >>> parse_ownership("民办").value
         'private'
     """
-    found = _OWNERSHIP.get(text.lower())
-    if found is None:
-        raise Unreadable("应为公办或民办", "expected public or private")
-    assert isinstance(found, Ownership)
-    return found
+    return _choose(_OWNERSHIP, text, "应为公办或民办", "expected public or private")
 
 
 _RESIDENCE = _table(
@@ -203,11 +204,7 @@ def parse_residence(text: str) -> Residence:
         >>> parse_residence("城镇").value
         'urban'
     """
-    found = _RESIDENCE.get(text.lower())
-    if found is None:
-        raise Unreadable("未知户口性质", "unknown household registration type")
-    assert isinstance(found, Residence)
-    return found
+    return _choose(_RESIDENCE, text, "未知户口性质", "unknown household registration type")
 
 
 _DIFFICULTY = _table(
@@ -227,11 +224,7 @@ def parse_difficulty(text: str) -> DifficultyLevel:
         >>> parse_difficulty("比较困难").value
         'ordinary'
     """
-    found = _DIFFICULTY.get(text.lower())
-    if found is None:
-        raise Unreadable("未知困难等级", "unknown difficulty level")
-    assert isinstance(found, DifficultyLevel)
-    return found
+    return _choose(_DIFFICULTY, text, "未知困难等级", "unknown difficulty level")
 
 
 _TIERS = {"1": 1, "一等": 1, "一档": 1, "一": 1, "2": 2, "二等": 2, "二档": 2, "二": 2}
@@ -398,11 +391,7 @@ def parse_semester(text: str) -> Semester:
         >>> parse_semester("秋季学期").value, parse_semester("下学期").value
         ('autumn', 'spring')
     """
-    found = _SEMESTERS.get(text.lower())
-    if found is None:
-        raise Unreadable("未知学期", "unknown semester")
-    assert isinstance(found, Semester)
-    return found
+    return _choose(_SEMESTERS, text, "未知学期", "unknown semester")
 
 
 _METHODS = _table(
@@ -424,11 +413,7 @@ def parse_method(text: str) -> PaymentMethod:
         >>> parse_method("银行卡").value, parse_method("现金").value
         ('bank_transfer', 'cash')
     """
-    found = _METHODS.get(text.lower())
-    if found is None:
-        raise Unreadable("未知发放方式", "unknown payment method")
-    assert isinstance(found, PaymentMethod)
-    return found
+    return _choose(_METHODS, text, "未知发放方式", "unknown payment method")
 
 
 _PAYEES = _table(
@@ -448,8 +433,4 @@ def parse_payee(text: str) -> Payee:
         >>> parse_payee("家长").value, parse_payee("他人代领").value
         ('family', 'other')
     """
-    found = _PAYEES.get(text.lower())
-    if found is None:
-        raise Unreadable("未知领取人", "unknown payee")
-    assert isinstance(found, Payee)
-    return found
+    return _choose(_PAYEES, text, "未知领取人", "unknown payee")
