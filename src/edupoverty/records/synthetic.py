@@ -43,48 +43,11 @@ from edupoverty.records.enums import (
 )
 from edupoverty.records.idcard import calc_check_digit
 from edupoverty.records.model import Student
+from edupoverty.records.roster import COLUMNS
 
 __all__ = ["DEFECTS", "HEADER", "generate_rows", "students", "write_roster_csv"]
 
-HEADER: tuple[str, ...] = (
-    "name",
-    "id_number",
-    "student_number",
-    "school_code",
-    "school_name",
-    "stage",
-    "grade",
-    "special_education",
-    "boarding",
-    "school_location",
-    "school_ownership",
-    "inclusive_kindergarten",
-    "residence",
-    "hukou_province",
-    "full_time",
-    "official_enrolment",
-    "agri_major",
-    "performing_arts_major",
-    "contiguous_poverty_area",
-    "registered_poor",
-    "financial_difficulty",
-    "difficulty_level",
-    "grant_tier",
-    "subsistence_allowance",
-    "extreme_poverty_support",
-    "orphan",
-    "disabled",
-    "left_behind",
-    "hardship_child",
-    "outstanding",
-    "enrolled_from",
-    "enrolled_until",
-    "tuition_fee",
-    "accommodation_fee",
-    "independent_college",
-    "studying_abroad",
-    "bank_account",
-)
+HEADER: tuple[str, ...] = tuple(COLUMNS)
 """The English headers of a generated roster, in column order (the fields of ROSTER.md)."""
 
 DEFECTS: tuple[str, ...] = (
