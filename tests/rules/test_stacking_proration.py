@@ -181,3 +181,26 @@ def test_an_assessment_cannot_be_changed() -> None:
     a = assess(student(), SEED, 2019)
     with pytest.raises(AttributeError):
         a.student = student(name="李四")  # type: ignore[misc]
+
+
+def test_the_explanation_names_the_status_that_made_a_student_financially_difficult() -> None:
+    # R-ST-2: a registered-poor student counts as financially difficult; the explanation says so.
+    from edupoverty.records import SchoolLocation, Stage, Student
+    from edupoverty.rules import assess, load_policy
+
+    def boarder(**kw: object) -> Student:
+        return Student(
+            name="张三",
+            id_number="11010520120307002X",
+            school_code="1",
+            stage=Stage.PRIMARY,
+            school_location=SchoolLocation.RURAL,
+            boarding=True,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    seed = load_policy("seed")
+    poor = assess(boarder(registered_poor=True), seed, 2019).explain("en")
+    recognised = assess(boarder(financial_difficulty=True), seed, 2019).explain("en")
+    assert "(registered_poor, R-ST-2)" in poor
+    assert "(financial_difficulty, R-ST-2)" in recognised

@@ -228,7 +228,8 @@ def _list(value: Any, file: str, where: str) -> list[Any]:
 
 def student_statuses(student: Student, difficulty_statuses: frozenset[str]) -> frozenset[str]:
     """The status ids of ``student``, plus ``difficult`` if one of ``difficulty_statuses``
-    holds (R-ST-2) or the roster says ``financial_difficulty``.
+    (the profile's, R-ST-2; the seed's are ``registered_poor`` and ``financial_difficulty``)
+    holds.
 
     Examples:
         >>> from edupoverty.records import Stage, SchoolLocation, Student
@@ -268,6 +269,10 @@ def evaluate(
     for label, kind, a, b in cond.checks:
         if not _holds(kind, a, b, student, statuses):
             return False, tuple(held), label
+        if kind == "statuses_any" and DIFFICULT in a and DIFFICULT in statuses:
+            # Say which status made the student "financially difficult" (R-ST-2).
+            why = sorted(statuses & difficulty_statuses)
+            label = f"{label} ({'+'.join(why)}, R-ST-2)"
         held.append(label)
     return True, tuple(held), None
 
