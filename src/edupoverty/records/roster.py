@@ -50,7 +50,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import chain, islice, repeat
 from operator import and_, attrgetter, call, eq, itemgetter, le, mod
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -1679,143 +1679,180 @@ def read_disbursements(
     return _decoding(path, lambda rows, encoding: _read_disb(rows, encoding, source, day))
 
 
-def _read_disb(
-    rows: Iterable[list[str]], encoding: str | None, source: str, today: date
-) -> DisbursementResult:
-    cells, header_row = _find_header(rows, _DISB_LOOKUP, source)
-    header = _Header(cells, _DISB_LOOKUP, _DISB_REQUIRED, source)
-    idx = header.index
-    out: list[Disbursement] = []
-    rejected: list[RejectedRow] = []
-    findings: list[Finding] = [
+class _Row:
+    """One data row of a small table (disbursements, waiver pledges): its cells by field and
+    the problems found in it. Problems name the row and field, never the value."""
+
+    __slots__ = ("cells", "index", "number", "problems", "source")
+
+    def __init__(self, cells: list[str], index: dict[str, int], number: int, source: str):
+        self.cells = cells
+        self.index = index
+        self.number = number
+        self.source = source
+        self.problems: list[Finding] = []
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def cell(self, name: str) -> str:
+        i = self.index.get(name)
+        return sp.normalise(self.cells[i]) if i is not None and i < len(self.cells) else ""
+
+    def add(self, code: str, name: str) -> None:
+        self.problems.append(finding(code, row=self.number, field=name, source=self.source))
+
+    def bad(self, name: str, zh: str = "", en: str = "") -> None:
+        self.problems.append(
+            finding(
+                "field.invalid",
+                row=self.number,
+                field=name,
+                source=self.source,
+                detail_zh=f"（{zh}）" if zh else "",
+                detail_en=f" ({en})" if en else "",
+            )
+        )
+
+    def require(self, names: Iterable[str]) -> None:
+        for name in names:
+            if not self.cell(name):
+                self.add("field.missing", name)
+
+    def text(self, name: str) -> str:
+        value = self.cell(name)
+        if len(value) > MAX_TEXT:
+            self.bad(name, "内容过长", "text too long")
+        return value
+
+    def ident(self, today: date) -> str | None:
+        """The row's ID number, upper-cased; its problem (``id.*``) recorded if any."""
+        ident = compact(self.cell("id_number"))
+        if not ident:
+            return None
+        code = problem(ident, today)
+        if code is not None:
+            self.add(code, "id_number")
+        return ident.upper()
+
+    def school_year(self) -> int | None:
+        text = self.cell("school_year")
+        if not text:
+            return None
+        m = re.fullmatch(r"(\d{4})(?:\s*[-—~至]\s*\d{4})?\s*(?:学年|年)?", text)
+        if m is None:
+            self.bad("school_year", "应为学年，如2019", "expected a school year such as 2019")
+            return None
+        return int(m[1])
+
+    def parse(self, name: str, parser: Callable[[str], T]) -> T | None:
+        text = self.cell(name)
+        if not text:
+            return None
+        try:
+            return parser(text)
+        except sp.Unreadable as exc:
+            self.bad(name, exc.zh, exc.en)
+            return None
+
+
+class _Table(Generic[T]):
+    """The outcome of :func:`_read_records`."""
+
+    __slots__ = ("accepted", "blanks", "count", "findings", "rejected", "unknown")
+
+    def __init__(self) -> None:
+        self.accepted: list[T] = []
+        self.rejected: list[RejectedRow] = []
+        self.findings: list[Finding] = []
+        self.unknown: tuple[str, ...] = ()
+        self.count = 0
+        self.blanks = 0
+
+
+def _read_records(
+    rows: Iterable[list[str]],
+    source: str,
+    lookup: dict[str, str],
+    required: Sequence[str],
+    build: Callable[[_Row], T | None],
+) -> _Table[T]:
+    """Read a small table row by row: every row accepted (``build`` returned a record and no
+    error was found) or rejected with all its problems; blank rows counted apart."""
+    cells, header_row = _find_header(rows, lookup, source)
+    header = _Header(cells, lookup, required, source)
+    table: _Table[T] = _Table()
+    table.unknown = tuple(header.unknown)
+    table.findings = [
         finding("column.unknown", row=header_row, field=c, source=source) for c in header.unknown
     ]
     rownum = header_row
-    count = blanks = 0
-    for row in rows:
+    for raw in rows:
         rownum += 1
-        if not any(c.strip() for c in row):
-            blanks += 1
+        if not any(c.strip() for c in raw):
+            table.blanks += 1
             continue
-        count += 1
-        problems: list[Finding] = []
-        if row == [_GIANT]:
-            problems.append(
-                finding(
-                    "field.invalid",
-                    row=rownum,
-                    field="(line)",
-                    source=source,
-                    detail_zh="（该行过长）",
-                    detail_en=" (the line is too long)",
-                )
-            )
-            rejected.append(RejectedRow(rownum, tuple(problems), source))
-            findings.extend(problems)
+        table.count += 1
+        row = _Row(raw, header.index, rownum, source)
+        record = None
+        if raw == [_GIANT]:
+            row.bad("(line)", "该行过长", "the line is too long")
+        else:
+            row.require(required)
+            record = build(row)
+            if len(raw) > header.width and any(c.strip() for c in raw[header.width :]):
+                row.bad("(extra cells)", "表头之外还有内容", "cells beyond the last header")
+        if record is None or row.failed:
+            table.rejected.append(RejectedRow(rownum, tuple(row.problems), source))
+            table.findings.extend(row.problems)
             continue
-        values: dict[str, Any] = {}
+        table.accepted.append(record)
+    return table
 
-        def cell(name: str, row: list[str] = row) -> str:
-            i = idx.get(name)
-            return sp.normalise(row[i]) if i is not None and i < len(row) else ""
 
-        def bad(
-            name: str,
-            zh: str = "",
-            en: str = "",
-            rownum: int = rownum,
-            problems: list[Finding] = problems,
-        ) -> None:
-            problems.append(
-                finding(
-                    "field.invalid",
-                    row=rownum,
-                    field=name,
-                    source=source,
-                    detail_zh=f"（{zh}）" if zh else "",
-                    detail_en=f" ({en})" if en else "",
-                )
-            )
-
-        for name in _DISB_REQUIRED:
-            if not cell(name):
-                problems.append(finding("field.missing", row=rownum, field=name, source=source))
-        ident = compact(cell("id_number"))
-        if ident:
-            code = problem(ident, today)
-            if code is not None:
-                problems.append(finding(code, row=rownum, field="id_number", source=source))
-            values["student_id"] = ident.upper()
-        programme = cell("programme")
-        if len(programme) > MAX_TEXT:
-            bad("programme", "内容过长", "text too long")
-        values["programme"] = _PROGRAMMES.get(programme, programme)
-        year_text = cell("school_year")
-        if year_text:
-            m = re.fullmatch(r"(\d{4})(?:\s*[-—~至]\s*\d{4})?\s*(?:学年|年)?", year_text)
-            if m:
-                values["school_year"] = int(m[1])
-            else:
-                bad("school_year", "应为学年，如2019", "expected a school year such as 2019")
-        semester = None
-        sem_text = cell("semester")
-        if sem_text:
-            try:
-                semester = sp.parse_semester(sem_text)
-            except sp.Unreadable as exc:
-                bad("semester", exc.zh, exc.en)
-        for name, parser in (
-            ("amount", sp.parse_money),
-            ("method", sp.parse_method),
-            ("paid_on", sp.parse_date),
-            ("payee", sp.parse_payee),
-        ):
-            text = cell(name)
-            if text:
-                try:
-                    values[name] = parser(text)
-                except sp.Unreadable as exc:
-                    bad(name, exc.zh, exc.en)
-        account = cell("account").translate(_ACCOUNT_STRIP)
-        if account:
-            if account.isascii() and account.isdigit() and 8 <= len(account) <= 32:
-                values["account"] = account
-            else:
-                bad("account", "应为8至32位数字", "expected 8 to 32 digits")
-        batch = cell("batch")
-        if len(batch) > MAX_TEXT:
-            bad("batch", "内容过长", "text too long")
-        values["batch"] = batch
-        code_text = cell("school_code")
-        values["school_code"] = code_text or None
-        if len(row) > header.width and any(c.strip() for c in row[header.width :]):
-            bad("(extra cells)", "表头之外还有内容", "cells beyond the last header")
-        if any(p.is_error for p in problems):
-            rejected.append(RejectedRow(rownum, tuple(problems), source))
-            findings.extend(problems)
-            continue
-        out.append(
-            Disbursement(
-                student_id=values["student_id"],
-                programme=values["programme"],
-                period=Period(values["school_year"], semester),
-                amount=values["amount"],
-                method=values["method"],
-                paid_on=values["paid_on"],
-                batch=values["batch"],
-                account=values.get("account"),
-                payee=values.get("payee", Payee.FAMILY),
-                school_code=values["school_code"],
-                row=rownum,
-            )
+def _read_disb(
+    rows: Iterable[list[str]], encoding: str | None, source: str, today: date
+) -> DisbursementResult:
+    def build(row: _Row) -> Disbursement | None:
+        student_id = row.ident(today)
+        programme = row.text("programme")
+        school_year = row.school_year()
+        semester = row.parse("semester", sp.parse_semester)
+        amount = row.parse("amount", sp.parse_money)
+        method = row.parse("method", sp.parse_method)
+        paid_on = row.parse("paid_on", sp.parse_date)
+        payee = row.parse("payee", sp.parse_payee)
+        account = row.cell("account").translate(_ACCOUNT_STRIP)
+        if account and not (account.isascii() and account.isdigit() and 8 <= len(account) <= 32):
+            row.bad("account", "应为8至32位数字", "expected 8 to 32 digits")
+        batch = row.text("batch")
+        if row.failed or None in (student_id, school_year, amount, method, paid_on):
+            return None
+        assert student_id is not None and school_year is not None
+        assert amount is not None and method is not None and paid_on is not None
+        return Disbursement(
+            student_id=student_id,
+            programme=_PROGRAMMES.get(programme, programme),
+            period=Period(school_year, semester),
+            amount=amount,
+            method=method,
+            paid_on=paid_on,
+            batch=batch,
+            account=account or None,
+            payee=payee or Payee.FAMILY,
+            school_code=row.cell("school_code") or None,
+            row=row.number,
         )
+
+    table = _read_records(rows, source, _DISB_LOOKUP, _DISB_REQUIRED, build)
     return DisbursementResult(
         source=source,
-        disbursements=tuple(out),
-        rejected=tuple(rejected),
-        findings=tuple(findings),
-        rows=count,
-        unknown_columns=tuple(header.unknown),
+        disbursements=tuple(table.accepted),
+        rejected=tuple(table.rejected),
+        findings=tuple(table.findings),
+        rows=table.count,
+        unknown_columns=table.unknown,
         encoding=encoding,
-        blank_rows=blanks,
+        blank_rows=table.blanks,
     )
