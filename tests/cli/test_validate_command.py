@@ -146,3 +146,27 @@ def test_with_a_policy_validate_also_audits_payments_against_entitlements(
         f["code"] for f in json.loads(plain)["findings"]
     }
     assert code == plain_code == 1
+
+
+def test_a_waiver_pledge_on_file_clears_the_omission_of_r_rec_5(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from edupoverty.records import read_roster
+
+    with sample_roster_path() as r, sample_disbursements_path() as d:
+        args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
+        args += ["--policy", "seed", "--format", "json"]
+        _, before, _ = run(args, capsys)
+        missing = {
+            f["row"] for f in json.loads(before)["findings"] if f["code"] == "report.missing"
+        }
+        row = min(missing)
+        [student] = [s for s in read_roster(r).students if s.row == row]
+        pledges = tmp_path / "pledges.csv"
+        pledges.write_text(
+            f"身份证号,学年,签署日期,签署人\n{student.id_number},2019,2019-09-20,监护人\n",
+            encoding="utf-8",
+        )
+        _, after, _ = run([*args, "--waivers", str(pledges)], capsys)
+    left = {f["row"] for f in json.loads(after)["findings"] if f["code"] == "report.missing"}
+    assert left == missing - {row}

@@ -52,9 +52,11 @@ from edupoverty.records.roster import (
     DisbursementResult,
     RejectedRow,
     RosterResult,
+    WaiverResult,
     read_disbursements,
     read_roster,
     read_rows,
+    read_waivers,
 )
 from edupoverty.records.sample import sample_disbursements_path, sample_roster_path
 from edupoverty.records.validate import (
@@ -104,6 +106,7 @@ __all__ = [
     "Student",
     "ValidationReport",
     "WaiverPledge",
+    "WaiverResult",
     "check_payments",
     "finding",
     "from_dict",
@@ -114,6 +117,7 @@ __all__ = [
     "read_disbursements",
     "read_roster",
     "read_rows",
+    "read_waivers",
     "sample_disbursements_path",
     "sample_roster_path",
     "synthetic",

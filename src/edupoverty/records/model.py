@@ -70,7 +70,7 @@ def _opt_money(value: Decimal | int | str | None) -> Decimal | None:
     return None if value is None else money(value)
 
 
-def _tuple(value: Iterable[object]) -> tuple[object, ...]:
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
@@ -200,7 +200,7 @@ class Household:
     poor_village: bool | None = None
     subsistence_allowance: bool = False
     extreme_poverty_support: bool = False
-    student_ids: tuple[str, ...] = field(default=(), converter=tuple, repr=False)
+    student_ids: tuple[str, ...] = field(default=(), converter=_strings, repr=False)
     address: str | None = field(default=None, repr=False)
 
 
@@ -339,7 +339,7 @@ class WaiverPledge:
     school_year: int
     signed_on: date
     signed_by: str
-    programmes: tuple[str, ...] = field(default=(), converter=tuple)
+    programmes: tuple[str, ...] = field(default=(), converter=_strings)
     on_paper: bool = True
     kept_at: str | None = None
 

@@ -60,19 +60,22 @@ from edupoverty.records import spellings as sp
 from edupoverty.records.enums import Payee, Stage
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.idcard import _CHECK, PROVINCES, _birth, compact, problem
-from edupoverty.records.model import Disbursement, Period, Student
+from edupoverty.records.model import Disbursement, Period, Student, WaiverPledge
 
 __all__ = [
     "COLUMNS",
     "DISBURSEMENT_COLUMNS",
     "REQUIRED",
+    "WAIVER_COLUMNS",
     "DisbursementResult",
     "RejectedRow",
     "RosterResult",
+    "WaiverResult",
     "iter_table",
     "read_disbursements",
     "read_roster",
     "read_rows",
+    "read_waivers",
 ]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -133,6 +136,19 @@ DISBURSEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "school_code": ("学校代码", "学校标识码", "机构码"),
 }
 """Disbursement fields → Chinese headers accepted (the ``--disbursements`` file)."""
+
+WAIVER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id_number": ("身份证号", "身份证件号", "身份证号码", "公民身份号码"),
+    "school_year": ("学年",),
+    "signed_on": ("签署日期", "承诺日期"),
+    "signed_by": ("签署人", "承诺人"),
+    "programmes": ("放弃项目", "放弃的资助项目"),
+    "on_paper": ("纸质承诺书", "是否纸质"),
+    "kept_at": ("存放位置", "保存位置"),
+}
+"""Waiver-pledge fields → Chinese headers accepted (放弃受助资格承诺书, R-REC-5)."""
+
+_WAIVER_REQUIRED = ("id_number", "school_year", "signed_on", "signed_by")
 
 _DISB_REQUIRED = ("id_number", "programme", "school_year", "amount", "method", "paid_on", "batch")
 
@@ -235,6 +251,30 @@ class DisbursementResult:
     def accepted(self) -> int:
         """Number of accepted rows."""
         return len(self.disbursements)
+
+
+@frozen
+class WaiverResult:
+    """What :func:`read_waivers` found: accepted pledges and rejected rows.
+
+    Examples:
+        >>> WaiverResult(source="w.csv", waivers=(), rejected=(), findings=(), rows=0).accepted
+        0
+    """
+
+    source: str
+    waivers: tuple[WaiverPledge, ...]
+    rejected: tuple[RejectedRow, ...]
+    findings: tuple[Finding, ...]
+    rows: int
+    unknown_columns: tuple[str, ...] = ()
+    encoding: str | None = None
+    blank_rows: int = 0
+
+    @property
+    def accepted(self) -> int:
+        """Number of accepted rows."""
+        return len(self.waivers)
 
 
 # --- files -------------------------------------------------------------------------------
@@ -533,6 +573,7 @@ def _lookup(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _ROSTER_LOOKUP = _lookup(COLUMNS)
 _DISB_LOOKUP = _lookup(DISBURSEMENT_COLUMNS)
+_WAIVER_LOOKUP = _lookup(WAIVER_COLUMNS)
 
 
 class _Header:
@@ -1856,3 +1897,60 @@ def _read_disb(
         encoding=encoding,
         blank_rows=table.blanks,
     )
+
+
+def read_waivers(path: str | os.PathLike[str], *, today: date | None = None) -> WaiverResult:
+    """Read a file of waiver pledges (放弃受助资格承诺书, R-REC-5): one signed pledge per row.
+
+    Columns: id_number, school_year, signed_on, signed_by (required), programmes (the
+    programme ids or names given up, separated by 、 ; or /; empty: every programme of the
+    year), on_paper (default yes), kept_at — Chinese headers too (:data:`WAIVER_COLUMNS`).
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "pledges.csv"
+        >>> _ = p.write_text(
+        ...     "身份证号,学年,签署日期,签署人,放弃项目\\n"
+        ...     "11010520120307002X,2019,2019-09-20,张父,寄宿生生活补助\\n", encoding="utf-8")
+        >>> w = read_waivers(p).waivers[0]
+        >>> w.school_year, w.programmes, w.on_paper
+        (2019, ('compulsory.boarding_allowance',), True)
+    """
+    source = str(path)
+    day = today if today is not None else date.today()
+
+    def build(row: _Row) -> WaiverPledge | None:
+        student_id = row.ident(day)
+        school_year = row.school_year()
+        signed_on = row.parse("signed_on", sp.parse_date)
+        signed_by = row.text("signed_by")
+        names = [n.strip() for n in re.split(r"[、;；/]", row.text("programmes")) if n.strip()]
+        on_paper = row.parse("on_paper", sp.parse_bool)
+        kept_at = row.text("kept_at") or None
+        if row.failed or None in (student_id, school_year, signed_on):
+            return None
+        assert student_id is not None and school_year is not None and signed_on is not None
+        return WaiverPledge(
+            student_id=student_id,
+            school_year=school_year,
+            signed_on=signed_on,
+            signed_by=signed_by,
+            programmes=[_PROGRAMMES.get(n, n) for n in names],
+            on_paper=on_paper is not False,
+            kept_at=kept_at,
+        )
+
+    def read(rows: Iterable[list[str]], encoding: str | None) -> WaiverResult:
+        table = _read_records(rows, source, _WAIVER_LOOKUP, _WAIVER_REQUIRED, build)
+        return WaiverResult(
+            source=source,
+            waivers=tuple(table.accepted),
+            rejected=tuple(table.rejected),
+            findings=tuple(table.findings),
+            rows=table.count,
+            unknown_columns=table.unknown,
+            encoding=encoding,
+            blank_rows=table.blanks,
+        )
+
+    return _decoding(path, read)

@@ -1,10 +1,11 @@
 """``edupoverty validate``: the validation report (效验, R-REC-3) of roster files.
 
 ``edupoverty validate ROSTER... [--disbursements FILE] [--policy NAME|FILE ...]
-[--school-year Y] [--format table|json] [--lang zh|en]``. With ``--policy`` the rosters are
-also audited against the entitlements of that policy (:func:`edupoverty.rules.audit`):
+[--waivers FILE] [--school-year Y] [--format table|json] [--lang zh|en]``. With ``--policy``
+the rosters are also audited against the entitlements of that policy
+(:func:`edupoverty.rules.audit`):
 ``report.ineligible`` (虚报), ``report.amount`` (错报) and ``report.missing`` (漏报: a
-registered-poor student with no payment; waiver pledges are given through the library).
+registered-poor student with no payment and no waiver pledge in ``--waivers FILE``).
 
 Exit 0 when no errors were found (warnings allowed), 1 when errors were found, 2 when a file
 could not be read.
@@ -67,6 +68,11 @@ def register(sub: Any) -> None:
         metavar="NAME|FILE",
         help="also audit payments against this policy (虚报/错报/漏报); repeat for overlays",
     )
+    p.add_argument(
+        "--waivers",
+        metavar="FILE",
+        help="signed waiver pledges (放弃受助承诺书, R-REC-5), read with --policy",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
         "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages"
@@ -102,7 +108,9 @@ def validate_paths(
         report = validation_report(*paths, disbursements=disbursements, school_year=school_year)
         pay_name = Path(disbursements).name if disbursements else ""
         if getattr(args, "policy", None):
-            report = _with_audit(report, paths, disbursements, args.policy, school_year)
+            report = _with_audit(
+                report, paths, disbursements, args.waivers, args.policy, school_year
+            )
     several = len(paths) > 1 or bool(disbursements) or demo
     if fmt == "json":
         print(dumps(_as_json(report, several, lang)))
@@ -123,19 +131,23 @@ def _with_audit(
     report: ValidationReport,
     paths: Sequence[str | os.PathLike[str]],
     disbursements: Any,
+    waivers: str | None,
     policy: Sequence[str],
     school_year: int | None,
 ) -> ValidationReport:
-    """``report`` with the rules' audit findings (R-REC-3, R-REC-5) appended."""
-    from edupoverty.records.roster import read_disbursements, read_roster
+    """``report`` with the rules' audit findings (R-REC-3, R-REC-5) appended, and the
+    problems of the waiver file's rows."""
+    from edupoverty.records.roster import read_disbursements, read_roster, read_waivers
     from edupoverty.records.validate import school_year_of
     from edupoverty.rules import audit, load_policy
 
     year = school_year if school_year is not None else school_year_of(date.today())
     students = [s for p in paths for s in read_roster(p).students]
     paid = read_disbursements(disbursements).disbursements if disbursements else ()
-    found = audit(students, paid, (), load_policy(*policy), year)
-    return attrs.evolve(report, findings=report.findings + tuple(found))
+    pledges = read_waivers(waivers) if waivers else None
+    found = audit(students, paid, pledges.waivers if pledges else (), load_policy(*policy), year)
+    extra = (pledges.findings if pledges else ()) + tuple(found)
+    return attrs.evolve(report, findings=report.findings + extra)
 
 
 def _as_json(report: ValidationReport, several: bool, lang: str) -> dict[str, Any]:
