@@ -191,31 +191,17 @@ class RejectedRow:
 
 
 @frozen
-class RosterResult:
-    """What :func:`read_roster` found in one file.
-
-    ``findings`` holds every finding of the reading, in row order: the errors of the rejected
-    rows, warnings on accepted rows (``id.region``) and ``column.unknown`` warnings (row 1).
-
-    Examples:
-        >>> r = RosterResult(source="x.csv", students=(), rejected=(), findings=(), rows=0)
-        >>> r.accepted, r.errors
-        (0, ())
-    """
+class _FileResult:
+    """What a reader found in one file, whatever the rows hold: rejected rows, findings and
+    counts (``rows`` = accepted + rejected; blank rows are counted apart)."""
 
     source: str
-    students: tuple[Student, ...] = field(repr=lambda s: f"<{len(s)} students>")
     rejected: tuple[RejectedRow, ...]
     findings: tuple[Finding, ...]
     rows: int
     unknown_columns: tuple[str, ...] = ()
     encoding: str | None = None
     blank_rows: int = 0
-
-    @property
-    def accepted(self) -> int:
-        """Number of accepted rows."""
-        return len(self.students)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -229,7 +215,28 @@ class RosterResult:
 
 
 @frozen
-class DisbursementResult:
+class RosterResult(_FileResult):
+    """What :func:`read_roster` found in one file.
+
+    ``findings`` holds every finding of the reading, in row order: the errors of the rejected
+    rows, warnings on accepted rows (``id.region``) and ``column.unknown`` warnings (row 1).
+
+    Examples:
+        >>> r = RosterResult(source="x.csv", students=(), rejected=(), findings=(), rows=0)
+        >>> r.accepted, r.errors
+        (0, ())
+    """
+
+    students: tuple[Student, ...] = field(kw_only=True, repr=lambda s: f"<{len(s)} students>")
+
+    @property
+    def accepted(self) -> int:
+        """Number of accepted rows."""
+        return len(self.students)
+
+
+@frozen
+class DisbursementResult(_FileResult):
     """What :func:`read_disbursements` found: accepted payments and rejected rows.
 
     Examples:
@@ -238,14 +245,7 @@ class DisbursementResult:
         0
     """
 
-    source: str
-    disbursements: tuple[Disbursement, ...]
-    rejected: tuple[RejectedRow, ...]
-    findings: tuple[Finding, ...]
-    rows: int
-    unknown_columns: tuple[str, ...] = ()
-    encoding: str | None = None
-    blank_rows: int = 0
+    disbursements: tuple[Disbursement, ...] = field(kw_only=True)
 
     @property
     def accepted(self) -> int:
@@ -254,7 +254,7 @@ class DisbursementResult:
 
 
 @frozen
-class WaiverResult:
+class WaiverResult(_FileResult):
     """What :func:`read_waivers` found: accepted pledges and rejected rows.
 
     Examples:
@@ -262,14 +262,7 @@ class WaiverResult:
         0
     """
 
-    source: str
-    waivers: tuple[WaiverPledge, ...]
-    rejected: tuple[RejectedRow, ...]
-    findings: tuple[Finding, ...]
-    rows: int
-    unknown_columns: tuple[str, ...] = ()
-    encoding: str | None = None
-    blank_rows: int = 0
+    waivers: tuple[WaiverPledge, ...] = field(kw_only=True)
 
     @property
     def accepted(self) -> int:
@@ -1811,6 +1804,18 @@ class _Table(Generic[T]):
         self.count = 0
         self.blanks = 0
 
+    def counts(self, source: str, encoding: str | None) -> dict[str, Any]:
+        """The fields every file result shares (:class:`_FileResult`)."""
+        return {
+            "source": source,
+            "rejected": tuple(self.rejected),
+            "findings": tuple(self.findings),
+            "rows": self.count,
+            "unknown_columns": self.unknown,
+            "encoding": encoding,
+            "blank_rows": self.blanks,
+        }
+
 
 def _read_records(
     rows: Iterable[list[str]],
@@ -1887,16 +1892,7 @@ def _read_disb(
         )
 
     table = _read_records(rows, source, _DISB_LOOKUP, _DISB_REQUIRED, build)
-    return DisbursementResult(
-        source=source,
-        disbursements=tuple(table.accepted),
-        rejected=tuple(table.rejected),
-        findings=tuple(table.findings),
-        rows=table.count,
-        unknown_columns=table.unknown,
-        encoding=encoding,
-        blank_rows=table.blanks,
-    )
+    return DisbursementResult(disbursements=tuple(table.accepted), **table.counts(source, encoding))
 
 
 def read_waivers(path: str | os.PathLike[str], *, today: date | None = None) -> WaiverResult:
@@ -1942,15 +1938,6 @@ def read_waivers(path: str | os.PathLike[str], *, today: date | None = None) -> 
 
     def read(rows: Iterable[list[str]], encoding: str | None) -> WaiverResult:
         table = _read_records(rows, source, _WAIVER_LOOKUP, _WAIVER_REQUIRED, build)
-        return WaiverResult(
-            source=source,
-            waivers=tuple(table.accepted),
-            rejected=tuple(table.rejected),
-            findings=tuple(table.findings),
-            rows=table.count,
-            unknown_columns=table.unknown,
-            encoding=encoding,
-            blank_rows=table.blanks,
-        )
+        return WaiverResult(waivers=tuple(table.accepted), **table.counts(source, encoding))
 
     return _decoding(path, read)
