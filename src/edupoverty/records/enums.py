@@ -71,7 +71,12 @@ class LabelledEnum(StrEnum):
 
 
 class Stage(LabelledEnum):
-    """School stage (学段)."""
+    """School stage (学段).
+
+    Examples:
+        >>> Stage.by_label("普通高中").value
+        'senior'
+    """
 
     PRESCHOOL = "preschool", "学前"
     PRIMARY = "primary", "小学"
@@ -94,7 +99,12 @@ class Stage(LabelledEnum):
 
 class SchoolLocation(LabelledEnum):
     """Where the school stands (学校所在地类型). ``town`` and ``rural`` are "rural" in the
-    policy sense of R-CMP-4 (below the county seat)."""
+    policy sense of R-CMP-4 (below the county seat).
+
+    Examples:
+        >>> SchoolLocation("county_seat").zh
+        '县城'
+    """
 
     CITY = "city", "城区"
     COUNTY_SEAT = "county_seat", "县城"
@@ -113,14 +123,24 @@ class SchoolLocation(LabelledEnum):
 
 
 class Ownership(LabelledEnum):
-    """Who runs the school (办学性质)."""
+    """Who runs the school (办学性质).
+
+    Examples:
+        >>> Ownership.PRIVATE.zh
+        '民办'
+    """
 
     PUBLIC = "public", "公办"
     PRIVATE = "private", "民办"
 
 
 class Residence(LabelledEnum):
-    """Household registration type (户口性质)."""
+    """Household registration type (户口性质).
+
+    Examples:
+        >>> Residence.RURAL.zh
+        '农村'
+    """
 
     RURAL = "rural", "农村"
     TOWN = "town", "县镇"
@@ -128,7 +148,12 @@ class Residence(LabelledEnum):
 
 
 class DifficultyLevel(LabelledEnum):
-    """Level of recognised financial difficulty (困难等级)."""
+    """Level of recognised financial difficulty (困难等级).
+
+    Examples:
+        >>> DifficultyLevel.SPECIAL.zh
+        '特别困难'
+    """
 
     SPECIAL = "special", "特别困难"
     ORDINARY = "ordinary", "困难"
@@ -136,7 +161,12 @@ class DifficultyLevel(LabelledEnum):
 
 
 class Status(LabelledEnum):
-    """Beneficiary statuses of RULES.md §1, used in eligibility declarations."""
+    """Beneficiary statuses of RULES.md §1, used in eligibility declarations.
+
+    Examples:
+        >>> Status.REGISTERED_POOR.zh
+        '建档立卡'
+    """
 
     REGISTERED_POOR = "registered_poor", "建档立卡"
     FINANCIAL_DIFFICULTY = "financial_difficulty", "家庭经济困难"
@@ -149,14 +179,24 @@ class Status(LabelledEnum):
 
 
 class Semester(LabelledEnum):
-    """Semester of a school year: autumn (Sept–Jan) then spring (Feb–Aug)."""
+    """Semester of a school year: autumn (Sept–Jan) then spring (Feb–Aug).
+
+    Examples:
+        >>> [s.value for s in Semester]
+        ['autumn', 'spring']
+    """
 
     AUTUMN = "autumn", "秋季学期"
     SPRING = "spring", "春季学期"
 
 
 class ProgrammeForm(LabelledEnum):
-    """How a benefit reaches the student."""
+    """How a benefit reaches the student.
+
+    Examples:
+        >>> ProgrammeForm.IN_KIND.zh
+        '实物'
+    """
 
     CASH = "cash", "现金"
     WAIVER = "waiver", "减免"
@@ -164,7 +204,12 @@ class ProgrammeForm(LabelledEnum):
 
 
 class FundingLevel(LabelledEnum):
-    """Level of government that pays a share (R-FND-1..4)."""
+    """Level of government that pays a share (R-FND-1..4).
+
+    Examples:
+        >>> [f.zh for f in FundingLevel]
+        ['中央', '省级', '市级', '县级']
+    """
 
     CENTRAL = "central", "中央"
     PROVINCIAL = "provincial", "省级"
@@ -173,7 +218,12 @@ class FundingLevel(LabelledEnum):
 
 
 class PaymentMethod(LabelledEnum):
-    """How a disbursement was made (R-PAY-1, R-PAY-3)."""
+    """How a disbursement was made (R-PAY-1, R-PAY-3).
+
+    Examples:
+        >>> PaymentMethod.MEALS.zh
+        '实名就餐'
+    """
 
     BANK_TRANSFER = "bank_transfer", "银行卡转账"
     CASH = "cash", "现金"
@@ -183,7 +233,12 @@ class PaymentMethod(LabelledEnum):
 
 
 class Payee(LabelledEnum):
-    """Who received a disbursement (R-PAY-1: the family, no collection by others)."""
+    """Who received a disbursement (R-PAY-1: the family, no collection by others).
+
+    Examples:
+        >>> Payee.OTHER.zh
+        '他人代领'
+    """
 
     FAMILY = "family", "学生家庭"
     SCHOOL = "school", "学校"
@@ -191,7 +246,12 @@ class Payee(LabelledEnum):
 
 
 class ChangeKind(LabelledEnum):
-    """Kinds of status change (学籍异动, R-DYN-2)."""
+    """Kinds of status change (学籍异动, R-DYN-2).
+
+    Examples:
+        >>> ChangeKind.DROP_OUT.zh
+        '辍学'
+    """
 
     TRANSFER_IN = "transfer_in", "转入"
     TRANSFER_OUT = "transfer_out", "转出"
@@ -202,7 +262,12 @@ class ChangeKind(LabelledEnum):
 
 
 class EvidenceKind(LabelledEnum):
-    """Evidence kept with an application (R-REC-4, R-HB-2)."""
+    """Evidence kept with an application (R-REC-4, R-HB-2).
+
+    Examples:
+        >>> EvidenceKind.POVERTY_HANDBOOK.zh
+        '扶贫手册'
+    """
 
     APPLICATION_FORM = "application_form", "资助申请表"
     ID_CARD = "id_card", "身份证"
@@ -215,7 +280,12 @@ class EvidenceKind(LabelledEnum):
 
 
 class FindingSeverity(LabelledEnum):
-    """Severity of a validation finding (not the accountability ``Severity``)."""
+    """Severity of a validation finding (not the accountability ``Severity``).
+
+    Examples:
+        >>> FindingSeverity.WARNING.zh
+        '警告'
+    """
 
     ERROR = "error", "错误"
     WARNING = "warning", "警告"

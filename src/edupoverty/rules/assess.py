@@ -110,7 +110,17 @@ class Entitlement:
 
 @frozen
 class Decision:
-    """Why a programme applies to a student or not (for :meth:`Assessment.explain`)."""
+    """Why a programme applies to a student or not (for :meth:`Assessment.explain`).
+
+    Examples:
+        >>> from edupoverty.records import SchoolLocation, Stage, Student
+        >>> from edupoverty.rules import load_policy
+        >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL)
+        >>> d = assess(s, load_policy("seed"), 2019).decisions[0]
+        >>> d.programme, d.applies, d.reason_en
+        ('preschool.provincial_grant', False, 'condition not met: stage ∈ {preschool}')
+    """
 
     programme: str
     name_zh: str
@@ -930,7 +940,17 @@ def assess_many(
 @frozen
 class ProgrammeTotal:
     """Totals of one programme: students it applies to, configured amount, and how many of
-    those students have an amount not configured."""
+    those students have an amount not configured.
+
+    Examples:
+        >>> from edupoverty.records import SchoolLocation, Stage, Student
+        >>> from edupoverty.rules import load_policy
+        >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL)
+        >>> summarize([assess(s, load_policy("seed"), 2019)]).by_programme[
+        ...     "compulsory.fee_waiver"]
+        ProgrammeTotal(students=1, amount=Decimal('600.00'), not_configured=0)
+    """
 
     students: int
     amount: Decimal
@@ -943,6 +963,15 @@ class Summary:
 
     ``funding_unknown`` is the configured amount whose funding shares are unknown;
     ``not_configured`` counts, per programme, the students whose amount is not configured.
+
+    Examples:
+        >>> from edupoverty.records import SchoolLocation, Stage, Student
+        >>> from edupoverty.rules import load_policy
+        >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
+        ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL)
+        >>> summary = summarize([assess(s, load_policy("seed"), 2019)])
+        >>> summary.students, summary.total
+        (1, Decimal('1490.00'))
     """
 
     students: int

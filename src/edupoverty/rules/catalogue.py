@@ -99,7 +99,13 @@ def describe_programme(prog: Programme) -> dict[str, Any]:
 
 
 def describe(policy: Policy) -> list[dict[str, Any]]:
-    """JSON-ready descriptions of every programme of ``policy``, in profile order."""
+    """JSON-ready descriptions of every programme of ``policy``, in profile order.
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> [d["id"] for d in describe(load_policy("seed"))][:2]
+        ['preschool.provincial_grant', 'compulsory.fee_waiver']
+    """
     return [describe_programme(p) for p in policy.programmes]
 
 

@@ -91,6 +91,12 @@ class AmountCase:
     field ``fee``) or ``not_configured`` (the documents give no amount). ``per`` is
     ``year`` or ``semester``: what one value covers. ``group`` names the case so an overlay
     can replace it (R-STK-4).
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> case = load_policy("seed").programme("compulsory.nutrition").cases[0]
+        >>> case.kind, str(case.values[0].amount), case.values[0].rule
+        ('per_school_day', '4.00', 'R-CMP-4')
     """
 
     group: str
@@ -115,7 +121,14 @@ class AmountCase:
 
 @frozen
 class FundingShares:
-    """Shares by level of government (R-FND-1..4) in percent, in force from ``start``."""
+    """Shares by level of government (R-FND-1..4) in percent, in force from ``start``.
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> f = load_policy("seed").programme("compulsory.fee_waiver").funding[0]
+        >>> [(level.value, str(share)) for level, share in f.shares], f.rule
+        ([('central', '80'), ('provincial', '16'), ('city', '2'), ('county', '2')], 'R-FND-1')
+    """
 
     start: date
     end: date | None
@@ -174,6 +187,12 @@ class Programme:
 class GrantCheck:
     """A school-level check (R-HB-1): the average grant per grantee of ``programmes`` at
     ``stages`` must be at least ``minimum``. Reported as a finding, never a per-student amount.
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> c = load_policy("seed", "hebei").checks[0]
+        >>> c.stages, c.minimum, c.rule
+        (('senior', 'vocational'), Decimal('2000.00'), 'R-HB-1')
     """
 
     id: str
@@ -195,6 +214,12 @@ class Parameters:
     * ``census`` — census month and day per semester (``census`` proration only).
     * ``school_days`` — school days per semester for per-day programmes (R-CMP-4).
     * ``tier_by_difficulty`` — grant tier for each difficulty level (R-SEN-1).
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> p = load_policy("seed").parameters
+        >>> sorted(p.difficulty_statuses), p.proration, p.tier_by_difficulty
+        (['financial_difficulty', 'registered_poor'], 'any_day', ())
     """
 
     difficulty_statuses: frozenset[str]

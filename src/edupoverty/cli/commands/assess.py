@@ -36,7 +36,14 @@ __all__ = ["AssessReport", "assess_report", "format_table", "register", "run", "
 
 
 def register(sub: Any) -> None:
-    """Add the ``assess`` sub-command."""
+    """Add the ``assess`` sub-command.
+
+    Examples:
+        >>> from edupoverty.cli import build_parser
+        >>> args = build_parser().parse_args(["assess", "r.csv", "--format", "json"])
+        >>> args.roster, args.format, args.policy
+        ('r.csv', 'json', None)
+    """
     p = sub.add_parser(
         "assess",
         help="compute every student's entitlements under a policy (资助测算)",
@@ -126,7 +133,13 @@ def assess_report(
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``edupoverty assess``; exit 0, or 1 when rows were rejected."""
+    """Run ``edupoverty assess``; exit 0, or 1 when rows were rejected.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["assess", "no-such-roster.csv"])  # one line on stderr
+        2
+    """
     if args.format == "xlsx" and not args.output:
         raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
     with _collector_paused():

@@ -32,7 +32,13 @@ __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``demo`` sub-command."""
+    """Add the ``demo`` sub-command.
+
+    Examples:
+        >>> from edupoverty.cli import build_parser
+        >>> build_parser().parse_args(["demo", "--format", "json"]).format
+        'json'
+    """
     p = sub.add_parser(
         "demo", help="validate and assess the bundled sample roster, and plan a disclosure"
     )
@@ -41,7 +47,16 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the tour (or one JSON object); exit 0 whatever the sample's findings."""
+    """Print the tour (or one JSON object); exit 0 whatever the sample's findings.
+
+    Examples:
+        >>> import contextlib, io
+        >>> from edupoverty.cli import main
+        >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+        ...     code = main(["--lang", "en", "demo"])
+        >>> code, "1. Validation" in out.getvalue()
+        (0, True)
+    """
     from edupoverty.cli.commands.assess import assess_report, format_table, write_json
     from edupoverty.cli.commands.disclosure import print_demo_plan
     from edupoverty.cli.commands.validate import validate_paths

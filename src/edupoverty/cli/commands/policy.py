@@ -25,7 +25,13 @@ __all__ = ["register", "run_list", "run_show"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``policy`` sub-command with ``list`` and ``show``."""
+    """Add the ``policy`` sub-command with ``list`` and ``show``.
+
+    Examples:
+        >>> from edupoverty.cli import build_parser
+        >>> build_parser().parse_args(["policy", "show", "seed", "dangshan"]).name
+        ['seed', 'dangshan']
+    """
     p = sub.add_parser("policy", help="list and show policy profiles (政策配置)")
     psub = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     lp = psub.add_parser("list", help="list the bundled profiles")

@@ -48,7 +48,14 @@ __all__ = ["register", "run", "validate_paths"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``validate`` sub-command."""
+    """Add the ``validate`` sub-command.
+
+    Examples:
+        >>> from edupoverty.cli import build_parser
+        >>> args = build_parser().parse_args(["validate", "a.csv", "b.xlsx", "--policy", "seed"])
+        >>> args.rosters, args.policy
+        (['a.csv', 'b.xlsx'], ['seed'])
+    """
     p = sub.add_parser(
         "validate",
         help="check roster files: ID numbers, values, duplicates, payments (效验)",
@@ -81,7 +88,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``edupoverty validate``; return the exit code."""
+    """Run ``edupoverty validate``; return the exit code.
+
+    Examples:
+        >>> from edupoverty.cli import main
+        >>> main(["validate", "no-such-roster.csv"])  # one line on stderr
+        2
+    """
     return validate_paths(args.rosters, args)
 
 
@@ -93,6 +106,15 @@ def validate_paths(
     With ``demo`` the bundled sample disbursements and school year are used and a short
     tour is printed; the exit code is still 0 or 1. Unreadable files raise
     :class:`~edupoverty.errors.RosterError` (the command line prints one line, exit 2).
+
+    Examples:
+        >>> import argparse, contextlib, io
+        >>> from edupoverty.records.sample import sample_roster_path
+        >>> args = argparse.Namespace(lang="en", format="table", school_year=2019)
+        >>> with sample_roster_path() as p, contextlib.redirect_stdout(io.StringIO()) as out:
+        ...     code = validate_paths([p], args)
+        >>> code, out.getvalue().splitlines()[0]
+        (1, '40 rows: 33 accepted, 7 rejected; 8 errors, 3 warnings')
     """
     lang = getattr(args, "lang", "zh")
     fmt = getattr(args, "format", "table")
