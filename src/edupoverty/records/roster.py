@@ -75,6 +75,7 @@ __all__ = [
     "read_disbursements",
     "read_roster",
     "read_rows",
+    "read_table",
     "read_waivers",
 ]
 
@@ -1941,3 +1942,19 @@ def read_waivers(path: str | os.PathLike[str], *, today: date | None = None) -> 
         return WaiverResult(waivers=tuple(table.accepted), **table.counts(source, encoding))
 
     return _decoding(path, read)
+
+
+def read_table(path: str | os.PathLike[str]) -> list[list[str]]:
+    """Every row of a small CSV or XLSX file as lists of text, read with the same defences
+    and encoding detection as :func:`read_roster` (a file guessed to be UTF-8 that turns out
+    to hold GBK further down is read again as GB18030). A line too long to read becomes a
+    row of one placeholder cell, so that its row number still counts.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+        >>> _ = p.write_bytes("类别,金额\\nincome,100\\n".encode("gb18030"))
+        >>> read_table(p)
+        [['类别', '金额'], ['income', '100']]
+    """
+    return _decoding(path, lambda rows, _encoding: list(rows))

@@ -15,7 +15,6 @@ Input columns (English or Chinese headers): ``kind`` 类别 (income 收入 / exp
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import sys
@@ -31,6 +30,7 @@ from edupoverty.records.idcard import mask
 from edupoverty.records.ledger import Ledger, VerifyReport, balance
 from edupoverty.records.model import LedgerEntry, Period
 from edupoverty.records.money import money
+from edupoverty.records.roster import read_table
 from edupoverty.records.writers import write_csv
 
 __all__ = ["read_entries", "register"]
@@ -145,10 +145,9 @@ def _input_error(code: str, zh: str, en: str) -> InputError:
 def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.stat().st_size > _MAX_BYTES:
         raise _input_error("ledger.input", f"{path.name}：文件过大", f"{path.name}: file too large")
-    data = path.read_bytes()
     if path.suffix.lower() == ".json":
         try:
-            parsed = json.loads(data.decode("utf-8-sig"))
+            parsed = json.loads(path.read_bytes().decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise _input_error(
                 "ledger.input", f"{path.name}：不是有效的 JSON", f"{path.name}: not valid JSON"
@@ -164,34 +163,21 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for n, item in enumerate(parsed, start=1):
             yield n, item if isinstance(item, dict) else {"?": item}
         return
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes every byte string
-        raise _input_error("ledger.input", f"{path.name}：无法识别编码", f"{path.name}: encoding")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise _input_error("ledger.input", f"{path.name}：文件为空", f"{path.name}: empty file")
-        names = [_ALIASES.get(h.strip().replace("（", "(").replace("）", ")")) for h in header]
-        if "kind" not in names:
-            raise _input_error(
-                "ledger.input",
-                f"{path.name}：缺少“类别(kind)”列",
-                f"{path.name}: the kind column is missing",
-            )
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            yield n, {k: v for k, v in zip(names, cells, strict=False) if k is not None}
-    except csv.Error:
+    rows = iter(read_table(path))
+    header = next(rows, None)
+    if header is None:
+        raise _input_error("ledger.input", f"{path.name}：文件为空", f"{path.name}: empty file")
+    names = [_ALIASES.get(h.strip().replace("（", "(").replace("）", ")")) for h in header]
+    if "kind" not in names:
         raise _input_error(
-            "ledger.input", f"{path.name}：CSV 格式有误", f"{path.name}: malformed CSV"
-        ) from None
+            "ledger.input",
+            f"{path.name}：缺少“类别(kind)”列",
+            f"{path.name}: the kind column is missing",
+        )
+    for n, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        yield n, {k: v for k, v in zip(names, cells, strict=False) if k is not None}
 
 
 def _text(raw: dict[str, Any], key: str) -> str | None:
