@@ -57,6 +57,8 @@ from attrs import field, frozen
 
 from edupoverty.errors import RosterError
 from edupoverty.records import spellings as sp
+from edupoverty.records._lines import ENCODINGS as _LINE_ENCODINGS
+from edupoverty.records._lines import Block, LineCsv
 from edupoverty.records.enums import Payee, Stage
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.idcard import _CHECK, PROVINCES, _birth, compact, problem
@@ -69,11 +71,14 @@ __all__ = [
     "WAIVER_COLUMNS",
     "DisbursementResult",
     "RejectedRow",
+    "RosterColumns",
     "RosterResult",
+    "StudentProfile",
     "WaiverResult",
     "iter_table",
     "read_disbursements",
     "read_roster",
+    "read_roster_columns",
     "read_rows",
     "read_table",
     "read_waivers",
@@ -173,7 +178,7 @@ MAX_XLSX_RATIO = 100
 """Largest compression ratio of an XLSX part above 1 MiB (zip bombs reach thousands)."""
 MAX_XLSX_PARTS = 5000
 _CACHE_MAX = 20000
-_PROFILE_MAX = 50000
+_PROFILE_MAX = 1 << 18  # distinct profiles (and line middles) kept: a few hundred MB at most
 
 
 @frozen
@@ -234,6 +239,79 @@ class RosterResult(_FileResult):
     def accepted(self) -> int:
         """Number of accepted rows."""
         return len(self.students)
+
+
+@frozen
+class RosterColumns(_FileResult):
+    """What :func:`read_roster_columns` found: the accepted rows as parallel columns.
+
+    Entry ``i`` of ``row_numbers``, ``names``, ``id_numbers``, ``student_numbers``,
+    ``bank_accounts`` and ``profiles`` is one accepted row, in file order; rows whose
+    :class:`StudentProfile` is the same object differ only in those personal columns. A
+    million rows cost a few lists of references and no :class:`~edupoverty.records.model.Student`
+    until one is asked for (:meth:`student`, :meth:`students`). Rejected rows and findings are
+    exactly those of :func:`read_roster`.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+        ...     "李四,110105201203070021,3412001,小学,乡村\\n", encoding="utf-8")
+        >>> cols = read_roster_columns(p)
+        >>> cols.rows, cols.accepted, cols.row_numbers, cols.names
+        (2, 1, (2,), ('张三',))
+        >>> cols.student(0) == read_roster(p).students[0]
+        True
+    """
+
+    row_numbers: tuple[int, ...] = field(kw_only=True, repr=False)
+    names: tuple[str, ...] = field(kw_only=True, repr=False)
+    id_numbers: tuple[str, ...] = field(kw_only=True, repr=False)
+    student_numbers: tuple[str | None, ...] = field(kw_only=True, repr=False)
+    bank_accounts: tuple[str | None, ...] = field(kw_only=True, repr=False)
+    profiles: tuple[StudentProfile, ...] = field(kw_only=True, repr=False)
+
+    @property
+    def accepted(self) -> int:
+        """Number of accepted rows."""
+        return len(self.names)
+
+    def student(self, i: int) -> Student:
+        """The :class:`~edupoverty.records.model.Student` of accepted row ``i``."""
+        return _student_of(
+            self.names[i],
+            self.id_numbers[i],
+            self.student_numbers[i],
+            self.bank_accounts[i],
+            self.row_numbers[i],
+            self.profiles[i],
+        )
+
+    def students(self) -> Iterator[Student]:
+        """Every accepted row's :class:`~edupoverty.records.model.Student`, in order."""
+        return map(
+            _student_of,
+            self.names,
+            self.id_numbers,
+            self.student_numbers,
+            self.bank_accounts,
+            self.row_numbers,
+            self.profiles,
+        )
+
+
+def _student_of(
+    name: str,
+    ident: str,
+    number: str | None,
+    account: str | None,
+    row: int,
+    profile: StudentProfile,
+) -> Student:
+    build = profile._build
+    assert build is not None  # every profile of an accepted row has its reader's builder
+    return build(name, ident, number or "", account or "", row, profile)
 
 
 @frozen
@@ -381,6 +459,8 @@ def _csv_rows(p: Path, encoding: str, head: bytes) -> Iterable[list[str]]:
     delimiter = _delimiter(head, encoding)
     if _may_have_long_lines(p):
         return csv.reader(_bounded_lines(p, encoding), delimiter=delimiter)
+    if encoding in _LINE_ENCODINGS:
+        return LineCsv(p, encoding, delimiter)
     return _CsvFile(p, encoding, delimiter)
 
 
@@ -756,16 +836,15 @@ _SWAP = _class_swap_works()
 
 @functools.lru_cache(maxsize=64)  # one per combination of columns present
 def _builder(groups: tuple[tuple[str, ...], ...]) -> Callable[..., Student]:
-    """A function ``build(name, ident, number, account, row, p1, p2, p3)`` returning the
+    """A function ``build(name, ident, number, account, row, profile)`` returning the
     Student of an accepted row: ``number`` is stripped (empty: None), an empty ``account`` is
-    None, ``p1``..``p3`` are the row's profiles (their values, in the order of ``groups``),
-    and every Student field in no group takes its default."""
+    None, ``profile`` is the row's :class:`StudentProfile` (the values of its parts, in the
+    order of ``groups``), and every Student field in no group takes its default."""
     present = {f for g in groups for f in g}
     absent = [f for f in _PROFILE_FIELDS if f not in present]
     ns: dict[str, Any] = {"new": _new, "Unfrozen": _Unfrozen, "Student": Student}
     ns["setclass"] = object.__setattr__
-    params = ", ".join(f"p{i}" for i in range(len(groups)))
-    lines = [f"def build(name, ident, number, account, row, {params}):"]
+    lines = ["def build(name, ident, number, account, row, profile):"]
     if _SWAP:
         lines.append("    o = new(Unfrozen)")
         store = "    o.{0} = {1}"
@@ -779,12 +858,13 @@ def _builder(groups: tuple[tuple[str, ...], ...]) -> Callable[..., Student]:
         store.format("student_number", "number.strip() or None"),
         store.format("bank_account", "account or None"),
         store.format("row", "row"),
+        "    parts = profile.parts",
     ]
     for i, g in enumerate(groups):
-        if g and _SWAP:  # one unpacking of the profile's values into the slots
-            lines.append(f"    ({''.join(f'o.{f}, ' for f in g)}) = p{i}.values")
+        if g and _SWAP:  # one unpacking of a part's values into the slots
+            lines.append(f"    ({''.join(f'o.{f}, ' for f in g)}) = parts[{i}].values")
         elif g:  # pragma: no cover
-            lines.append(f"    v = p{i}.values")
+            lines.append(f"    v = parts[{i}].values")
             lines += [store.format(f, f"v[{k}]") for k, f in enumerate(g)]
     for f in absent:
         ns[f"d_{f}"] = _DEFAULTS.get(f)
@@ -795,6 +875,75 @@ def _builder(groups: tuple[tuple[str, ...], ...]) -> Callable[..., Student]:
     exec("\n".join(lines), ns)  # generated from Student's own field names only
     build: Callable[..., Student] = ns["build"]
     return build
+
+
+class StudentProfile:
+    """What a roster row says about a student apart from who the student is: every
+    :class:`~edupoverty.records.model.Student` field except ``name``, ``id_number``,
+    ``student_number``, ``bank_account`` and ``row``.
+
+    One reading of a file hands out one profile object per distinct combination of cells,
+    shared by every row with those cells: rows of :class:`RosterColumns` whose profiles are
+    the *same object* (``is``) get equal entitlements. Profiles compare by identity.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+        ...     "李四,110105201203070011,3412001,小学,乡村\\n", encoding="utf-8")
+        >>> cols = read_roster_columns(p)
+        >>> cols.profiles[0] is cols.profiles[1], cols.profiles[0].school_code
+        (True, '3412001')
+        >>> cols.profiles[0].fields()["stage"].zh
+        '小学'
+    """
+
+    __slots__ = ("_build", "born_hi", "born_lo", "names", "ok", "parts", "stage")
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        parts: tuple[_Profile, ...],
+        build: Callable[..., Student] | None = None,
+    ) -> None:
+        # kept cheap: a large roster makes one per distinct combination of cells
+        self._build = build  # the reader's Student builder (see _builder)
+        self.names = names  # the fields of the parts' values, in order
+        self.parts = parts  # one _Profile per group of columns (_GROUPS)
+        first, family, dates = parts
+        self.ok = first.ok and family.ok and dates.ok
+        self.stage = first.stage
+        self.born_lo = first.born_lo  # birth dates (YYYYMMDD) plausible for the stage
+        self.born_hi = first.born_hi
+
+    @property
+    def school_code(self) -> str | None:
+        """The school code (学校代码) of the rows (a required column, so in the first part)."""
+        if "school_code" not in self.names:
+            return None
+        value: str | None = self.parts[0].values[self.names.index("school_code")]
+        return value
+
+    def fields(self) -> dict[str, Any]:
+        """Every profile field, as the Student of such a row holds it.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+            ...     "张三,11010520120307002X,3412001,初中,镇区\\n", encoding="utf-8")
+            >>> f = read_roster_columns(p).profiles[0].fields()
+            >>> f["school_code"], f["boarding"], len(f) == len(_PROFILE_FIELDS)
+            ('3412001', False, True)
+        """
+        out = {f: _DEFAULTS.get(f) for f in _PROFILE_FIELDS}
+        values = chain.from_iterable(p.values for p in self.parts)
+        out.update(zip(self.names, values, strict=True))
+        return out
+
+    def __repr__(self) -> str:
+        return f"<StudentProfile school_code={self.school_code!r} stage={self.stage!r}>"
 
 
 @frozen(eq=False)  # identity: `None in profiles` must not call a Python __eq__
@@ -867,6 +1016,8 @@ if sorted(sum(_GROUPS, ())) != sorted(_PROFILE_FIELDS):  # pragma: no cover - a 
     raise RuntimeError("every Student field must be read from exactly one group")
 
 _EMPTY_PROFILE = _Profile(values=(), problems=())
+_WRONG_WIDTH = StudentProfile((), (_EMPTY_PROFILE,) * 3)  # more or fewer cells than the header
+_WRONG_WIDTH.ok = False
 _SEP = "\x1f"  # the ASCII unit separator: a key of a row with one inside a cell is not cached
 
 
@@ -1013,6 +1164,11 @@ class _RosterReader:
     names, accounts, duplicates, ages); only the few suspect rows go through the row-by-row
     path (:meth:`one`), which finds every problem of a row. Both paths apply the same rules:
     ``tests/records/test_roster.py`` checks that chunked and row-by-row reading agree.
+
+    When the file comes as blocks of lines (:class:`~edupoverty.records._lines.LineCsv`) and
+    the per-student columns (name, ID number, student number, bank account, unknown columns)
+    all stand before or after the profile columns, a line is cut only at its ends: the text
+    between is the key of the row's :class:`StudentProfile`, looked up whole (:meth:`block`).
     """
 
     def __init__(
@@ -1022,6 +1178,7 @@ class _RosterReader:
         today: date,
         *,
         keep: bool = True,
+        columns: bool = False,
         seen: _Seen | None = None,
         source_no: int = 0,
         school_year: int | None = None,
@@ -1045,18 +1202,27 @@ class _RosterReader:
                     f"{school_year - lo:04d}0901",
                 )
         self.groups = tuple(_Group(g, idx, self.born) for g in _GROUPS)
-        present = [f for g in self.groups for f in g.fields]
-        absent = [f for f in _PROFILE_FIELDS if f not in present]
-        self.setters = tuple(_SLOT[f] for f in present + absent)
+        self.present = tuple(f for g in self.groups for f in g.fields)
         self.build = _builder(tuple(tuple(g.fields) for g in self.groups))
-        self.tail = tuple(_DEFAULTS.get(f) for f in absent)
+        self.combos: dict[tuple[_Profile, ...], StudentProfile] = {}
+        self.header = header
+        self.layout: _Layout | None = None  # set when the file comes in blocks of lines
+        self.middles: dict[str, StudentProfile] = {}
         self.names: dict[str, str] = {}
         self.births: dict[str, bool] = {}
-        self.keep = keep
+        self.keep = keep or columns
+        self.columns = columns
         self.seen = seen
         self.source_no = source_no
         self.year = school_year
         self.students: list[Student] = []
+        # columns (read_roster_columns): accepted rows as parallel lists
+        self.c_rows: list[int] = []
+        self.c_names: list[str] = []
+        self.c_ids: list[str] = []
+        self.c_numbers: list[str | None] = []
+        self.c_accounts: list[str | None] = []
+        self.c_profiles: list[StudentProfile] = []
         self.rejected: list[RejectedRow] = []
         self.findings: list[Finding] = []
         self.count = self.accepted = self.blanks = 0
@@ -1091,17 +1257,72 @@ class _RosterReader:
         self.rejected.append(RejectedRow(rownum, (f,), self.source))
         self.findings.append(f)
 
-    def profiles(self, row: list[str]) -> tuple[_Profile, _Profile, _Profile]:
+    def parts(self, row: list[str]) -> tuple[_Profile, ...]:
+        """The row's profile of each group of columns."""
         out = []
         for g in self.groups:
             key = g.keyget(row)
             prof = g.profiles.get(key)
             out.append(prof if prof is not None else g.profile(key, row))
-        return out[0], out[1], out[2]
+        return tuple(out)
+
+    def combine(self, parts: tuple[_Profile, ...]) -> StudentProfile:
+        """The one StudentProfile of these group profiles."""
+        combo = self.combos.get(parts)
+        if combo is None:
+            combo = StudentProfile(self.present, parts, self.build)
+            if len(self.combos) >= _PROFILE_MAX:
+                self.combos.clear()
+            self.combos[parts] = combo
+        return combo
+
+    def middle(self, text: str) -> StudentProfile:
+        """The profile of the cells between a line's per-student columns (:meth:`block`)."""
+        layout = self.layout
+        assert layout is not None
+        cells = text.split(layout.delimiter) if layout.inner > 1 else [text]
+        combo = _WRONG_WIDTH
+        if len(cells) == layout.inner:
+            combo = self.combine(self.parts(layout.pad_lead + cells + layout.pad_trail))
+        if len(self.middles) >= _PROFILE_MAX:
+            self.middles.clear()
+        self.middles[text] = combo
+        return combo
+
+    def quoted(self, row: list[str]) -> StudentProfile:
+        """The profile of a row the csv module parsed (a line with quotes, :meth:`block`)."""
+        layout = self.layout
+        assert layout is not None
+        if len(row) != self.width:
+            return _WRONG_WIDTH
+        cells = row[layout.lead : self.width - layout.trail]
+        key = _SEP.join(cells)
+        combo = self.middles.get(key)  # a key with a separator never clashes with a line's
+        if combo is None:
+            combo = self.combine(self.parts(row))
+            if _SEP not in key and len(cells) > 1:  # no separator inside a cell
+                if len(self.middles) >= _PROFILE_MAX:
+                    self.middles.clear()
+                self.middles[key] = combo
+        return combo
 
     def run(self, rows: Iterable[list[str]], first_row: int) -> int:
         """Read every data row (the first is spreadsheet row ``first_row + 1``); return the
         number of rows read."""
+        if not isinstance(rows, LineCsv):
+            return self.rows(rows, first_row)
+        rownum = first_row
+        self.layout = _Layout.of(self.header, rows.delimiter)
+        for piece in rows.pieces():
+            if isinstance(piece, Block):
+                self.block(piece, rownum + 1, rows.delimiter)
+                rownum += len(piece.lines)
+            else:
+                rownum = self.rows(piece, rownum)
+        return rownum
+
+    def rows(self, rows: Iterable[list[str]], first_row: int) -> int:
+        """Read rows given one by one, in chunks (see :meth:`run`)."""
         it = iter(rows)
         rownum = first_row
         while True:
@@ -1122,25 +1343,131 @@ class _RosterReader:
 
     def chunk(self, chunk: list[list[str]], r0: int) -> None:
         """Check a chunk of rows; ``r0`` is the spreadsheet row of ``chunk[0]``."""
-        n = len(chunk)
         width = self.width
         if not all(map(width.__eq__, map(len, chunk))):
             for i, row in enumerate(chunk):
                 self.one(row, r0 + i)
             return
+        parts: list[Any] = [list(map(g.profiles.get, g.keys(chunk))) for g in self.groups]
+        for g, ps in zip(self.groups, parts, strict=True):
+            if None in ps:
+                for i, p in enumerate(ps):
+                    if p is None:
+                        ps[i] = g.profile(g.keyget(chunk[i]), chunk[i])
+        keys = list(zip(*parts, strict=True))
+        combos: list[Any] = list(map(self.combos.get, keys))
+        if None in combos:
+            for i, c in enumerate(combos):
+                if c is None:
+                    combos[i] = self.combine(keys[i])
+        self.settle(
+            chunk.__getitem__,
+            r0,
+            list(map(itemgetter(self.i_id), chunk)),
+            list(map(itemgetter(self.i_name), chunk)),
+            None if self.i_sn is None else list(map(itemgetter(self.i_sn), chunk)),
+            None if self.i_acct is None else list(map(itemgetter(self.i_acct), chunk)),
+            combos,
+        )
+
+    def block(self, block: Block, r0: int, delimiter: str, *, by_rows: bool = False) -> None:
+        """Check a block of lines; ``r0`` is the spreadsheet row of its first line."""
+        layout = self.layout
+        lines = block.lines
+        if layout is None or by_rows:
+            rows = list(block.rows(delimiter))
+            for i in range(0, len(rows), _CHUNK):
+                self.chunk(rows[i : i + _CHUNK], r0 + i)
+            return
+        quoted = block.quoted
+        src = lines
+        if quoted:  # stand-ins, replaced by the parsed rows below
+            src = lines.copy()
+            for i in quoted:
+                src[i] = layout.blank
+        lead, trail = layout.lead, layout.trail
+        heads: list[list[str]] | None = None
+        tails: list[list[str]] | None = None
+        rests: Iterable[str] = src
+        if lead:
+            split = list(map(str.split, src, repeat(delimiter), repeat(lead)))
+            if not all(map(layout.lead_parts.__eq__, map(len, split))):  # short or blank
+                self.block(block, r0, delimiter, by_rows=True)
+                return
+            heads, rests = split, map(itemgetter(lead), split)
+        if trail:
+            rsplit = list(map(str.rsplit, rests, repeat(delimiter), repeat(trail)))
+            if not all(map(layout.trail_parts.__eq__, map(len, rsplit))):
+                self.block(block, r0, delimiter, by_rows=True)
+                return
+            tails, middles = rsplit, list(map(_FIRST, rsplit))
+        else:
+            middles = list(rests)
+        combos: list[Any] = list(map(self.middles.get, middles))
+        if None in combos:
+            for i, c in enumerate(combos):
+                if c is None:
+                    combos[i] = self.middle(middles[i])
+
+        def column(index: int | None) -> list[str] | None:
+            if index is None:
+                return None
+            where, at = layout.place[index]
+            source: list[list[str]] | None = heads if where == "lead" else tails
+            assert source is not None
+            return list(map(itemgetter(at), source))
+
+        ids, names, numbers, accounts = (
+            column(i) for i in (self.i_id, self.i_name, self.i_sn, self.i_acct)
+        )
+        assert ids is not None and names is not None
+        for i, row in quoted.items():
+            combos[i] = self.quoted(row)
+            if combos[i] is _WRONG_WIDTH:
+                continue
+            ids[i] = row[self.i_id]
+            names[i] = row[self.i_name]
+            if numbers is not None:
+                numbers[i] = row[self.i_sn]  # type: ignore[index]
+            if accounts is not None:
+                accounts[i] = row[self.i_acct]  # type: ignore[index]
+
+        def row_at(i: int) -> list[str]:
+            row = quoted.get(i)
+            if row is not None:
+                return row
+            line = lines[i]
+            return line.split(delimiter) if line else []
+
+        self.settle(row_at, r0, ids, names, numbers, accounts, combos)
+
+    def settle(
+        self,
+        row_at: Callable[[int], list[str]],
+        r0: int,
+        ids: list[str],
+        raw_names: list[str],
+        numbers: list[str] | None,
+        accounts: list[str] | None,
+        combos: list[StudentProfile],
+    ) -> None:
+        """Check the columns of ``len(ids)`` rows from spreadsheet row ``r0``; accept the
+        good rows and take the suspect ones (``row_at(i)``) one by one."""
+        n = len(ids)
         suspect: set[int] = set()
-        ids = list(map(itemgetter(self.i_id), chunk))
         # ID numbers: length, then 17 ASCII digits, then the check character, then the birth
         # date; a failing row is set aside and replaced by a valid dummy for the next checks.
         if not all(map(_EIGHTEEN.__eq__, map(len, ids))):
             _mark(list(map(_EIGHTEEN.__eq__, map(len, ids))), suspect)
         heads: list[str] = list(map(_HEAD, ids))
         if suspect:
+            ids = ids.copy()
             for i in suspect:
                 ids[i] = _DUMMY
                 heads[i] = _DUMMY[:17]
         if not (all(map(str.isdigit, heads)) and all(map(str.isascii, heads))):
             _mark(list(map(and_, map(str.isdigit, heads), map(str.isascii, heads))), suspect)
+            ids = ids.copy()
             for i in suspect:
                 ids[i] = _DUMMY
                 heads[i] = _DUMMY[:17]
@@ -1158,31 +1485,18 @@ class _RosterReader:
                     births[i] = self.birth_ok(ymds[i])
             _mark(births, suspect)
         # names, profiles, student numbers and accounts
-        names = list(map(self.names.get, map(itemgetter(self.i_name), chunk)))
+        names = list(map(self.names.get, raw_names))
         if not all(names):
             for i, nm in enumerate(names):
                 if nm is None:
-                    names[i] = self.name(chunk[i][self.i_name])
+                    names[i] = self.name(raw_names[i])
                     if names[i] is None:
                         suspect.add(i)
-        profs: list[list[_Profile]] = []
-        for g in self.groups:
-            ps: list[Any] = list(map(g.profiles.get, g.keys(chunk)))
-            if None in ps:
-                for i, p in enumerate(ps):
-                    if p is None:
-                        ps[i] = g.profile(g.keyget(chunk[i]), chunk[i])
-            if not all(map(_OK, ps)):
-                _mark(list(map(_OK, ps)), suspect)
-            profs.append(ps)
-        numbers: list[str] | None = None
-        if self.i_sn is not None:
-            numbers = list(map(itemgetter(self.i_sn), chunk))  # stripped when kept
-            if max(map(len, numbers)) > MAX_TEXT:
-                suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
-        accounts: list[str] | None = None
-        if self.i_acct is not None:
-            accounts = list(map(itemgetter(self.i_acct), chunk))
+        if not all(map(_OK, combos)):
+            _mark(list(map(_OK, combos)), suspect)
+        if numbers is not None and max(map(len, numbers)) > MAX_TEXT:
+            suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
+        if accounts is not None:
             given = list(filter(None, accounts))
             if given and not (
                 all(map(str.isdigit, given))
@@ -1195,21 +1509,20 @@ class _RosterReader:
         start = 0
         for s in [*sorted(suspect), n]:
             if s > start:
-                self.accept(chunk, r0, start, s, ids, ymds, names, profs, numbers, accounts)
+                self.accept(r0, start, s, ids, ymds, names, combos, numbers, accounts)
             if s < n:
-                self.one(chunk[s], r0 + s)
+                self.one(row_at(s), r0 + s)
             start = s + 1
 
     def accept(
         self,
-        chunk: list[list[str]],
         r0: int,
         lo: int,
         hi: int,
         ids: list[str],
         ymds: list[str],
         names: list[Any],
-        profs: list[list[_Profile]],
+        combos: list[StudentProfile],
         numbers: list[str] | None,
         accounts: list[str] | None,
     ) -> None:
@@ -1218,7 +1531,7 @@ class _RosterReader:
         self.count += k
         self.accepted += k
         seg_ids = ids[lo:hi]
-        p1, p2, p3 = (p[lo:hi] for p in profs)
+        profiles = combos[lo:hi]
         src = self.source
         findings = self.findings
         region = list(map(PROVINCES.__contains__, map(_REGION, seg_ids)))
@@ -1234,10 +1547,10 @@ class _RosterReader:
         if self.year is not None:
             seg_ymds = ymds[lo:hi]
             if not (
-                all(map(le, map(_BORN_LO, p1), seg_ymds))
-                and all(map(le, seg_ymds, map(_BORN_HI, p1)))
+                all(map(le, map(_BORN_LO, profiles), seg_ymds))
+                and all(map(le, seg_ymds, map(_BORN_HI, profiles)))
             ):
-                for j, (p, ymd) in enumerate(zip(p1, seg_ymds, strict=True)):
+                for j, (p, ymd) in enumerate(zip(profiles, seg_ymds, strict=True)):
                     if not p.born_lo <= ymd <= p.born_hi:
                         ident = seg_ids[j]
                         age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
@@ -1247,21 +1560,23 @@ class _RosterReader:
             findings.extend(warn)
         if not self.keep:
             return
-        seg_numbers = numbers[lo:hi] if numbers is not None else repeat("")
-        seg_accounts = accounts[lo:hi] if accounts is not None else repeat("")
+        seg_numbers = numbers[lo:hi] if numbers is not None else [""] * k
+        seg_accounts = accounts[lo:hi] if accounts is not None else [""] * k
+        rows = range(r0 + lo, r0 + hi)
+        if self.columns:
+            self.c_rows.extend(rows)
+            self.c_names.extend(names[lo:hi])
+            self.c_ids.extend(seg_ids)
+            stripped = list(map(str.strip, seg_numbers))
+            self.c_numbers.extend(stripped if all(stripped) else map(_or_none, stripped))
+            self.c_accounts.extend(
+                seg_accounts if all(seg_accounts) else map(_or_none, seg_accounts)
+            )
+            self.c_profiles.extend(profiles)
+            return
         # one generated function call per row fills every slot (see _builder)
         self.students.extend(
-            map(
-                self.build,
-                names[lo:hi],
-                seg_ids,
-                seg_numbers,
-                seg_accounts,
-                range(r0 + lo, r0 + hi),
-                p1,
-                p2,
-                p3,
-            )
+            map(self.build, names[lo:hi], seg_ids, seg_numbers, seg_accounts, rows, profiles)
         )
 
     def duplicates(self, idents: list[str], first_row: int) -> list[Finding]:
@@ -1290,7 +1605,7 @@ class _RosterReader:
             self.blanks += 1
             return
         self.count += 1
-        prof, fam, dates = self.profiles(row)
+        parts = self.parts(row)
         ident = row[self.i_id]
         code = problem(ident, self.today)
         if code is not None:
@@ -1316,23 +1631,24 @@ class _RosterReader:
         if (
             code is None
             and name is not None
-            and not (prof.problems or fam.problems or dates.problems)
+            and all(p.ok for p in parts)
             and not (extra or bad_number or bad_account)
         ):
             ident = ident.upper()
             self.accepted += 1
             if self.keep:
-                self.students.append(
-                    _build_student(
-                        self.setters,
-                        chain(prof.values, fam.values, dates.values, self.tail),
-                        name,
-                        ident,
-                        number,
-                        account,
-                        rownum,
+                combo = self.combine(parts)
+                if self.columns:
+                    self.c_rows.append(rownum)
+                    self.c_names.append(name)
+                    self.c_ids.append(ident)
+                    self.c_numbers.append(number)
+                    self.c_accounts.append(account)
+                    self.c_profiles.append(combo)
+                else:
+                    self.students.append(
+                        self.build(name, ident, number or "", account or "", rownum, combo)
                     )
-                )
             if ident[:2] not in PROVINCES:
                 self.findings.append(
                     finding("id.region", row=rownum, field="id_number", source=src)
@@ -1340,10 +1656,11 @@ class _RosterReader:
             if self.seen is not None:
                 self.findings.extend(self.duplicates([ident], rownum))
             if self.year is not None:
-                lo, hi = self.born[prof.stage]
+                stage = parts[0].stage if parts else None
+                lo, hi = self.born[stage]
                 if not lo <= ident[6:14] <= hi:
                     age = self.year - int(ident[6:10]) - (ident[10:14] > "0901")
-                    self.findings.append(_age(rownum, age, prof.stage, src))
+                    self.findings.append(_age(rownum, age, stage, src))
             return
         problems: list[Finding] = []
         if code is not None:
@@ -1367,7 +1684,7 @@ class _RosterReader:
                 )
             else:
                 problems.append(finding("field.missing", row=rownum, field="name", source=src))
-        for pcode, pfield, dzh, den in prof.problems + fam.problems + dates.problems:
+        for pcode, pfield, dzh, den in chain.from_iterable(p.problems for p in parts):
             problems.append(
                 finding(pcode, row=rownum, field=pfield, source=src, detail_zh=dzh, detail_en=den)
             )
@@ -1435,6 +1752,60 @@ def _mark(flags: list[Any], suspect: set[int]) -> bool:
             suspect.add(i)
     except ValueError:
         return True
+
+
+class _Layout:
+    """Where a file's per-student columns stand, when a line can be cut only at its ends:
+    ``lead`` columns before the profile columns and ``trail`` after, each one a per-student
+    column (name, ID number, student number, bank account) or an unknown one."""
+
+    __slots__ = (
+        "blank",
+        "delimiter",
+        "inner",
+        "lead",
+        "lead_parts",
+        "pad_lead",
+        "pad_trail",
+        "place",
+        "trail",
+        "trail_parts",
+    )
+
+    def __init__(self, width: int, lead: int, trail: int, delimiter: str) -> None:
+        self.delimiter = delimiter
+        self.lead, self.trail = lead, trail
+        self.lead_parts, self.trail_parts = lead + 1, trail + 1
+        self.inner = width - lead - trail
+        self.pad_lead, self.pad_trail = [""] * lead, [""] * trail
+        self.blank = delimiter * (width - 1)  # a line of empty cells
+        # column index -> ("lead", index in str.split) or ("trail", index in str.rsplit)
+        self.place: dict[int, tuple[str, int]] = {i: ("lead", i) for i in range(lead)}
+        self.place.update({width - trail + q: ("trail", q + 1) for q in range(trail)})
+
+    @staticmethod
+    def of(header: _Header, delimiter: str) -> _Layout | None:
+        width = header.width
+        known = set(header.index.values())
+        personal = {header.index[f] for f in _ROW_FIELDS if f in header.index}
+        edge = [i not in known or i in personal for i in range(width)]
+        lead = 0
+        while lead < width and edge[lead]:
+            lead += 1
+        trail = 0
+        while trail < width - lead and edge[width - 1 - trail]:
+            trail += 1
+        inner = range(lead, width - trail)
+        if not inner or any(i in inner for i in personal):
+            return None
+        return _Layout(width, lead, trail, delimiter)
+
+
+def _or_none(text: str) -> str | None:
+    return text or None
+
+
+_FIRST = itemgetter(0)
 
 
 def _account_ok(account: str) -> bool:
@@ -1541,13 +1912,14 @@ def _read(
     seen: _Seen | None = None,
     source_no: int = 0,
     school_year: int | None = None,
-) -> RosterResult:
+    columns: bool = False,
+) -> Any:
     source = str(path)
     day = today if today is not None else date.today()
     return _decoding(
         path,
         lambda rows, encoding: _read_rows(
-            rows, encoding, source, day, keep, seen, source_no, school_year
+            rows, encoding, source, day, keep, seen, source_no, school_year, columns
         ),
     )
 
@@ -1594,7 +1966,8 @@ def _read_rows(
     seen: _Seen | None,
     source_no: int,
     school_year: int | None,
-) -> RosterResult:
+    columns: bool = False,
+) -> Any:
     cells, header_row = _find_header(rows, _ROSTER_LOOKUP, source)
     header = _Header(cells, _ROSTER_LOOKUP, REQUIRED, source)
     reader = _RosterReader(
@@ -1602,6 +1975,7 @@ def _read_rows(
         source,
         today,
         keep=keep,
+        columns=columns,
         seen=seen,
         source_no=source_no,
         school_year=school_year,
@@ -1623,6 +1997,38 @@ def _read_rows(
         )
         for col in unknown
     ]
+    if columns:
+        return RosterColumns(
+            source=source,
+            rejected=tuple(rejected),
+            findings=tuple(head + findings),
+            rows=count,
+            unknown_columns=unknown,
+            encoding=encoding,
+            blank_rows=blanks,
+            row_numbers=tuple(reader.c_rows),
+            names=tuple(reader.c_names),
+            id_numbers=tuple(reader.c_ids),
+            student_numbers=tuple(reader.c_numbers),
+            bank_accounts=tuple(reader.c_accounts),
+            profiles=tuple(reader.c_profiles),
+        )
+    if columns:
+        return RosterColumns(
+            source=source,
+            rejected=tuple(rejected),
+            findings=tuple(head + findings),
+            rows=count,
+            unknown_columns=unknown,
+            encoding=encoding,
+            blank_rows=blanks,
+            row_numbers=tuple(reader.c_rows),
+            names=tuple(reader.c_names),
+            id_numbers=tuple(reader.c_ids),
+            student_numbers=tuple(reader.c_numbers),
+            bank_accounts=tuple(reader.c_accounts),
+            profiles=tuple(reader.c_profiles),
+        )
     return RosterResult(
         source=source,
         students=tuple(students),
@@ -1648,7 +2054,29 @@ def read_roster(path: str | os.PathLike[str], *, today: date | None = None) -> R
         ...
         edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
     """
-    return _read(path, today)
+    result: RosterResult = _read(path, today)
+    return result
+
+
+def read_roster_columns(
+    path: str | os.PathLike[str], *, today: date | None = None
+) -> RosterColumns:
+    """Read a roster file like :func:`read_roster`, keeping the accepted rows as columns.
+
+    The same checks, the same rejected rows and findings; instead of a
+    :class:`~edupoverty.records.model.Student` per row, the personal columns and a shared
+    :class:`StudentProfile` per row (:class:`RosterColumns`). For rosters of hundreds of
+    thousands of rows that are assessed (``edupoverty assess``) or counted rather than held
+    as records.
+
+    Examples:
+        >>> read_roster_columns("no/such/roster.csv")
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
+    """
+    result: RosterColumns = _read(path, today, columns=True)
+    return result
 
 
 def read_rows(

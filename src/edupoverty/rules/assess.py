@@ -1033,7 +1033,11 @@ def summarize(assessments: Iterable[Assessment]) -> Summary:
             yield a.student.school_code, rid
 
     counts = Counter(keys())
-    groups = {(school, rid): (results[rid], n) for (school, rid), n in counts.items()}
+    return _summary((school, results[rid], count) for (school, rid), count in counts.items())
+
+
+def _summary(groups: Iterable[tuple[str, _Result, int]]) -> Summary:
+    """The summary of ``count`` students of each school sharing each result."""
     n = 0
     total = ZERO
     by_prog: dict[str, list[Any]] = {}
@@ -1042,7 +1046,7 @@ def summarize(assessments: Iterable[Assessment]) -> Summary:
     by_funding = dict.fromkeys(FundingLevel, ZERO)
     unknown = ZERO
     nc: dict[str, int] = {}
-    for (school, _), (r, count) in groups.items():
+    for school, r, count in groups:
         n += count
         total += r.total * count
         by_school[school] = by_school.get(school, ZERO) + r.total * count

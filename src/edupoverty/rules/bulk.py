@@ -1,0 +1,171 @@
+"""Assessing a whole roster read as columns (``read_roster_columns``).
+
+A county's roster of a million rows has a few hundred thousand distinct
+:class:`~edupoverty.records.roster.StudentProfile` objects and a few thousand distinct
+results: :func:`assess_columns` assesses one student per distinct profile (through
+:func:`~edupoverty.rules.assess.assess_many`, which shares results further) and gives every
+row the index of its shared result. Nothing is built per row but that index; an
+:class:`~edupoverty.rules.assess.Assessment` per row is made only when asked for.
+
+The results are those of :func:`~edupoverty.rules.assess.assess_many` over
+:func:`~edupoverty.records.roster.read_roster`'s students, row for row
+(``tests/rules/test_bulk.py``).
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> from edupoverty.records.roster import read_roster_columns
+    >>> from edupoverty.rules import load_policy
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+    ...     "张三,11010520120307002X,3412001,初中,乡村\\n"
+    ...     "李四,110105201203070011,3412001,初中,乡村\\n", encoding="utf-8")
+    >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+    >>> len(assessed), len(assessed.distinct), assessed.result_index
+    (2, 1, (0, 0))
+    >>> assessed.assessment(1).student.name, assessed.assessment(1).total
+    ('李四', Decimal('1780.00'))
+    >>> assessed.summary().total
+    Decimal('3560.00')
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from edupoverty.records.roster import RosterColumns, StudentProfile
+from edupoverty.rules.assess import Assessment, Summary, _summary, assess_many
+from edupoverty.rules.policy import Policy
+from edupoverty.rules.values import NotConfigured
+
+__all__ = ["RosterAssessment", "assess_columns"]
+
+
+class RosterAssessment:
+    """The assessments of every accepted row of a :class:`~edupoverty.records.roster.RosterColumns`.
+
+    ``distinct`` holds one :class:`~edupoverty.rules.assess.Assessment` per distinct result,
+    each of the first row that has it; ``result_index[i]`` is the index in ``distinct`` of
+    accepted row ``i``'s result: row ``i`` is entitled to exactly what
+    ``distinct[result_index[i]]`` lists (its entitlements and totals), as the student of row
+    ``i``.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from edupoverty.records.roster import read_roster_columns
+        >>> from edupoverty.rules import load_policy
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,城区\\n", encoding="utf-8")
+        >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+        >>> [a.total for a in assessed]  # fee waiver 600 (R-CMP-1) + textbooks 90 (R-CMP-2)
+        [Decimal('690.00')]
+    """
+
+    __slots__ = ("_by_profile", "columns", "distinct", "policy", "result_index", "school_year")
+
+    def __init__(
+        self,
+        columns: RosterColumns,
+        policy: str,
+        school_year: int,
+        distinct: tuple[Assessment, ...],
+        result_index: tuple[int, ...],
+        by_profile: dict[StudentProfile, int],
+    ) -> None:
+        self._by_profile = by_profile  # profile -> index in distinct
+        self.columns = columns
+        self.policy = policy  # the policy's name, e.g. "seed+dangshan"
+        self.school_year = school_year
+        self.distinct = distinct
+        self.result_index = result_index
+
+    def __len__(self) -> int:
+        return len(self.result_index)
+
+    def __iter__(self) -> Iterator[Assessment]:
+        """Every accepted row's :class:`~edupoverty.rules.assess.Assessment`, in order."""
+        results = [a._result for a in self.distinct]
+        return map(Assessment, self.columns.students(), map(results.__getitem__, self.result_index))
+
+    def assessment(self, i: int) -> Assessment:
+        """The :class:`~edupoverty.rules.assess.Assessment` of accepted row ``i``."""
+        return Assessment(self.columns.student(i), self.distinct[self.result_index[i]]._result)
+
+    def counts(self) -> Counter[tuple[str | None, int]]:
+        """Students per (school code, index in ``distinct``)."""
+        by_profile = self._by_profile
+        per_profile = Counter(self.columns.profiles)
+        out: Counter[tuple[str | None, int]] = Counter()
+        for profile, n in per_profile.items():
+            out[profile.school_code, by_profile[profile]] += n
+        return out
+
+    def summary(self) -> Summary:
+        """Totals by programme, form, school and funding level, as
+        :func:`~edupoverty.rules.assess.summarize` gives them for the same assessments."""
+        return _summary(
+            (school or "", self.distinct[i]._result, n) for (school, i), n in self.counts().items()
+        )
+
+    def not_configured(self) -> list[dict[str, Any]]:
+        """The amounts not configured, by programme and parameter, with their student counts
+        and reasons (zh/en)."""
+        per_result = Counter(self.result_index)
+        counts: dict[tuple[str, str, str, str], int] = {}
+        for i, n in sorted(per_result.items()):
+            for e in self.distinct[i].not_configured:
+                if isinstance(e.amount, NotConfigured):
+                    key = (e.programme, e.amount.parameter, e.amount.reason_zh, e.amount.reason_en)
+                    counts[key] = counts.get(key, 0) + n
+        return [
+            {"programme": p, "parameter": par, "reason_zh": zh, "reason_en": en, "students": n}
+            for (p, par, zh, en), n in counts.items()
+        ]
+
+
+def assess_columns(columns: RosterColumns, policy: Policy, school_year: int) -> RosterAssessment:
+    """Assess every accepted row of ``columns`` under ``policy`` for ``school_year``.
+
+    One student per distinct profile is assessed (rows sharing a profile share every field
+    the rules read); the result of each row is that of its profile. Issues
+    :class:`~edupoverty.errors.PolicyStaleWarning` as :func:`~edupoverty.rules.assess.assess_many`
+    does.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from edupoverty.records.roster import read_roster_columns
+        >>> from edupoverty.rules import load_policy
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
+        ...     "张三,11010520120307002X,3412001,普通高中,县城,是\\n", encoding="utf-8")
+        >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+        >>> [e.programme for e in assessed.distinct[0].not_configured]
+        ['senior.fee_waiver']
+    """
+    profiles = columns.profiles
+    n = len(profiles)
+    # the first row of each distinct profile, found by C-level dict building (reversed: the
+    # first occurrence is written last)
+    first = dict(zip(reversed(profiles), range(n - 1, -1, -1), strict=True))
+    rows = sorted(first.values())
+    reps = [columns.student(i) for i in rows]
+    distinct: list[Assessment] = []
+    index_of_result: dict[int, int] = {}
+    index_of_profile: dict[StudentProfile, int] = {}
+    for i, assessment in zip(rows, assess_many(reps, policy, school_year), strict=True):
+        key = id(assessment._result)  # a result shared by assess_many is one object
+        at = index_of_result.get(key)
+        if at is None:  # kept in distinct, so its id is never reused
+            at = index_of_result[key] = len(distinct)
+            distinct.append(assessment)
+        index_of_profile[profiles[i]] = at
+    return RosterAssessment(
+        columns,
+        policy.name,
+        school_year,
+        tuple(distinct),
+        tuple(map(index_of_profile.__getitem__, profiles)),
+        index_of_profile,
+    )
