@@ -26,12 +26,13 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from edupoverty.errors import InputError
 
-__all__ = ["Cells", "cell_text", "neutralise", "write_csv", "write_xlsx"]
+__all__ = ["Cells", "cell_text", "neutralise", "write_csv", "write_csv_columns", "write_xlsx"]
 
 _DANGEROUS = frozenset("=+-@\t\r")
 
@@ -171,6 +172,107 @@ def _write_rows(
             head += tail
             writerow(head)
     return n
+
+
+def write_csv_columns(
+    path: str | os.PathLike[str] | io.TextIOBase,
+    header: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    tails: Sequence[Cells] | None = None,
+    *,
+    more: Iterable[Sequence[Any]] = (),
+) -> int:
+    """Write a CSV file (UTF-8 with BOM) from columns; return the number of data rows.
+
+    Row ``i`` is ``[column[i] for column in columns]`` followed by the cells of
+    ``tails[i]`` (a :class:`Cells` shared by many rows is rendered once); then the rows of
+    ``more``. The file is the one :func:`write_csv` writes for the same rows, cell for cell
+    neutralised, but made a chunk of rows at a time by C-level joins: for a million rows.
+
+    Examples:
+        >>> buf = io.StringIO()
+        >>> tail = Cells(["500.00"])
+        >>> write_csv_columns(buf, ["行", "姓名", "金额"], [[2, 3], ["张三", "=李四"]],
+        ...                   [tail, tail], more=[[9, "", "拒收"]])
+        3
+        >>> buf.getvalue().splitlines()
+        ['行,姓名,金额', '2,张三,500.00', "3,'=李四,500.00", '9,,拒收']
+    """
+    if isinstance(path, io.TextIOBase):
+        return _write_columns(path, header, columns, tails, more)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")  # by hand: see write_csv
+        return _write_columns(fh, header, columns, tails, more)
+
+
+_DANGER_PREFIXES = tuple(_DANGEROUS)
+_CHUNK_ROWS = 2048
+
+
+def _column_texts(values: Sequence[Any]) -> list[str] | None:
+    """The cell texts of a slice of a column, made by C-level maps when every value is
+    plain text needing no prefix or an int; None when the slow path must take the rows."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        if any(map(str.startswith, values, repeat(_DANGER_PREFIXES))):
+            return None
+        return list(values)
+    if kinds == {int}:
+        return list(map(str, values))
+    if kinds <= {str, type(None)}:
+        texts = ["" if v is None else v for v in values]
+        if any(map(str.startswith, texts, repeat(_DANGER_PREFIXES))):
+            return None
+        return texts
+    return None
+
+
+def _write_columns(
+    fh: Any,
+    header: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    tails: Sequence[Cells] | None,
+    more: Iterable[Sequence[Any]],
+) -> int:
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow([neutralise(h) for h in header])
+    n = len(columns[0]) if columns else len(tails or ())
+    fragments: dict[int, tuple[Cells, str]] = {}  # id(tail) -> (tail kept alive, its text)
+    write = fh.write
+    for lo in range(0, n, _CHUNK_ROWS):
+        hi = min(n, lo + _CHUNK_ROWS)
+        texts = [_column_texts(col[lo:hi]) for col in columns]
+        frags: list[str] | None = None
+        if tails is not None:
+            part = tails[lo:hi]
+            got = list(map(fragments.get, map(id, part)))
+            if None in got:
+                for k, g in enumerate(got):
+                    if g is None:
+                        tail = part[k]
+                        if type(tail) is not Cells:
+                            raise TypeError("tails must be Cells")
+                        got[k] = fragments[id(tail)] = (tail, _fragment(tail))
+            frags = [g[1] for g in got]  # type: ignore[index]
+        ready = [t for t in texts if t is not None]
+        plain = len(ready) == len(texts) >= 2 and not any(_QUOTED.search("".join(t)) for t in ready)
+        if plain:
+            heads = map(",".join, zip(*ready, strict=True))
+            if frags is not None:
+                write("".join(map(str.__add__, heads, frags)))
+            else:
+                write("".join(map("{}\n".format, heads)))
+        else:  # a cell needing a prefix or quotes: the csv module, row by row
+            for i in range(lo, hi):
+                cells = [cell_text(col[i]) for col in columns]
+                if tails is not None:
+                    cells += tails[i]
+                writer.writerow(cells)
+    m = 0
+    for row in more:
+        m += 1
+        writer.writerow([cell_text(v) for v in row])
+    return n + m
 
 
 def write_xlsx(

@@ -63,7 +63,7 @@ class RosterAssessment:
         [Decimal('690.00')]
     """
 
-    __slots__ = ("_by_profile", "columns", "distinct", "policy", "result_index", "school_year")
+    __slots__ = ("by_profile", "columns", "distinct", "policy", "result_index", "school_year")
 
     def __init__(
         self,
@@ -74,7 +74,7 @@ class RosterAssessment:
         result_index: tuple[int, ...],
         by_profile: dict[StudentProfile, int],
     ) -> None:
-        self._by_profile = by_profile  # profile -> index in distinct
+        self.by_profile = by_profile  # each distinct profile -> its index in distinct
         self.columns = columns
         self.policy = policy  # the policy's name, e.g. "seed+dangshan"
         self.school_year = school_year
@@ -95,7 +95,7 @@ class RosterAssessment:
 
     def counts(self) -> Counter[tuple[str | None, int]]:
         """Students per (school code, index in ``distinct``)."""
-        by_profile = self._by_profile
+        by_profile = self.by_profile
         per_profile = Counter(self.columns.profiles)
         out: Counter[tuple[str | None, int]] = Counter()
         for profile, n in per_profile.items():

@@ -29,10 +29,19 @@ from typing import Any, TextIO
 
 from edupoverty.errors import InputError
 from edupoverty.records.enums import Semester
-from edupoverty.rules import Assessment, Policy, assess_many, load_policy, summarize
+from edupoverty.rules import Assessment, Policy, load_policy, summarize
+from edupoverty.rules.bulk import RosterAssessment, assess_columns
 from edupoverty.rules.values import NotConfigured
 
-__all__ = ["AssessReport", "assess_report", "format_table", "register", "run", "write_json"]
+__all__ = [
+    "AssessReport",
+    "assess_report",
+    "format_table",
+    "register",
+    "run",
+    "write_csv_report",
+    "write_json",
+]
 
 
 def register(sub: Any) -> None:
@@ -65,35 +74,50 @@ def register(sub: Any) -> None:
 class AssessReport:
     """The assessments of one roster: policy, accepted students' assessments, rejected rows.
 
+    ``assessments`` is a list of :class:`~edupoverty.rules.assess.Assessment` or, from
+    :func:`assess_report`, a :class:`~edupoverty.rules.bulk.RosterAssessment` (rows in columns,
+    results shared), which the writers render without a record per row.
+
     Examples:
         >>> r = AssessReport(load_policy("seed"), 2019, [], [])
         >>> r.summary().students
         0
     """
 
-    __slots__ = ("assessments", "policy", "rejected", "school_year")
+    __slots__ = ("assessed", "policy", "rejected", "school_year")
 
     def __init__(
         self,
         policy: Policy,
         school_year: int,
-        assessments: list[Assessment],
+        assessments: Sequence[Assessment] | RosterAssessment,
         rejected: list[Any],
     ) -> None:
         self.policy = policy
         self.school_year = school_year
-        self.assessments = assessments
+        self.assessed = assessments
         self.rejected = rejected
+
+    @property
+    def assessments(self) -> Sequence[Assessment]:
+        """Every accepted row's assessment, in order (made on demand from columns)."""
+        if isinstance(self.assessed, RosterAssessment):
+            return list(self.assessed)
+        return self.assessed
 
     def summary(self) -> Any:
         """Totals by programme, form, school and funding level."""
-        return summarize(self.assessments)
+        if isinstance(self.assessed, RosterAssessment):
+            return self.assessed.summary()
+        return summarize(self.assessed)
 
     def not_configured(self) -> list[dict[str, Any]]:
         """Amounts not configured, by programme and parameter, with student counts."""
+        if isinstance(self.assessed, RosterAssessment):
+            return self.assessed.not_configured()
         counts: dict[tuple[str, str, str, str], int] = {}
         per_result: dict[int, list[tuple[str, str, str, str]]] = {}
-        for a in self.assessments:
+        for a in self.assessed:
             key = id(a._result)
             items = per_result.get(key)
             if items is None:
@@ -108,6 +132,61 @@ class AssessReport:
             {"programme": p, "parameter": par, "reason_zh": zh, "reason_en": en, "students": n}
             for (p, par, zh, en), n in counts.items()
         ]
+
+    def rows(self) -> _Rows:
+        """The accepted rows in columns, each with the index of its shared result."""
+        return _Rows.of(self.assessed)
+
+
+class _Rows:
+    """Accepted rows as columns (row, name, student number, school code) and, per row, the
+    index in ``results`` of an assessment with the row's shared result."""
+
+    __slots__ = ("index", "names", "numbers", "results", "rows", "schools")
+
+    def __init__(
+        self,
+        rows: Sequence[int | None],
+        names: Sequence[str],
+        numbers: Sequence[str | None],
+        schools: Sequence[str | None],
+        index: Sequence[int],
+        results: Sequence[Assessment],
+    ) -> None:
+        self.rows, self.names, self.numbers, self.schools = rows, names, numbers, schools
+        self.index, self.results = index, results
+
+    @staticmethod
+    def of(assessed: Sequence[Assessment] | RosterAssessment) -> _Rows:
+        if isinstance(assessed, RosterAssessment):
+            cols = assessed.columns
+            school_of = {p: p.school_code for p in assessed.by_profile}
+            return _Rows(
+                cols.row_numbers,
+                cols.names,
+                cols.student_numbers,
+                list(map(school_of.__getitem__, cols.profiles)),
+                assessed.result_index,
+                assessed.distinct,
+            )
+        at: dict[int, int] = {}
+        results: list[Assessment] = []
+        index = []
+        for a in assessed:
+            k = at.get(id(a._result))
+            if k is None:
+                k = at[id(a._result)] = len(results)
+                results.append(a)
+            index.append(k)
+        students = [a.student for a in assessed]
+        return _Rows(
+            [s.row for s in students],
+            [s.name for s in students],
+            [s.student_number for s in students],
+            [s.school_code for s in students],
+            index,
+            results,
+        )
 
 
 def assess_report(
@@ -124,12 +203,12 @@ def assess_report(
         >>> len(report.assessments) + len(report.rejected)
         20
     """
-    from edupoverty.records.roster import read_roster
+    from edupoverty.records.roster import read_roster_columns
 
     pol = policy if isinstance(policy, Policy) else load_policy(*policy)
-    result = read_roster(roster)
-    assessments = list(assess_many(result.students, pol, school_year))
-    return AssessReport(pol, school_year, assessments, list(result.rejected))
+    columns = read_roster_columns(roster)
+    assessed = assess_columns(columns, pol, school_year)
+    return AssessReport(pol, school_year, assessed, list(columns.rejected))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,22 +228,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(report: AssessReport, args: argparse.Namespace) -> int:
     lang = args.lang
-    if args.format in ("csv", "xlsx"):
-        from edupoverty.records.writers import write_csv, write_xlsx
+    if args.format == "xlsx":
+        from edupoverty.records.writers import write_xlsx
 
-        header, rows = _flat(report, lang, rendered=args.format == "csv")
-        if args.format == "xlsx":
-            write_xlsx(args.output, header, rows, sheet="assessment")
-        elif args.output:
-            write_csv(args.output, header, rows)
-        else:
-            write_csv(sys.stdout, header, rows)  # type: ignore[arg-type]
+        header, rows = _flat(report, lang)
+        write_xlsx(args.output, header, rows, sheet="assessment")
+    elif args.format == "csv":
+        write_csv_report(report, args.output or sys.stdout, lang)
+    elif args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            _emit(report, args.format, lang, fh)
     else:
-        if args.output:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                _emit(report, args.format, lang, fh)
-        else:
-            _emit(report, args.format, lang, sys.stdout)
+        _emit(report, args.format, lang, sys.stdout)
     return 1 if report.rejected else 0
 
 
@@ -234,6 +309,9 @@ def _rejected_json(rejected: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
+_JSON_CHUNK = 2048
+
+
 def write_json(report: AssessReport, out: TextIO) -> None:
     """Stream the JSON document of ``edupoverty assess`` to ``out``; the part of a student
     that depends only on the shared result is serialised once.
@@ -246,30 +324,27 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         ['not_configured', 'policy', 'rejected', 'school_year', 'students', 'summary']
     """
     dumps = json.dumps
-    quote = encode_basestring  # a JSON string literal, non-ASCII kept as is
     out.write("{\n")
     out.write(f'  "policy": {dumps(report.policy.name)},\n')
     out.write(f'  "school_year": {report.school_year},\n')
     out.write('  "students": [')
-    cache: dict[int, str] = {}
-    write = out.write
-    sep = "\n    "
-    for a in report.assessments:
-        r = a._result
-        tail = cache.get(id(r))
-        if tail is None:
-            tail = cache[id(r)] = (
-                f', "entitlements": {dumps(_entitlements_json(a), ensure_ascii=False)}, '
-                f'"total": "{a.total}", "cash_total": "{a.cash_total}"}}'
-            )
-        s = a.student
-        number = "null" if s.student_number is None else quote(s.student_number)
-        row = "null" if s.row is None else str(int(s.row))
-        # two writes: the long shared tail (ASCII, as a rule) is not copied into a string
-        # of wider characters with the student's name, and is encoded by the fast path
-        write(f'{sep}{{"row": {row}, "name": {quote(s.name)}, "student_number": {number}')
-        write(tail)
-        sep = ",\n    "
+    view = report.rows()
+    # the part of a student that depends only on the shared result, serialised once
+    tails = [
+        f', "entitlements": {dumps(_entitlements_json(a), ensure_ascii=False)}, '
+        f'"total": "{a.total}", "cash_total": "{a.cash_total}"}}'
+        for a in view.results
+    ]
+    line = '\n    {{"row": {}, "name": {}, "student_number": {}'.format
+    n = len(view.index)
+    for lo in range(0, n, _JSON_CHUNK):
+        hi = min(n, lo + _JSON_CHUNK)
+        rows = ["null" if r is None else str(r) for r in view.rows[lo:hi]]
+        names = map(encode_basestring, view.names[lo:hi])  # C-level JSON string literals
+        numbers = ["null" if x is None else encode_basestring(x) for x in view.numbers[lo:hi]]
+        heads = map(line, rows, names, numbers)
+        text = ",".join(map(str.__add__, heads, map(tails.__getitem__, view.index[lo:hi])))
+        out.write("," + text if lo else text)
     out.write("\n  ],\n")
     rest = {
         "rejected": _rejected_json(report.rejected),
@@ -297,11 +372,11 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     lines = [
         (
             f"policy {report.policy.name}, school year {report.school_year}: "
-            f"{len(report.assessments)} students assessed, {len(report.rejected)} rows rejected"
+            f"{len(report.assessed)} students assessed, {len(report.rejected)} rows rejected"
         )
         if en
         else (
-            f"政策 {report.policy.name}，{report.school_year}学年：测算 {len(report.assessments)} "
+            f"政策 {report.policy.name}，{report.school_year}学年：测算 {len(report.assessed)} "
             f"人，拒收 {len(report.rejected)} 行"
         ),
         "",
@@ -311,18 +386,22 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
         if en
         else ["行", "姓名", "学校", "合计", "现金", "减免", "实物", "未配置"]
     )
-    rows = [
+    view = report.rows()
+    shared = [
         [
-            a.student.row,
-            a.student.name,
-            a.student.school_code,
             a.total,
             a.cash_total,
             a.waiver_total,
             a.in_kind_total,
             ", ".join(e.programme for e in a.not_configured),
         ]
-        for a in report.assessments
+        for a in view.results
+    ]
+    rows = [
+        [row, name, school, *shared[k]]
+        for row, name, school, k in zip(
+            view.rows, view.names, view.schools, view.index, strict=True
+        )
     ]
     lines.append(table(head, rows))
     summary = report.summary()
@@ -356,19 +435,10 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _flat(
-    report: AssessReport, lang: str, *, rendered: bool = False
-) -> tuple[list[str], Iterator[list[Any]]]:
-    """One row per student: totals, then one column per programme (amount or 未配置).
-
-    With ``rendered`` (CSV), the cells after a student's own ones depend only on the shared
-    result: they are rendered once per result, as a trailing ``Cells`` of each row."""
-    from edupoverty.records.writers import Cells
-
+def _header(report: AssessReport, lang: str) -> list[str]:
     pids = report.policy.programme_ids()
-    en = lang == "en"
-    header = (
-        [
+    if lang == "en":
+        return [
             "row",
             "name",
             "student_number",
@@ -380,43 +450,65 @@ def _flat(
             *pids,
             "not_configured",
         ]
-        if en
-        else ["行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物", *pids, "未配置"]
+    return ["行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物", *pids, "未配置"]
+
+
+def _shared_cells(report: AssessReport, a: Assessment, lang: str) -> list[Any]:
+    """The cells of a row after its school code: totals, one per programme, not configured."""
+    nc_label = "not configured" if lang == "en" else "未配置"
+    ents = {e.programme: e for e in a.entitlements}
+    cells: list[Any] = [a.total, a.cash_total, a.waiver_total, a.in_kind_total]
+    for pid in report.policy.programme_ids():
+        e = ents.get(pid)
+        cells.append("" if e is None else e.amount if isinstance(e.amount, Decimal) else nc_label)
+    cells.append(" ".join(e.programme for e in a.not_configured))
+    return cells
+
+
+def _rejected_rows(report: AssessReport, lang: str) -> Iterator[list[Any]]:
+    width = len(report.policy.programme_ids()) + 7
+    for rej in report.rejected:
+        yield [rej.row, *([""] * width), "; ".join(f.message(lang) for f in rej.findings)]
+
+
+def write_csv_report(report: AssessReport, out: str | Path | TextIO, lang: str = "zh") -> int:
+    """Write the CSV of ``edupoverty assess``: one row per accepted student (row, name,
+    student number, school code, totals, one column per programme: the amount or 未配置,
+    then the programmes not configured), then one per rejected row with its reasons. Cells
+    are neutralised (:func:`~edupoverty.records.writers.neutralise`). Returns the rows
+    written.
+
+    Examples:
+        >>> import io
+        >>> buf = io.StringIO()
+        >>> write_csv_report(AssessReport(load_policy("seed"), 2019, [], []), buf)
+        0
+        >>> buf.getvalue().split(",")[:4]
+        ['行', '姓名', '学籍号', '学校代码']
+    """
+    from edupoverty.records.writers import Cells, write_csv_columns
+
+    view = report.rows()
+    tails = [Cells(_shared_cells(report, a, lang)) for a in view.results]
+    return write_csv_columns(
+        out,  # type: ignore[arg-type]
+        _header(report, lang),
+        [view.rows, view.names, view.numbers, view.schools],
+        list(map(tails.__getitem__, view.index)),
+        more=_rejected_rows(report, lang),
     )
-    nc_label = "not configured" if en else "未配置"
+
+
+def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any]]]:
+    """One row per student: totals, then one column per programme (amount or 未配置)."""
+    view = report.rows()
+    shared = [_shared_cells(report, a, lang) for a in view.results]
 
     def rows() -> Iterator[list[Any]]:
-        cache: dict[int, Any] = {}
-        for a in report.assessments:
-            r = a._result
-            tail = cache.get(id(r))
-            if tail is None:
-                ents = {e.programme: e for e in a.entitlements}
-                cells: list[Any] = [a.total, a.cash_total, a.waiver_total, a.in_kind_total]
-                for pid in pids:
-                    e = ents.get(pid)
-                    cells.append(
-                        "" if e is None else e.amount if isinstance(e.amount, Decimal) else nc_label
-                    )
-                cells.append(" ".join(e.programme for e in a.not_configured))
-                tail = cache[id(r)] = Cells(cells) if rendered else cells
-            s = a.student
-            if rendered:
-                yield [s.row, s.name, s.student_number, s.school_code, tail]
-            else:
-                yield [s.row, s.name, s.student_number, s.school_code, *tail]
-        for rej in report.rejected:
-            yield [
-                rej.row,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                *([""] * len(pids)),
-                "; ".join(f.message(lang) for f in rej.findings),
-            ]
+        for row, name, number, school, k in zip(
+            view.rows, view.names, view.numbers, view.schools, view.index, strict=True
+        ):
+            yield [row, name, number, school, *shared[k]]
+        yield from _rejected_rows(report, lang)
 
-    return header, rows()
+    return _header(report, lang), rows()
