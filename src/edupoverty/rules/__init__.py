@@ -19,10 +19,12 @@ from edupoverty.rules.assess import (
     assess,
     assess_many,
     expected_payments,
+    key_fields,
     projection,
     summarize,
 )
 from edupoverty.rules.audit import audit, check_average_grants
+from edupoverty.rules.bulk import RosterAssessment, assess_columns
 from edupoverty.rules.eligibility import Condition, evaluate, parse_condition
 from edupoverty.rules.policy import (
     AmountCase,
@@ -53,8 +55,10 @@ __all__ = [
     "Policy",
     "Programme",
     "ProgrammeTotal",
+    "RosterAssessment",
     "Summary",
     "assess",
+    "assess_columns",
     "assess_many",
     "audit",
     "check_average_grants",
@@ -62,6 +66,7 @@ __all__ = [
     "evaluate",
     "expected_payments",
     "is_configured",
+    "key_fields",
     "list_profiles",
     "load_policy",
     "parse_condition",

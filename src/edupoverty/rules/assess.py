@@ -59,6 +59,7 @@ __all__ = [
     "assess",
     "assess_many",
     "expected_payments",
+    "key_fields",
     "projection",
     "summarize",
 ]
@@ -341,6 +342,19 @@ _STATUS_FIELDS = (
     "left_behind",
     "hardship_child",
 )
+
+
+def key_fields(policy: Policy) -> tuple[str, ...]:
+    """The Student fields that decide a student's result under ``policy``, enrolment dates
+    included: students equal in these get equal entitlements (without ``enrolments``).
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> fields = key_fields(load_policy("seed"))
+        >>> "stage" in fields, "name" in fields, fields[-2:]
+        (True, False, ('enrolled_from', 'enrolled_until'))
+    """
+    return (*_relevant_fields(policy), "enrolled_from", "enrolled_until")
 
 
 def _relevant_fields(policy: Policy, *programmes: Programme) -> tuple[str, ...]:
@@ -794,6 +808,68 @@ def assess(
     return Assessment(student, _compute(student, policy, school_year, spans))
 
 
+class _Proration:
+    """What proration sees of an enrolment in one school year under one policy (R-DYN-1..3):
+    the spans clipped to the year, the semesters counted and, when a programme pays per
+    school day, the days enrolled in each semester. Students alike in the fields a policy
+    reads and in this view share one result (:func:`assess_many`, :mod:`~edupoverty.rules.bulk`).
+    """
+
+    def __init__(self, policy: Policy, school_year: int) -> None:
+        params = policy.parameters
+        self.start, self.end = Period(school_year).start, Period(school_year).end
+        self.bounds = [
+            (s, Period(school_year, s).start, Period(school_year, s).end) for s in SEMESTERS
+        ]
+        self.census = {
+            s: params.census_day(s, school_year) for s in SEMESTERS if params.proration == "census"
+        }
+        self.daily = any(c.kind == "per_school_day" for p in policy.programmes for c in p.cases)
+        self.seen: dict[Any, tuple[Any, tuple[Semester, ...], tuple[int, ...]]] = {}
+
+    def of(
+        self, spans: tuple[tuple[date, date], ...]
+    ) -> tuple[tuple[tuple[date, date], ...], tuple[Semester, ...], tuple[int, ...]]:
+        """(clipped spans, semesters counted, days per semester or ``()``), memoised."""
+        hit = self.seen.get(spans)
+        if hit is None:
+            clipped = _clip(spans, self.start, self.end)
+            hit = self.seen[spans] = (clipped, *self.view(clipped))
+        return hit
+
+    def of_dates(
+        self, enrolled_from: date | None, enrolled_until: date | None
+    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
+        """The view of a roster's own enrolment dates (no status changes)."""
+        spans = _merge([(enrolled_from or date.min, enrolled_until or date.max)])
+        _, counted, days = self.of(spans)
+        return counted, days
+
+    def view(
+        self, clipped: tuple[tuple[date, date], ...]
+    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
+        """What proration sees of the enrolment: the same answers as ``_counted`` and
+        ``_enrolled_days``, without building periods."""
+        counted: list[Semester] = []
+        days: list[int] = []
+        census = self.census
+        for sem, lo, hi in self.bounds:
+            n = 0
+            for a, b in clipped:
+                a = a if a > lo else lo
+                b = b if b < hi else hi
+                if a <= b:
+                    n += (b - a).days + 1
+            days.append(n)
+            if census:
+                day = census.get(sem)
+                if day is not None and any(a <= day <= b for a, b in clipped):
+                    counted.append(sem)
+            elif n > 0:
+                counted.append(sem)
+        return tuple(counted), tuple(days) if self.daily else ()
+
+
 def assess_many(
     students: Iterable[Student],
     policy: Policy,
@@ -826,7 +902,7 @@ def assess_many(
     cache: dict[Any, _Result] = {}
     shared: dict[Any, _Result] = {}
     get = cache.get
-    key_of = operator.attrgetter(*fields, "enrolled_from", "enrolled_until")
+    key_of = operator.attrgetter(*key_fields(policy))
     relevant = operator.attrgetter(*fields)
     new = _new
     set_student = _set_student
@@ -836,8 +912,6 @@ def assess_many(
     # and on the enrolment as proration sees it: the semesters counted and, for per-day
     # programmes, the days enrolled in each semester (R-DYN-1..3).
     params = policy.parameters
-    year_start, year_end = Period(school_year).start, Period(school_year).end
-    semester_periods = [Period(school_year, s) for s in SEMESTERS]
     replaces = _replaces(policy)
     per_programme = [
         (
@@ -847,47 +921,13 @@ def assess_many(
         )
         for p in policy.programmes
     ]
-    daily = any(per_day for _, _, per_day in per_programme)
     outcomes: dict[Any, _Outcome] = {}  # keeps every outcome alive: their ids are stable
     combos: dict[tuple[int, ...], _Result] = {}
     interned: dict[_Outcome, _Outcome] = {}
-
-    bounds = [(s, p.start, p.end) for s, p in zip(SEMESTERS, semester_periods, strict=True)]
-    census = {
-        s: params.census_day(s, school_year) for s in SEMESTERS if params.proration == "census"
-    }
-
-    def view(
-        clipped: tuple[tuple[date, date], ...],
-    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
-        """What proration sees of the enrolment: the same answers as ``_counted`` and
-        ``_enrolled_days``, without building periods."""
-        counted: list[Semester] = []
-        days: list[int] = []
-        for sem, lo, hi in bounds:
-            n = 0
-            for a, b in clipped:
-                a = a if a > lo else lo
-                b = b if b < hi else hi
-                if a <= b:
-                    n += (b - a).days + 1
-            days.append(n)
-            if census:
-                day = census.get(sem)
-                if day is not None and any(a <= day <= b for a, b in clipped):
-                    counted.append(sem)
-            elif n > 0:
-                counted.append(sem)
-        return tuple(counted), tuple(days) if daily else ()
-
-    seen_spans: dict[Any, tuple[Any, tuple[Semester, ...], tuple[int, ...]]] = {}
+    proration = _Proration(policy, school_year)
 
     def resolve(student: Student, spans: tuple[tuple[date, date], ...]) -> _Result:
-        hit = seen_spans.get(spans)
-        if hit is None:
-            clipped = _clip(spans, year_start, year_end)
-            hit = seen_spans[spans] = (clipped, *view(clipped))
-        clipped, counted, days = hit
+        clipped, counted, days = proration.of(spans)
         narrow = (relevant(student), counted, days)
         result = shared.get(narrow)
         if result is None:

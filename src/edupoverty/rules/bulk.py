@@ -34,8 +34,15 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from edupoverty.records.roster import RosterColumns, StudentProfile
-from edupoverty.rules.assess import Assessment, Summary, _summary, assess_many
+from edupoverty.records.roster import RosterColumns, StudentProfile, profile_values
+from edupoverty.rules.assess import (
+    Assessment,
+    Summary,
+    _Proration,
+    _relevant_fields,
+    _summary,
+    assess_many,
+)
 from edupoverty.rules.policy import Policy
 from edupoverty.rules.values import NotConfigured
 
@@ -46,7 +53,7 @@ class RosterAssessment:
     """The assessments of every accepted row of a :class:`~edupoverty.records.roster.RosterColumns`.
 
     ``distinct`` holds one :class:`~edupoverty.rules.assess.Assessment` per distinct result,
-    each of the first row that has it; ``result_index[i]`` is the index in ``distinct`` of
+    each of one row that has it; ``result_index[i]`` is the index in ``distinct`` of
     accepted row ``i``'s result: row ``i`` is entitled to exactly what
     ``distinct[result_index[i]]`` lists (its entitlements and totals), as the student of row
     ``i``.
@@ -145,22 +152,34 @@ def assess_columns(columns: RosterColumns, policy: Policy, school_year: int) -> 
         ['senior.fee_waiver']
     """
     profiles = columns.profiles
-    n = len(profiles)
-    # the first row of each distinct profile, found by C-level dict building (reversed: the
-    # first occurrence is written last)
-    first = dict(zip(reversed(profiles), range(n - 1, -1, -1), strict=True))
-    rows = sorted(first.values())
-    reps = [columns.student(i) for i in rows]
+    row_of = columns.profile_rows
+    # one student per distinct value of what the policy reads and of what proration sees
+    # of the enrolment: assess_many's own narrowest sharing (see _Proration)
+    relevant = _relevant_fields(policy)
+    values = profile_values(row_of, (*relevant, "enrolled_from", "enrolled_until"))
+    proration = _Proration(policy, school_year)
+    views: dict[tuple[Any, ...], Any] = {}
+    first: dict[tuple[Any, ...], int] = {}
+    key_of: dict[StudentProfile, tuple[Any, ...]] = {}
+    for profile, v in values.items():
+        dates = v[-2:]
+        view = views.get(dates)
+        if view is None:
+            view = views[dates] = proration.of_dates(*dates)
+        key = key_of[profile] = (v[:-2], view)
+        first.setdefault(key, row_of[profile])
+    reps = [columns.student(i) for i in first.values()]
     distinct: list[Assessment] = []
     index_of_result: dict[int, int] = {}
-    index_of_profile: dict[StudentProfile, int] = {}
-    for i, assessment in zip(rows, assess_many(reps, policy, school_year), strict=True):
-        key = id(assessment._result)  # a result shared by assess_many is one object
-        at = index_of_result.get(key)
+    index_of_key: dict[tuple[Any, ...], int] = {}
+    for key, assessment in zip(first, assess_many(reps, policy, school_year), strict=True):
+        rid = id(assessment._result)  # a result shared by assess_many is one object
+        at = index_of_result.get(rid)
         if at is None:  # kept in distinct, so its id is never reused
-            at = index_of_result[key] = len(distinct)
+            at = index_of_result[rid] = len(distinct)
             distinct.append(assessment)
-        index_of_profile[profiles[i]] = at
+        index_of_key[key] = at
+    index_of_profile = {profile: index_of_key[key] for profile, key in key_of.items()}
     return RosterAssessment(
         columns,
         policy.name,
