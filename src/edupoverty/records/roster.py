@@ -274,8 +274,7 @@ class RosterColumns(_FileResult):
     bank_accounts: tuple[str | None, ...] = field(kw_only=True, repr=False)
     profiles: tuple[StudentProfile, ...] = field(kw_only=True, repr=False)
     profile_rows: Mapping[StudentProfile, int] = field(kw_only=True, repr=False)
-    """Each distinct profile, in order of first appearance, mapped to the index of a row
-    that has it."""
+    """Each distinct profile mapped to the index of the first row that has it."""
 
     @property
     def accepted(self) -> int:
@@ -1651,13 +1650,15 @@ class _RosterReader:
             self.c_names.extend(names[lo:hi])
             self.c_ids.extend(seg_ids)
             stripped = list(map(str.strip, seg_numbers))
-            self.c_numbers.extend(stripped if all(stripped) else map(_or_none, stripped))
-            self.c_accounts.extend(
-                seg_accounts if all(seg_accounts) else map(_or_none, seg_accounts)
-            )
+            self.c_numbers.extend(map(_NONE_IF_EMPTY, stripped, stripped))
+            self.c_accounts.extend(map(_NONE_IF_EMPTY, seg_accounts, seg_accounts))
             base = len(self.c_profiles)
             self.c_profiles.extend(profiles)
-            self.c_row_of.update(zip(profiles, range(base, base + k), strict=True))
+            fresh = set(profiles).difference(self.c_row_of)
+            if fresh:  # the first row of each profile not met before (a C-level search)
+                index = profiles.index
+                firsts = sorted((index(p), p) for p in fresh)  # in row order: deterministic
+                self.c_row_of.update((p, base + i) for i, p in firsts)
             return
         # one generated function call per row fills every slot (see _builder)
         self.students.extend(
@@ -1729,7 +1730,7 @@ class _RosterReader:
                     self.c_ids.append(ident)
                     self.c_numbers.append(number)
                     self.c_accounts.append(account)
-                    self.c_row_of[combo] = len(self.c_profiles)
+                    self.c_row_of.setdefault(combo, len(self.c_profiles))
                     self.c_profiles.append(combo)
                 else:
                     self.students.append(
@@ -1887,10 +1888,7 @@ class _Layout:
         return _Layout(width, lead, trail, delimiter)
 
 
-def _or_none(text: str) -> str | None:
-    return text or None
-
-
+_NONE_IF_EMPTY = {"": None}.get  # (text, text) -> None if empty, else text (C-level)
 _FIRST = itemgetter(0)
 
 
