@@ -26,12 +26,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENCODINGS", "Block", "LineCsv"]
+__all__ = ["ENCODINGS", "Block", "LineCsv", "Unsafe"]
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 """Encodings in which a newline byte always ends a line."""
 
 _BLOCK = 1 << 17  # bytes read at a time; a block holds every whole line in it
+
+
+class Unsafe(Exception):
+    """A slice of a file (``strict``) that the line view cannot read exactly as the csv
+    module reads the whole file: read the whole file instead."""
 
 
 class Block:
@@ -76,15 +81,27 @@ class LineCsv:
     of rows from the csv module (whose ``csv.Error`` on a giant cell the caller handles).
     """
 
-    def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        encoding: str,
+        delimiter: str,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        strict: bool = False,
+    ) -> None:
         if encoding not in ENCODINGS:
             raise ValueError(f"not a line-safe encoding: {encoding}")
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
         self.fh = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.fh.seek(start)
         self.text: Any = None  # the text stream of the csv module, once the fast path ends
-        self.position = 0  # byte offset of the next block
+        self.position = start  # byte offset of the next block
+        self.end = end  # read up to this byte offset (a line start), or to the end
+        self.strict = strict  # a block the fast path cannot take raises Unsafe
         self.rest_bytes = b""
         self.current: Block | None = None  # a block being handed on row by row
         self.cursor = 0
@@ -105,12 +122,12 @@ class LineCsv:
         if self.fallback is not None:
             return None
         start = self.position
-        data = self.rest_bytes + self.fh.read(_BLOCK)
+        data = self.rest_bytes + self._read()
         if not data:
             return None
         cut = data.rfind(b"\n") + 1
         while cut == 0:  # a line longer than a block (at most MAX_LINE: see read_roster)
-            more = self.fh.read(_BLOCK)
+            more = self._read()
             if not more:
                 cut = len(data)
                 break
@@ -119,11 +136,24 @@ class LineCsv:
         self.rest_bytes = data[cut:]
         self.position = start + cut
         encoding = self.encoding if start == 0 else _continuing(self.encoding)
-        text = data[:cut].decode(encoding)
+        try:
+            text = data[:cut].decode(encoding)
+        except UnicodeDecodeError:
+            if self.strict:
+                raise Unsafe("undecodable bytes") from None
+            raise
         block = self._block(text)
         if block is None:
+            if self.strict:
+                raise Unsafe("a block the line view cannot take")
             self._fall_back(start)
         return block
+
+    def _read(self) -> bytes:
+        if self.end is None:
+            return self.fh.read(_BLOCK)
+        left = self.end - self.fh.tell()
+        return self.fh.read(min(_BLOCK, left)) if left > 0 else b""
 
     def _block(self, text: str) -> Block | None:
         if "\r" in text:

@@ -40,6 +40,7 @@ import codecs
 import csv
 import functools
 import gc
+import itertools
 import os
 import re
 import zipfile
@@ -59,7 +60,7 @@ from attrs import field, frozen
 from edupoverty.errors import RosterError
 from edupoverty.records import spellings as sp
 from edupoverty.records._lines import ENCODINGS as _LINE_ENCODINGS
-from edupoverty.records._lines import Block, LineCsv
+from edupoverty.records._lines import Block, LineCsv, Unsafe
 from edupoverty.records.enums import Payee, Stage
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.idcard import _CHECK, PROVINCES, _birth, compact, problem
@@ -74,6 +75,7 @@ __all__ = [
     "RejectedRow",
     "RosterColumns",
     "RosterResult",
+    "RosterSlice",
     "StudentProfile",
     "WaiverResult",
     "iter_table",
@@ -84,6 +86,7 @@ __all__ = [
     "read_rows",
     "read_table",
     "read_waivers",
+    "slice_roster",
 ]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -2082,39 +2085,7 @@ def _read_rows(
         for col in unknown
     ]
     if columns:
-        return RosterColumns(
-            source=source,
-            rejected=tuple(rejected),
-            findings=tuple(head + findings),
-            rows=count,
-            unknown_columns=unknown,
-            encoding=encoding,
-            blank_rows=blanks,
-            row_numbers=tuple(reader.c_rows),
-            names=tuple(reader.c_names),
-            id_numbers=tuple(reader.c_ids),
-            student_numbers=tuple(reader.c_numbers),
-            bank_accounts=tuple(reader.c_accounts),
-            profiles=tuple(reader.c_profiles),
-            profile_rows=MappingProxyType(reader.c_row_of),
-        )
-    if columns:
-        return RosterColumns(
-            source=source,
-            rejected=tuple(rejected),
-            findings=tuple(head + findings),
-            rows=count,
-            unknown_columns=unknown,
-            encoding=encoding,
-            blank_rows=blanks,
-            row_numbers=tuple(reader.c_rows),
-            names=tuple(reader.c_names),
-            id_numbers=tuple(reader.c_ids),
-            student_numbers=tuple(reader.c_numbers),
-            bank_accounts=tuple(reader.c_accounts),
-            profiles=tuple(reader.c_profiles),
-            profile_rows=MappingProxyType(reader.c_row_of),
-        )
+        return _columns_result(reader, source, encoding, head)
     return RosterResult(
         source=source,
         students=tuple(students),
@@ -2124,6 +2095,27 @@ def _read_rows(
         unknown_columns=unknown,
         encoding=encoding,
         blank_rows=blanks,
+    )
+
+
+def _columns_result(
+    reader: _RosterReader, source: str, encoding: str | None, head: list[Finding]
+) -> RosterColumns:
+    return RosterColumns(
+        source=source,
+        rejected=tuple(reader.rejected),
+        findings=tuple(head + reader.findings),
+        rows=reader.count,
+        unknown_columns=tuple(reader.header.unknown),
+        encoding=encoding,
+        blank_rows=reader.blanks,
+        row_numbers=tuple(reader.c_rows),
+        names=tuple(reader.c_names),
+        id_numbers=tuple(reader.c_ids),
+        student_numbers=tuple(reader.c_numbers),
+        bank_accounts=tuple(reader.c_accounts),
+        profiles=tuple(reader.c_profiles),
+        profile_rows=MappingProxyType(reader.c_row_of),
     )
 
 
@@ -2144,8 +2136,165 @@ def read_roster(path: str | os.PathLike[str], *, today: date | None = None) -> R
     return result
 
 
+@frozen
+class RosterSlice:
+    """A part of a CSV roster that can be read apart from the rest (:func:`slice_roster`):
+    the lines from byte ``start`` to byte ``end``, the first of them spreadsheet row
+    ``first_row``, read with the file's header, encoding and delimiter.
+
+    Examples:
+        >>> s = RosterSlice("r.csv", 0, 100, 10, 2, ("姓名", "身份证号"), 1, "utf-8", ",")
+        >>> s.first_row, s.end - s.start
+        (10, 100)
+    """
+
+    path: str
+    start: int
+    end: int
+    first_row: int
+    index: int  # 0 for the first slice (which reports the header's findings)
+    header: tuple[str, ...]
+    header_row: int
+    encoding: str
+    delimiter: str
+
+
+def slice_roster(
+    path: str | os.PathLike[str], parts: int, *, min_bytes: int = 1 << 22
+) -> tuple[RosterSlice, ...] | None:
+    """Cut a large CSV roster into ``parts`` slices of whole lines that can be read at the
+    same time (:func:`read_roster_columns` with ``part=``), or None when the file cannot be
+    cut safely: an XLSX, UTF-16, a line too long, a header the line view cannot read, a file
+    of less than ``min_bytes`` of data, or anything :func:`read_roster` would refuse (read
+    the whole file then, which reports why).
+
+    A slice reads its lines with the same rules and row numbers as a reading of the whole
+    file, provided no cell spans two lines; a slice that meets one raises
+    :class:`~edupoverty.errors.RosterError` (``roster.slice``) and the file is to be read
+    whole.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from edupoverty.records.synthetic import write_roster_csv
+        >>> path = write_roster_csv(pathlib.Path(tempfile.mkdtemp()) / "r.csv", 3000, seed=1)
+        >>> parts = slice_roster(path, 2, min_bytes=0)
+        >>> [p.first_row for p in parts][0], parts[0].end == parts[1].start
+        (2, True)
+        >>> sum(read_roster_columns(path, part=p).rows for p in parts)
+        3000
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(1 << 16)
+        if parts < 2 or head.startswith((_ZIP, _OLE)) or not head.strip():
+            return None
+        if p.suffix.lower() not in ("", ".csv", ".txt", ".tsv"):
+            return None
+        encoding = _detect(p, head)
+        if encoding not in _LINE_ENCODINGS or _may_have_long_lines(p):
+            return None
+        delimiter = _delimiter(head, encoding)
+        lines = LineCsv(p, encoding, delimiter, strict=True)
+        try:
+            cells, header_row = _find_header(lines, _ROSTER_LOOKUP, str(p))
+        finally:
+            lines.close()
+        _Header(cells, _ROSTER_LOOKUP, REQUIRED, str(p))  # the columns a roster needs
+    except (RosterError, Unsafe, OSError):
+        return None
+    with open(p, "rb") as fh:
+        data_start = _line_starts(fh, 0, header_row)
+        if size - data_start < max(min_bytes, parts):
+            return None
+        cuts = [data_start]
+        for k in range(1, parts):
+            target = max(cuts[-1], data_start + (size - data_start) * k // parts)
+            cuts.append(_line_starts(fh, target, 1) if target > cuts[-1] else cuts[-1])
+        cuts.append(size)
+        firsts = [header_row + 1]
+        for a, b in itertools.pairwise(cuts[:-1]):
+            firsts.append(firsts[-1] + _count_lines(fh, a, b))
+    return tuple(
+        RosterSlice(str(p), a, b, first, k, tuple(cells), header_row, encoding, delimiter)
+        for k, (a, b, first) in enumerate(zip(cuts[:-1], cuts[1:], firsts, strict=True))
+        if b > a or k == 0
+    )
+
+
+def _line_starts(fh: Any, offset: int, lines: int) -> int:
+    """The byte offset after the ``lines``-th newline from ``offset`` (or the file's end)."""
+    fh.seek(offset)
+    pos = offset
+    while lines:
+        block = fh.read(1 << 20)
+        if not block:
+            return pos
+        at = -1
+        while lines:
+            at = block.find(b"\n", at + 1)
+            if at < 0:
+                break
+            lines -= 1
+        if not lines:
+            return pos + at + 1
+        pos += len(block)
+    return pos
+
+
+def _count_lines(fh: Any, start: int, end: int) -> int:
+    fh.seek(start)
+    n = 0
+    left = end - start
+    while left > 0:
+        block = fh.read(min(1 << 23, left))
+        if not block:
+            break
+        n += block.count(b"\n")
+        left -= len(block)
+    return n
+
+
+def _read_slice(part: RosterSlice, today: date | None) -> RosterColumns:
+    source = part.path
+    header = _Header(list(part.header), _ROSTER_LOOKUP, REQUIRED, source)
+    day = today if today is not None else date.today()
+    reader = _RosterReader(header, source, day, columns=True)
+    lines = LineCsv(
+        Path(part.path),
+        part.encoding,
+        part.delimiter,
+        start=part.start,
+        end=part.end,
+        strict=True,
+    )
+    try:
+        with _gc_paused():
+            reader.run(lines, part.first_row - 1)
+    except Unsafe:
+        raise _err(
+            source,
+            "此段无法单独读取（单元格跨行）：请整体读取",
+            "this slice cannot be read apart (a cell spans lines): read the whole file",
+            "roster.slice",
+        ) from None
+    finally:
+        lines.close()
+    head = []
+    if part.index == 0:
+        head = [
+            finding("column.unknown", row=part.header_row, field=col, source=source)
+            for col in header.unknown
+        ]
+    return _columns_result(reader, source, part.encoding, head)
+
+
 def read_roster_columns(
-    path: str | os.PathLike[str], *, today: date | None = None
+    path: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    part: RosterSlice | None = None,
 ) -> RosterColumns:
     """Read a roster file like :func:`read_roster`, keeping the accepted rows as columns.
 
@@ -2153,7 +2302,7 @@ def read_roster_columns(
     :class:`~edupoverty.records.model.Student` per row, the personal columns and a shared
     :class:`StudentProfile` per row (:class:`RosterColumns`). For rosters of hundreds of
     thousands of rows that are assessed (``edupoverty assess``) or counted rather than held
-    as records.
+    as records. With ``part`` (from :func:`slice_roster`), only that slice is read.
 
     Examples:
         >>> read_roster_columns("no/such/roster.csv")
@@ -2161,6 +2310,8 @@ def read_roster_columns(
         ...
         edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
     """
+    if part is not None:
+        return _read_slice(part, today)
     result: RosterColumns = _read(path, today, columns=True)
     return result
 

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from edupoverty.errors import InputError
 
@@ -175,8 +175,8 @@ def _write_rows(
 
 
 def write_csv_columns(
-    path: str | os.PathLike[str] | io.TextIOBase,
-    header: Sequence[str],
+    path: str | os.PathLike[str] | TextIO,
+    header: Sequence[str] | None,
     columns: Sequence[Sequence[Any]],
     tails: Sequence[Cells] | None = None,
     *,
@@ -188,6 +188,7 @@ def write_csv_columns(
     ``tails[i]`` (a :class:`Cells` shared by many rows is rendered once); then the rows of
     ``more``. The file is the one :func:`write_csv` writes for the same rows, cell for cell
     neutralised, but made a chunk of rows at a time by C-level joins: for a million rows.
+    With ``header`` None, no header row (nor byte-order mark) is written: a part of a file.
 
     Examples:
         >>> buf = io.StringIO()
@@ -198,10 +199,11 @@ def write_csv_columns(
         >>> buf.getvalue().splitlines()
         ['行,姓名,金额', '2,张三,500.00', "3,'=李四,500.00", '9,,拒收']
     """
-    if isinstance(path, io.TextIOBase):
+    if not isinstance(path, str | os.PathLike):
         return _write_columns(path, header, columns, tails, more)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write("\ufeff")  # by hand: see write_csv
+        if header is not None:
+            fh.write("\ufeff")  # by hand: see write_csv
         return _write_columns(fh, header, columns, tails, more)
 
 
@@ -229,13 +231,14 @@ def _column_texts(values: Sequence[Any]) -> list[str] | None:
 
 def _write_columns(
     fh: Any,
-    header: Sequence[str],
+    header: Sequence[str] | None,
     columns: Sequence[Sequence[Any]],
     tails: Sequence[Cells] | None,
     more: Iterable[Sequence[Any]],
 ) -> int:
     writer = csv.writer(fh, lineterminator="\n")
-    writer.writerow([neutralise(h) for h in header])
+    if header is not None:
+        writer.writerow([neutralise(h) for h in header])
     n = len(columns[0]) if columns else len(tails or ())
     fragments: dict[int, tuple[Cells, str]] = {}  # id(tail) -> (tail kept alive, its text)
     write = fh.write

@@ -20,6 +20,7 @@ from edupoverty.rules.assess import (
     assess_many,
     expected_payments,
     key_fields,
+    merge_summaries,
     projection,
     summarize,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "key_fields",
     "list_profiles",
     "load_policy",
+    "merge_summaries",
     "parse_condition",
     "projection",
     "split_exact",

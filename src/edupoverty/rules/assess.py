@@ -60,6 +60,7 @@ __all__ = [
     "assess_many",
     "expected_payments",
     "key_fields",
+    "merge_summaries",
     "projection",
     "summarize",
 ]
@@ -1023,6 +1024,22 @@ class Summary:
     funding_unknown: Decimal
     not_configured: Mapping[str, int]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # picklable (for worker processes): the read-only mappings travel as plain dicts
+        return (
+            _make_summary,
+            (
+                self.students,
+                self.total,
+                dict(self.by_programme),
+                dict(self.by_form),
+                dict(self.by_school),
+                dict(self.by_funding),
+                self.funding_unknown,
+                dict(self.not_configured),
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (amounts as strings).
 
@@ -1113,6 +1130,79 @@ def _summary(groups: Iterable[tuple[str, _Result, int]]) -> Summary:
         by_funding=MappingProxyType(by_funding),
         funding_unknown=unknown,
         not_configured=MappingProxyType(nc),
+    )
+
+
+def merge_summaries(summaries: Iterable[Summary]) -> Summary:
+    """Add up the summaries of parts of a roster (read in slices, or school by school) into
+    the summary of the whole: amounts are exact, keys keep their order of first appearance.
+
+    Examples:
+        >>> from edupoverty.records import Stage, SchoolLocation, Student
+        >>> from edupoverty.rules import load_policy
+        >>> kids = [Student(name=n, id_number="11010520120307002X", school_code=c,
+        ...                 stage=Stage.JUNIOR, school_location=SchoolLocation.TOWN)
+        ...         for n, c in (("甲", "A"), ("乙", "B"))]
+        >>> parts = [summarize(assess_many([k], load_policy("seed"), 2019)) for k in kids]
+        >>> merge_summaries(parts) == summarize(assess_many(kids, load_policy("seed"), 2019))
+        True
+    """
+    n = 0
+    total = ZERO
+    by_prog: dict[str, list[Any]] = {}
+    by_form = dict.fromkeys(ProgrammeForm, ZERO)
+    by_school: dict[str, Decimal] = {}
+    by_funding = dict.fromkeys(FundingLevel, ZERO)
+    unknown = ZERO
+    nc: dict[str, int] = {}
+    for s in summaries:
+        n += s.students
+        total += s.total
+        for pid, t in s.by_programme.items():
+            row = by_prog.setdefault(pid, [0, ZERO, 0])
+            row[0] += t.students
+            row[1] += t.amount
+            row[2] += t.not_configured
+        for form, amount in s.by_form.items():
+            by_form[form] += amount
+        for school, amount in s.by_school.items():
+            by_school[school] = by_school.get(school, ZERO) + amount
+        for level, amount in s.by_funding.items():
+            by_funding[level] += amount
+        unknown += s.funding_unknown
+        for pid, count in s.not_configured.items():
+            nc[pid] = nc.get(pid, 0) + count
+    return _make_summary(
+        n,
+        total,
+        {k: ProgrammeTotal(*v) for k, v in by_prog.items()},
+        by_form,
+        by_school,
+        by_funding,
+        unknown,
+        nc,
+    )
+
+
+def _make_summary(
+    students: int,
+    total: Decimal,
+    by_programme: dict[str, ProgrammeTotal],
+    by_form: dict[ProgrammeForm, Decimal],
+    by_school: dict[str, Decimal],
+    by_funding: dict[FundingLevel, Decimal],
+    funding_unknown: Decimal,
+    not_configured: dict[str, int],
+) -> Summary:
+    return Summary(
+        students=students,
+        total=total,
+        by_programme=MappingProxyType(by_programme),
+        by_form=MappingProxyType(by_form),
+        by_school=MappingProxyType(by_school),
+        by_funding=MappingProxyType(by_funding),
+        funding_unknown=funding_unknown,
+        not_configured=MappingProxyType(not_configured),
     )
 
 

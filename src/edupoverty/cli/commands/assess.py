@@ -323,11 +323,36 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         >>> sorted(json.loads(buf.getvalue()))
         ['not_configured', 'policy', 'rejected', 'school_year', 'students', 'summary']
     """
+    out.write(json_head(report))
+    json_students(report, out)
+    out.write(json_tail(report.rejected, report.not_configured(), report.summary()))
+
+
+def json_head(report: AssessReport) -> str:
+    """The JSON document up to its list of students (see :func:`write_json`)."""
     dumps = json.dumps
-    out.write("{\n")
-    out.write(f'  "policy": {dumps(report.policy.name)},\n')
-    out.write(f'  "school_year": {report.school_year},\n')
-    out.write('  "students": [')
+    return (
+        "{\n"
+        f'  "policy": {dumps(report.policy.name)},\n'
+        f'  "school_year": {report.school_year},\n'
+        '  "students": ['
+    )
+
+
+def json_tail(rejected: Iterable[Any], not_configured: list[dict[str, Any]], summary: Any) -> str:
+    """The JSON document after its list of students (see :func:`write_json`)."""
+    rest = {
+        "rejected": _rejected_json(rejected),
+        "not_configured": not_configured,
+        "summary": summary.to_dict(),
+    }
+    body = json.dumps(rest, ensure_ascii=False, indent=2)
+    return "\n  ],\n" + body[1:].lstrip("\n") + "\n"  # the remaining keys of the object
+
+
+def json_students(report: AssessReport, out: TextIO) -> int:
+    """Write the students of the JSON document, separated by commas; return how many."""
+    dumps = json.dumps
     view = report.rows()
     # the part of a student that depends only on the shared result, serialised once
     tails = [
@@ -345,15 +370,7 @@ def write_json(report: AssessReport, out: TextIO) -> None:
         heads = map(line, rows, names, numbers)
         text = ",".join(map(str.__add__, heads, map(tails.__getitem__, view.index[lo:hi])))
         out.write("," + text if lo else text)
-    out.write("\n  ],\n")
-    rest = {
-        "rejected": _rejected_json(report.rejected),
-        "not_configured": report.not_configured(),
-        "summary": report.summary().to_dict(),
-    }
-    body = json.dumps(rest, ensure_ascii=False, indent=2)
-    out.write(body[1:].lstrip("\n"))  # the remaining keys, continuing the open object
-    out.write("\n")
+    return n
 
 
 def format_table(report: AssessReport, lang: str = "zh") -> str:
@@ -435,8 +452,8 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _header(report: AssessReport, lang: str) -> list[str]:
-    pids = report.policy.programme_ids()
+def _header(policy: Policy, lang: str) -> list[str]:
+    pids = policy.programme_ids()
     if lang == "en":
         return [
             "row",
@@ -453,22 +470,16 @@ def _header(report: AssessReport, lang: str) -> list[str]:
     return ["行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物", *pids, "未配置"]
 
 
-def _shared_cells(report: AssessReport, a: Assessment, lang: str) -> list[Any]:
+def _shared_cells(policy: Policy, a: Assessment, lang: str) -> list[Any]:
     """The cells of a row after its school code: totals, one per programme, not configured."""
     nc_label = "not configured" if lang == "en" else "未配置"
     ents = {e.programme: e for e in a.entitlements}
     cells: list[Any] = [a.total, a.cash_total, a.waiver_total, a.in_kind_total]
-    for pid in report.policy.programme_ids():
+    for pid in policy.programme_ids():
         e = ents.get(pid)
         cells.append("" if e is None else e.amount if isinstance(e.amount, Decimal) else nc_label)
     cells.append(" ".join(e.programme for e in a.not_configured))
     return cells
-
-
-def _rejected_rows(report: AssessReport, lang: str) -> Iterator[list[Any]]:
-    width = len(report.policy.programme_ids()) + 7
-    for rej in report.rejected:
-        yield [rej.row, *([""] * width), "; ".join(f.message(lang) for f in rej.findings)]
 
 
 def write_csv_report(report: AssessReport, out: str | Path | TextIO, lang: str = "zh") -> int:
@@ -486,29 +497,49 @@ def write_csv_report(report: AssessReport, out: str | Path | TextIO, lang: str =
         >>> buf.getvalue().split(",")[:4]
         ['行', '姓名', '学籍号', '学校代码']
     """
+    from edupoverty.records.writers import write_csv_columns
+
+    if isinstance(out, str | Path):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write("\ufeff")  # UTF-8 with BOM, as records.writers.write_csv
+            return write_csv_report(report, fh, lang)
+    n = csv_students(report, out, lang, header=True)
+    rejected = csv_rejected(report.policy, report.rejected, lang)
+    return n + write_csv_columns(out, None, [], more=rejected)
+
+
+def csv_students(report: AssessReport, out: TextIO, lang: str, *, header: bool) -> int:
+    """Write the header (if ``header``) and the rows of the accepted students of the CSV of
+    ``edupoverty assess``; return how many students."""
     from edupoverty.records.writers import Cells, write_csv_columns
 
     view = report.rows()
-    tails = [Cells(_shared_cells(report, a, lang)) for a in view.results]
+    tails = [Cells(_shared_cells(report.policy, a, lang)) for a in view.results]
     return write_csv_columns(
-        out,  # type: ignore[arg-type]
-        _header(report, lang),
+        out,
+        _header(report.policy, lang) if header else None,
         [view.rows, view.names, view.numbers, view.schools],
         list(map(tails.__getitem__, view.index)),
-        more=_rejected_rows(report, lang),
     )
+
+
+def csv_rejected(policy: Policy, rejected: Iterable[Any], lang: str) -> Iterator[list[Any]]:
+    """The rows of the CSV of ``edupoverty assess`` for rejected rows, with their reasons."""
+    width = len(policy.programme_ids()) + 7
+    for rej in rejected:
+        yield [rej.row, *([""] * width), "; ".join(f.message(lang) for f in rej.findings)]
 
 
 def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any]]]:
     """One row per student: totals, then one column per programme (amount or 未配置)."""
     view = report.rows()
-    shared = [_shared_cells(report, a, lang) for a in view.results]
+    shared = [_shared_cells(report.policy, a, lang) for a in view.results]
 
     def rows() -> Iterator[list[Any]]:
         for row, name, number, school, k in zip(
             view.rows, view.names, view.numbers, view.schools, view.index, strict=True
         ):
             yield [row, name, number, school, *shared[k]]
-        yield from _rejected_rows(report, lang)
+        yield from csv_rejected(report.policy, report.rejected, lang)
 
-    return _header(report, lang), rows()
+    return _header(report.policy, lang), rows()
