@@ -36,7 +36,13 @@ from edupoverty.rules.values import NotConfigured
 __all__ = [
     "AssessReport",
     "assess_report",
+    "csv_header",
+    "csv_rejected",
+    "csv_students",
     "format_table",
+    "json_head",
+    "json_students",
+    "json_tail",
     "register",
     "run",
     "write_csv_report",
@@ -68,6 +74,14 @@ def register(sub: Any) -> None:
     p.add_argument("--school-year", type=int, default=2019, help="school year (default 2019)")
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes for a large CSV roster with csv or json output "
+        "(default 0: one per CPU, at most 4; 1: a single process)",
+    )
     p.set_defaults(func=run)
 
 
@@ -221,7 +235,14 @@ def run(args: argparse.Namespace) -> int:
     """
     if args.format == "xlsx" and not args.output:
         raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
+    if args.jobs < 0:
+        raise InputError("--jobs 不能为负数", "--jobs cannot be negative")
     with _collector_paused():
+        from edupoverty.cli.parallel import assess_in_slices, default_jobs
+
+        code = assess_in_slices(args, args.jobs or default_jobs())
+        if code is not None:
+            return code
         report = assess_report(args.roster, args.policy or ["seed"], args.school_year)
         return _write(report, args)
 
@@ -452,7 +473,8 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _header(policy: Policy, lang: str) -> list[str]:
+def csv_header(policy: Policy, lang: str) -> list[str]:
+    """The header row of the CSV of ``edupoverty assess``."""
     pids = policy.programme_ids()
     if lang == "en":
         return [
@@ -517,7 +539,7 @@ def csv_students(report: AssessReport, out: TextIO, lang: str, *, header: bool) 
     tails = [Cells(_shared_cells(report.policy, a, lang)) for a in view.results]
     return write_csv_columns(
         out,
-        _header(report.policy, lang) if header else None,
+        csv_header(report.policy, lang) if header else None,
         [view.rows, view.names, view.numbers, view.schools],
         list(map(tails.__getitem__, view.index)),
     )
@@ -542,4 +564,4 @@ def _flat(report: AssessReport, lang: str) -> tuple[list[str], Iterator[list[Any
             yield [row, name, number, school, *shared[k]]
         yield from csv_rejected(report.policy, report.rejected, lang)
 
-    return _header(report.policy, lang), rows()
+    return csv_header(report.policy, lang), rows()
