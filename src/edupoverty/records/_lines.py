@@ -23,6 +23,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from itertools import compress, count, repeat
+from operator import contains
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +169,7 @@ class LineCsv:
             return None  # perhaps a cell over the field limit: the csv module decides
         quoted: dict[int, list[str]] = {}
         if '"' in text:
-            at = [i for i, line in enumerate(lines) if '"' in line]
+            at = list(compress(count(), map(contains, lines, repeat('"'))))  # C-level
             # one reader over the quoted lines and an empty sentinel: a record that did not
             # end on its own line takes more than one line from the reader
             reader = csv.reader([*(lines[i] for i in at), ""], delimiter=self.delimiter)

@@ -277,7 +277,8 @@ class RosterColumns(_FileResult):
     bank_accounts: tuple[str | None, ...] = field(kw_only=True, repr=False)
     profiles: tuple[StudentProfile, ...] = field(kw_only=True, repr=False)
     profile_rows: Mapping[StudentProfile, int] = field(kw_only=True, repr=False)
-    """Each distinct profile mapped to the index of the first row that has it."""
+    """Each distinct profile mapped to the index of the first row that has it (in no
+    particular order: sort by the index for row order)."""
 
     @property
     def accepted(self) -> int:
@@ -1658,10 +1659,10 @@ class _RosterReader:
             base = len(self.c_profiles)
             self.c_profiles.extend(profiles)
             fresh = set(profiles).difference(self.c_row_of)
-            if fresh:  # the first row of each profile not met before (a C-level search)
-                index = profiles.index
-                firsts = sorted((index(p), p) for p in fresh)  # in row order: deterministic
-                self.c_row_of.update((p, base + i) for i, p in firsts)
+            if fresh:  # the first row of each profile not met before, by C-level maps
+                first = dict(zip(reversed(profiles), range(k - 1, -1, -1), strict=True))
+                rows_of_fresh = map(add, map(first.__getitem__, fresh), repeat(base))
+                self.c_row_of.update(zip(fresh, rows_of_fresh, strict=True))
             return
         # one generated function call per row fills every slot (see _builder)
         self.students.extend(

@@ -207,26 +207,28 @@ def write_csv_columns(
         return _write_columns(fh, header, columns, tails, more)
 
 
-_DANGER_PREFIXES = tuple(_DANGEROUS)
 _CHUNK_ROWS = 2048
+_NONE_TO_EMPTY = {None: ""}.get  # (v, v) -> "" for None, else v (C-level)
+# Over a column's cells, each preceded by the unit separator: a cell beginning with a
+# dangerous character (to neutralise). A separator inside a cell can only cause a false
+# alarm, never hide a cell: the slow path then takes the rows.
+_DANGER_AT = re.compile("\x1f[=+\\-@\t\r]")
 
 
 def _column_texts(values: Sequence[Any]) -> list[str] | None:
-    """The cell texts of a slice of a column, made by C-level maps when every value is
-    plain text needing no prefix or an int; None when the slow path must take the rows."""
+    """The cell texts of a slice of a column, made by C-level maps when every value is an
+    int or a text needing neither prefix nor quotes (None: empty); None when the slow path
+    must take the rows."""
     kinds = set(map(type, values))
-    if kinds == {str}:
-        if any(map(str.startswith, values, repeat(_DANGER_PREFIXES))):
-            return None
-        return list(values)
     if kinds == {int}:
         return list(map(str, values))
-    if kinds <= {str, type(None)}:
-        texts = ["" if v is None else v for v in values]
-        if any(map(str.startswith, texts, repeat(_DANGER_PREFIXES))):
-            return None
-        return texts
-    return None
+    if not kinds <= {str, type(None)}:
+        return None
+    texts: list[str] = list(map(_NONE_TO_EMPTY, values, values))
+    joined = "\x1f" + "\x1f".join(texts)
+    if _DANGER_AT.search(joined) or _QUOTED.search(joined):
+        return None
+    return texts
 
 
 def _write_columns(
@@ -258,19 +260,20 @@ def _write_columns(
                         got[k] = fragments[id(tail)] = (tail, _fragment(tail))
             frags = [g[1] for g in got]  # type: ignore[index]
         ready = [t for t in texts if t is not None]
-        plain = len(ready) == len(texts) >= 2 and not any(_QUOTED.search("".join(t)) for t in ready)
-        if plain:
-            heads = map(",".join, zip(*ready, strict=True))
-            if frags is not None:
-                write("".join(map(str.__add__, heads, frags)))
-            else:
-                write("".join(map("{}\n".format, heads)))
+        if len(ready) == len(texts) >= 2:
+            # a row of plain cells: each followed by a comma, the last by the tail's text
+            # (which starts with a comma and ends the line) or by a line end
+            parts: list[Iterable[str]] = [ready[0]]
+            for t in ready[1:]:
+                parts += [repeat(","), t]
+            parts.append(frags if frags is not None else repeat("\n"))
+            write("".join(map("".join, zip(*parts, strict=False))))  # repeat() is endless
         else:  # a cell needing a prefix or quotes: the csv module, row by row
             for i in range(lo, hi):
-                cells = [cell_text(col[i]) for col in columns]
+                cells_i = [cell_text(col[i]) for col in columns]
                 if tails is not None:
-                    cells += tails[i]
-                writer.writerow(cells)
+                    cells_i += tails[i]
+                writer.writerow(cells_i)
     m = 0
     for row in more:
         m += 1

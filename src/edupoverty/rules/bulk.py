@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from edupoverty.records.roster import RosterColumns, StudentProfile, profile_values
@@ -167,7 +168,11 @@ def assess_columns(columns: RosterColumns, policy: Policy, school_year: int) -> 
         if view is None:
             view = views[dates] = proration.of_dates(*dates)
         key = key_of[profile] = (v[:-2], view)
-        first.setdefault(key, row_of[profile])
+        row = row_of[profile]
+        if row < first.get(key, len(profiles)):
+            first[key] = row
+    # in row order, so that the order of ``distinct`` (and of reports) is the file's
+    first = dict(sorted(first.items(), key=itemgetter(1)))
     reps = [columns.student(i) for i in first.values()]
     distinct: list[Assessment] = []
     index_of_result: dict[int, int] = {}
