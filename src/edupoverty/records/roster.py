@@ -1134,6 +1134,16 @@ class _Group:
             self.keyget = _no_key
             self.profiles[None] = _EMPTY_PROFILE
 
+    def key_of_cells(self, lead: int) -> Callable[[list[str]], Any]:
+        """The memo key of a row from its cells after the first ``lead`` (see _Layout)."""
+        if not self.fields:
+            return _no_key
+        get = itemgetter(*(i - lead for i in self.indexes))
+        if len(self.fields) == 1:
+            return get
+        join = _SEP.join
+        return lambda cells: join(get(cells))
+
     def keys(self, chunk: list[list[str]]) -> Iterator[Any]:
         """The memo keys of a chunk of rows, built by C-level maps."""
         if self.getter is not None:
@@ -1292,6 +1302,7 @@ class _RosterReader:
         self.combos: dict[tuple[_Profile, ...], StudentProfile] = {}
         self.header = header
         self.layout: _Layout | None = None  # set when the file comes in blocks of lines
+        self.cell_keys: list[tuple[_Group, Callable[[list[str]], Any]]] = []
         self.middles: dict[str, StudentProfile] = {}
         self.names: dict[str, str] = {}
         self.births: dict[str, bool] = {}
@@ -1369,7 +1380,14 @@ class _RosterReader:
         cells = text.split(layout.delimiter) if layout.inner > 1 else [text]
         combo = _WRONG_WIDTH
         if len(cells) == layout.inner:
-            combo = self.combine(self.parts(layout.pad_lead + cells + layout.pad_trail))
+            parts = []
+            for g, key_of in self.cell_keys:  # the group's key, read off the cells
+                key = key_of(cells)
+                prof = g.profiles.get(key)
+                if prof is None:
+                    prof = g.profile(key, layout.pad_lead + cells + layout.pad_trail)
+                parts.append(prof)
+            combo = self.combine(tuple(parts))
         if len(self.middles) >= _PROFILE_MAX:
             self.middles.clear()
         self.middles[text] = combo
@@ -1398,7 +1416,9 @@ class _RosterReader:
         if not isinstance(rows, LineCsv):
             return self.rows(rows, first_row)
         rownum = first_row
-        self.layout = _Layout.of(self.header, rows.delimiter)
+        self.layout = layout = _Layout.of(self.header, rows.delimiter)
+        if layout is not None:
+            self.cell_keys = [(g, g.key_of_cells(layout.lead)) for g in self.groups]
         for piece in rows.pieces():
             if isinstance(piece, Block):
                 self.block(piece, rownum + 1, rows.delimiter)
