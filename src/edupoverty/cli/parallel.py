@@ -52,8 +52,10 @@ def default_jobs() -> int:
 
 
 def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
-    """Run ``edupoverty assess`` (CSV or JSON output) over ``jobs`` slices of the roster;
-    return the exit code, or None if the one-process path must run instead."""
+    """Run ``edupoverty assess`` (CSV or JSON output) over ``jobs`` slices of the roster (at
+    most one per CPU); return the exit code, or None if the one-process path must run
+    instead."""
+    jobs = min(jobs, os.cpu_count() or 1)  # more processes than CPUs only cost memory
     if jobs < 2 or args.format not in ("csv", "json"):
         return None
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -67,6 +69,8 @@ def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
     today = date.today()
     job = (policy, args.school_year, args.format, args.lang, today)
     ctx = multiprocessing.get_context("fork")
+    sys.stdout.flush()  # a forked worker flushes its copy of these buffers when it ends
+    sys.stderr.flush()
     workers = []
     for part in slices[1:]:
         receive, send = ctx.Pipe(duplex=False)
