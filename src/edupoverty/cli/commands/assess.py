@@ -80,7 +80,7 @@ def register(sub: Any) -> None:
         default=0,
         metavar="N",
         help="processes for a large CSV roster with csv or json output "
-        "(default 0: one per CPU, at most 4; 1: a single process)",
+        "(default 0: one per CPU, at most 4; 1: a single process; never more than the CPUs)",
     )
     p.set_defaults(func=run)
 
