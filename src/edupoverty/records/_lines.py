@@ -173,11 +173,14 @@ class LineCsv:
             # one reader over the quoted lines and an empty sentinel: a record that did not
             # end on its own line takes more than one line from the reader
             reader = csv.reader([*(lines[i] for i in at), ""], delimiter=self.delimiter)
-            for n, i in enumerate(at, 1):
-                row = next(reader)
-                if reader.line_num != n:
-                    return None
-                quoted[i] = row
+            try:
+                for n, i in enumerate(at, 1):
+                    row = next(reader)
+                    if reader.line_num != n:
+                        return None
+                    quoted[i] = row
+            except csv.Error:  # a quoted cell over the field limit: the csv module decides
+                return None
         return Block(lines, quoted)
 
     def _fall_back(self, start: int) -> None:
@@ -195,11 +198,13 @@ class LineCsv:
         delimiter = self.delimiter
         while True:
             block = self.current
-            if block is None or self.cursor >= len(block.lines):
+            while block is None or self.cursor >= len(block.lines):  # blocks can be empty
                 block = self._next_block()
                 if block is None:
                     break
                 self.current, self.cursor = block, 0
+            if block is None:
+                break
             row = block.quoted.get(self.cursor)
             if row is None:
                 line = block.lines[self.cursor]

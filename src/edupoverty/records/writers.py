@@ -131,6 +131,39 @@ def write_csv(
         return _write_rows(fh, header, rows, preamble)
 
 
+class _CsvWriter:
+    """The csv module's writer (lines ended by ``\\n``), except that a row with a carriage
+    return inside a cell is written with that cell quoted: the csv module quotes a cell only
+    for the characters of its line end, and a bare ``\\r`` would end the row for Excel and
+    the csv module, starting a new one with text that was never neutralised."""
+
+    __slots__ = ("_fh", "_writer")
+
+    def __init__(self, fh: Any) -> None:
+        self._fh = fh
+        self._writer = csv.writer(fh, lineterminator="\n")
+
+    def writerow(self, cells: Sequence[str]) -> None:
+        if any("\r" in c for c in cells):
+            self._fh.write(",".join(map(_quoted, cells)) + "\n")
+        else:
+            self._writer.writerow(cells)
+
+
+def _quoted(cell: str) -> str:
+    """A cell as the csv module quotes it (minimal quoting), a carriage return included."""
+    if _NEEDS_QUOTES.search(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def _csv_writer(fh: Any) -> _CsvWriter:
+    return _CsvWriter(fh)
+
+
 # A cell holding none of these is written by the csv module as it is, unquoted.
 _QUOTED = re.compile('[,"\r\n\x00]')
 
@@ -139,14 +172,14 @@ def _fragment(tail: Cells) -> str:
     """The CSV text of ``tail`` as it ends a row: a comma, its cells as the csv module
     writes them in that place, the line end."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["x", *tail])
+    _csv_writer(buf).writerow(["x", *tail])
     return buf.getvalue()[1:]  # "x" is written as it is
 
 
 def _write_rows(
     fh: Any, header: Sequence[str], rows: Iterable[Sequence[Any]], preamble: Sequence[str]
 ) -> int:
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = _csv_writer(fh)
     for line in preamble:
         writer.writerow([neutralise(line)])
     writer.writerow([neutralise(h) for h in header])
@@ -238,7 +271,7 @@ def _write_columns(
     tails: Sequence[Cells] | None,
     more: Iterable[Sequence[Any]],
 ) -> int:
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = _csv_writer(fh)
     if header is not None:
         writer.writerow([neutralise(h) for h in header])
     n = len(columns[0]) if columns else len(tails or ())
