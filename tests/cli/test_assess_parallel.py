@@ -236,3 +236,54 @@ def test_a_stale_policy_warns_once_either_way(
         assert len([w for w in caught if w.category is PolicyStaleWarning]) == 1
     assert outcomes == [None, 1]
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "utf-16"])
+def test_a_roster_that_cannot_be_cut_by_lines_runs_in_one_process(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], kind: str
+) -> None:
+    import csv
+
+    from edupoverty.records.writers import write_xlsx
+
+    text = roster.read_text(encoding="utf-8")
+    if kind == "xlsx":
+        rows = list(csv.reader(text.splitlines()))
+        p = tmp_path / "roster.xlsx"
+        write_xlsx(p, rows[0], rows[1:300])
+    else:
+        p = tmp_path / "roster.csv"
+        p.write_text(text, encoding="utf-16")
+    one = run_to_file(tmp_path, p, 1, "--format", "json")
+    many = run_to_file(tmp_path, p, 3, "--format", "json")
+    assert outcomes == [None, None]
+    assert many == one
+    assert json.loads(one[1])["students"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=__import__("csv").Error,
+    reason="_lines.py LineCsv._block lets csv.Error out (a cell over the field limit split "
+    "over two lines of one block): `edupoverty assess` ends in a traceback, with or without "
+    "--jobs, instead of rejecting the row and exiting 1",
+)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_giant_cell_split_over_lines_is_a_rejected_row_not_a_crash(
+    tmp_path: Path, outcomes: list[int | None], jobs: int
+) -> None:
+    import csv
+
+    half = "x" * (csv.field_size_limit() // 2 + 100)
+    row = "张三,11010520120307002X,3412001,小学,乡村\n"
+    p = tmp_path / "r.csv"
+    p.write_text(
+        "姓名,身份证号,学校代码,学段,学校所在地\n"
+        + row * (70000 // len(row.encode()))
+        + f'李四,110105201203070011,"{half}\n{half}",小学,乡村\n'
+        + row * 12000,
+        encoding="utf-8",
+    )
+    code, out = run_to_file(tmp_path, p, jobs, "--format", "json")
+    assert code == 1
+    assert [r["findings"][0]["field"] for r in json.loads(out)["rejected"]] == ["(line)"]

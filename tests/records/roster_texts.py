@@ -153,6 +153,17 @@ def crafted(n: int = 1200) -> Iterator[tuple[str, str]]:
     order.append(COL["id_number"])
     yield "the ID number last", text_of(*reorder(order, base))
 
+    personal = [COL[c] for c in ("name", "id_number", "student_number", "bank_account")]
+    order = [i for i in range(len(H)) if i not in personal] + personal
+    yield "every personal column last", text_of(*reorder(order, base))
+
+    padded = [[*r, "", ""] if i % 3 else r for i, r in enumerate(base)]
+    yield "empty header cells at the end, rows with and without them", text_of([*H, "", ""], padded)
+    gap = [[*r[:5], "x" if i % 2 else "", *r[5:]] for i, r in enumerate(base)]
+    yield "an empty header cell among the profile columns", text_of([*H[:5], "", *H[5:]], gap)
+    twice = [["a", *r, "b"] for r in base]
+    yield "one unknown header twice, first and last", text_of(["备注", *H, "备注"], twice)
+
     numbered = [[str(i), *r, "无" if i % 3 else ""] for i, r in enumerate(base)]
     yield "unknown columns 序号 first and 备注 last", text_of(["序号", *H, "备注"], numbered)
     middle = [[str(i), *r[:10], "x", *r[10:]] for i, r in enumerate(base)]

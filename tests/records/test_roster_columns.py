@@ -384,3 +384,33 @@ def test_a_slice_is_read_with_the_day_given(tmp_path: Path) -> None:
     late = [read_roster_columns(p, part=c, today=date(2024, 6, 1)) for c in cut]
     assert sum(c.accepted for c in early) == 0  # born after "today": id.birth_date
     assert sum(c.accepted for c in late) == 50
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=csv.Error,
+    reason="_lines.py LineCsv._block: csv.Error (a cell over the field limit split over two "
+    "lines of one block) escapes read_roster_columns(part=) instead of roster.slice",
+)
+def test_a_slice_meeting_a_giant_cell_split_over_lines_refuses_to_be_read_apart(
+    tmp_path: Path,
+) -> None:
+    limit = csv.field_size_limit()
+    half = "x" * (limit // 2 + 100)
+    row = "张三,11010520120307002X,3412001,小学,乡村\n"
+    filler = row * (70000 // len(row.encode()))  # the cell starts in the slice's 1st block
+    p = tmp_path / "r.csv"
+    p.write_text(
+        "姓名,身份证号,学校代码,学段,学校所在地\n"
+        + filler
+        + f'李四,110105201203070011,"{half}\n{half}",小学,乡村\n'
+        + row * 12000,
+        encoding="utf-8",
+    )
+    cut = slice_roster(p, 2, min_bytes=0)
+    assert cut is not None and len(cut) == 2
+    last_row = p.read_bytes().count(b"\n")
+    assert columns(p, part=cut[1]).rows == last_row - cut[1].first_row + 1  # after the cell
+    with pytest.raises(RosterError) as err:
+        columns(p, part=cut[0])
+    assert err.value.code == "roster.slice"

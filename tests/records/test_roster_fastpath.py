@@ -54,7 +54,7 @@ def test_a_synthetic_roster_with_every_defect_reads_the_same_both_ways(
     assert_same_reading(fast, slow)
 
 
-ALL_ENCODINGS = {
+IN_EVERY_ENCODING = {
     "plain",
     "crlf",
     "quoted cells with commas and doubled quotes",
@@ -66,7 +66,7 @@ ALL_ENCODINGS = {
 
 @pytest.mark.parametrize("name", list(CRAFTED))
 def test_a_crafted_roster_reads_the_same_both_ways(crafted_dir: Path, name: str) -> None:
-    encodings = ENCODED if name in ALL_ENCODINGS else ("utf-8",)
+    encodings = ENCODED if name in IN_EVERY_ENCODING else ("utf-8",)
     for encoding in encodings:
         p = crafted_dir / f"{NAMES.index(name)}.{encoding}.csv"
         p.write_bytes(CRAFTED[name].encode(encoding))
@@ -307,3 +307,41 @@ def test_any_small_roster_reads_the_same_both_ways_whatever_the_block_size(
     with csv_module_only():
         slow = read(p)
     assert_same_reading(fast, slow)
+    with pytest.MonkeyPatch.context() as mp:  # duplicates and ages: the validators' reading
+        mp.setattr(_lines, "_BLOCK", block)
+        fast_report = validation_report(p, p, school_year=2019, today=TODAY)
+    with csv_module_only():
+        assert fast_report == validation_report(p, p, school_year=2019, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plain",
+        "quoted cells with commas and doubled quotes",
+        "blank, whitespace-only, short and long lines",
+        "a lone CR inside a line",
+        "the name column in the middle",
+    ],
+)
+def test_caches_emptied_at_every_step_change_nothing(
+    crafted_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo caps (_PROFILE_MAX, _CACHE_MAX) of a county roster reached at once: caches
+    emptied while a block is read give the same reading."""
+    p = crafted_dir / f"caps-{NAMES.index(name)}.csv"
+    p.write_text(CRAFTED[name], encoding="utf-8", newline="")
+    expected = read(p)
+    monkeypatch.setattr(roster_module, "_PROFILE_MAX", 2)
+    monkeypatch.setattr(roster_module, "_CACHE_MAX", 2)
+    fast, slow, blocks = both(read, p)
+    assert blocks >= 1
+    assert_same_reading(fast, expected)
+    assert_same_reading(slow, expected)
+    cols = roster_module.read_roster_columns(p, today=TODAY)
+    assert list(cols.students()) == list(expected.students)
+    assert cols.findings == expected.findings
+    first: dict[int, int] = {}
+    for i, profile in enumerate(cols.profiles):
+        first.setdefault(id(profile), i)
+    assert {id(k): v for k, v in cols.profile_rows.items()} == first
