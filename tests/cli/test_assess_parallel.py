@@ -1,0 +1,289 @@
+"""``edupoverty assess --jobs N``: a CSV roster read, assessed and rendered in slices by forked
+workers gives byte for byte the output of one process (``--jobs 1``), and falls back to one
+process whenever a slice cannot be read apart."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edupoverty.cli import main, parallel
+from edupoverty.records.roster import slice_roster
+from edupoverty.records.synthetic import DEFECTS, write_roster_csv
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="--jobs forks its workers (POSIX)",
+)
+
+
+@pytest.fixture(scope="module")
+def roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2000 rows with every defect: rejected rows, warnings, amounts not configured."""
+    path = tmp_path_factory.mktemp("par") / "roster.csv"
+    return write_roster_csv(path, 2000, seed=21, defects=dict.fromkeys(DEFECTS, 0.01))
+
+
+@pytest.fixture(scope="module")
+def clean_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("par") / "clean.csv"
+    return write_roster_csv(path, 1000, seed=22, defects={})
+
+
+@pytest.fixture
+def outcomes(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """Slice even small rosters (min_bytes=0), and record what assess_in_slices returned:
+    an exit code when the slices were used, None when one process ran instead."""
+    got: list[int | None] = []
+
+    def small_slices(path: Any, parts: int, *, min_bytes: int = 0) -> Any:
+        return slice_roster(path, parts, min_bytes=0)
+
+    in_slices = parallel.assess_in_slices
+
+    def recorded(args: Any, jobs: int) -> int | None:
+        code = in_slices(args, jobs)
+        got.append(code)
+        return code
+
+    monkeypatch.setattr(parallel, "slice_roster", small_slices)
+    monkeypatch.setattr(parallel, "assess_in_slices", recorded)
+    return got
+
+
+def run_to_file(
+    tmp_path: Path, roster: Path, jobs: int, *options: str, lang: str = "zh"
+) -> tuple[int, bytes]:
+    """``edupoverty --lang LANG assess ROSTER -o FILE --jobs JOBS OPTIONS``: exit code, bytes."""
+    out = tmp_path / f"out-{jobs}-{len(list(tmp_path.iterdir()))}"
+    argv = ["--lang", lang, "assess", str(roster), "-o", str(out), "--jobs", str(jobs), *options]
+    code = main(argv)
+    return code, out.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("jobs", [2, 5])
+def test_a_file_written_by_several_processes_is_the_file_of_one(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], fmt: str, jobs: int
+) -> None:
+    one = run_to_file(tmp_path, roster, 1, "--format", fmt)
+    many = run_to_file(tmp_path, roster, jobs, "--format", fmt)
+    assert outcomes == [None, 1]  # --jobs 1: one process; --jobs N: the slices, rows rejected
+    assert one[0] == many[0] == 1  # rows were rejected
+    assert many[1] == one[1]
+    if fmt == "json":
+        doc = json.loads(one[1])
+        assert doc["rejected"] and doc["not_configured"] is not None
+        assert len(doc["students"]) + len(doc["rejected"]) == 2000
+        assert doc["summary"]["students"] == len(doc["students"])
+    else:
+        assert one[1].startswith(b"\xef\xbb\xbf")
+        assert one[1].count(b"\n") > 2000  # header, students, rejected rows (a few quoted)
+
+
+@pytest.mark.parametrize(
+    ("lang", "options"),
+    [
+        ("en", ("--format", "csv", "--policy", "dangshan")),
+        ("en", ("--format", "json", "--policy", "hebei")),
+        ("zh", ("--format", "csv", "--policy", "liling", "--school-year", "2020")),
+        ("zh", ("--format", "json", "--policy", "seed", "--policy", "national-2025")),
+    ],
+)
+def test_policies_languages_and_years_give_the_same_file_either_way(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], lang: str, options: tuple[str, ...]
+) -> None:
+    one = run_to_file(tmp_path, roster, 1, *options, lang=lang)
+    many = run_to_file(tmp_path, roster, 4, *options, lang=lang)
+    assert outcomes[1] == 1
+    assert many == one
+
+
+def test_a_clean_roster_exits_zero_either_way(
+    tmp_path: Path, clean_roster: Path, outcomes: list[int | None]
+) -> None:
+    one = run_to_file(tmp_path, clean_roster, 1, "--format", "json")
+    many = run_to_file(tmp_path, clean_roster, 3, "--format", "json")
+    assert outcomes == [None, 0]
+    assert one == many and one[0] == 0
+    assert json.loads(one[1])["rejected"] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_standard_output_is_the_same_bytes_either_way(
+    roster: Path, outcomes: list[int | None], capsysbinary: pytest.CaptureFixture[bytes], fmt: str
+) -> None:
+    assert main(["assess", str(roster), "--format", fmt, "--jobs", "1"]) == 1
+    one = capsysbinary.readouterr().out
+    assert main(["assess", str(roster), "--format", fmt, "--jobs", "3"]) == 1
+    many = capsysbinary.readouterr().out
+    assert outcomes == [None, 1]
+    assert many == one
+    assert not one.startswith(b"\xef\xbb\xbf")  # no byte-order mark on standard output
+    if fmt == "json":
+        json.loads(one)
+
+
+def test_the_default_jobs_gives_the_same_file(
+    tmp_path: Path, roster: Path, outcomes: list[int | None]
+) -> None:
+    one = run_to_file(tmp_path, roster, 1, "--format", "csv")
+    out = tmp_path / "default.csv"
+    assert main(["assess", str(roster), "--format", "csv", "-o", str(out)]) == one[0]
+    assert out.read_bytes() == one[1]
+    assert outcomes[-1] == (1 if parallel.default_jobs() > 1 else None)
+
+
+def with_line(roster: Path, target: Path, at: int, line: bytes) -> Path:
+    lines = roster.read_bytes().splitlines(keepends=True)
+    lines.insert(at, line)
+    target.write_bytes(b"".join(lines))
+    return target
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_cell_spanning_lines_mid_file_falls_back_to_one_process(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], fmt: str
+) -> None:
+    spanning = '王五,11010520120307002X,,"第一\n第二",1,2,小学,3,否,否,乡村,公办\n'.encode()
+    p = with_line(roster, tmp_path / "spanning.csv", 1000, spanning)
+    one = run_to_file(tmp_path, p, 1, "--format", fmt)
+    many = run_to_file(tmp_path, p, 3, "--format", fmt)
+    assert outcomes == [None, None]  # the middle slice met the cell: the whole file, once
+    assert many == one and one[0] == 1
+
+
+def test_gbk_text_after_a_utf8_start_falls_back_to_one_process(
+    tmp_path: Path, outcomes: list[int | None]
+) -> None:
+    head = "name,id_number,school_code,stage,school_location\n"
+    row = "Zhang,11010520120307002X,3412001,primary,rural\n"
+    p = tmp_path / "gbk.csv"
+    p.write_bytes((head + row * 3000 + "张三,110105201203070011,3412001,小学,乡村\n").encode("gbk"))
+    one = run_to_file(tmp_path, p, 1, "--format", "json")
+    many = run_to_file(tmp_path, p, 2, "--format", "json")
+    assert outcomes == [None, None]
+    assert many == one and one[0] == 0
+    assert json.loads(one[1])["students"][-1]["name"] == "张三"
+
+
+def test_a_worker_that_dies_makes_one_process_run_instead(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    work: Callable[..., Any] = parallel._slice
+
+    def dying(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)  # a worker killed mid-slice: no result through the pipe
+        return work(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_slice", dying)
+    one = run_to_file(tmp_path, roster, 1, "--format", "csv")
+    many = run_to_file(tmp_path, roster, 3, "--format", "csv")
+    assert outcomes == [None, None]
+    assert many == one
+
+
+def test_formats_other_than_csv_and_json_run_in_one_process(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(roster), "--jobs", "3"]) == 1  # table
+    table = capsys.readouterr().out
+    assert main(["assess", str(roster), "--jobs", "1"]) == 1
+    assert capsys.readouterr().out == table
+    out = tmp_path / "r.xlsx"
+    assert main(["assess", str(roster), "--format", "xlsx", "-o", str(out), "--jobs", "3"]) == 1
+    assert out.stat().st_size > 0
+    assert outcomes == [None, None, None]
+
+
+def test_negative_jobs_are_refused(roster: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(roster), "--jobs", "-1"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_roster_over_the_default_slicing_size_is_cut_without_help(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """No monkeypatching: a roster of more than 4 MiB is sliced by the CLI's own default."""
+    d = tmp_path_factory.mktemp("big")
+    path = write_roster_csv(d / "big.csv", 25000, seed=23, defects=dict.fromkeys(DEFECTS, 0.002))
+    assert path.stat().st_size > 4 << 20
+    assert slice_roster(path, 2) is not None
+    one, many = d / "one.csv", d / "many.csv"
+    assert main(["assess", str(path), "--format", "csv", "-o", str(one), "--jobs", "1"]) == 1
+    assert main(["assess", str(path), "--format", "csv", "-o", str(many), "--jobs", "2"]) == 1
+    assert many.read_bytes() == one.read_bytes()
+
+
+def test_a_stale_policy_warns_once_either_way(
+    tmp_path: Path, roster: Path, outcomes: list[int | None]
+) -> None:
+    from edupoverty.errors import PolicyStaleWarning
+
+    results = []
+    for jobs in (1, 3):
+        with pytest.warns(PolicyStaleWarning) as caught:
+            results.append(
+                run_to_file(tmp_path, roster, jobs, "--format", "json", "--school-year", "2021")
+            )
+        assert len([w for w in caught if w.category is PolicyStaleWarning]) == 1
+    assert outcomes == [None, 1]
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "utf-16"])
+def test_a_roster_that_cannot_be_cut_by_lines_runs_in_one_process(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], kind: str
+) -> None:
+    import csv
+
+    from edupoverty.records.writers import write_xlsx
+
+    text = roster.read_text(encoding="utf-8")
+    if kind == "xlsx":
+        rows = list(csv.reader(text.splitlines()))
+        p = tmp_path / "roster.xlsx"
+        write_xlsx(p, rows[0], rows[1:300])
+    else:
+        p = tmp_path / "roster.csv"
+        p.write_text(text, encoding="utf-16")
+    one = run_to_file(tmp_path, p, 1, "--format", "json")
+    many = run_to_file(tmp_path, p, 3, "--format", "json")
+    assert outcomes == [None, None]
+    assert many == one
+    assert json.loads(one[1])["students"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=__import__("csv").Error,
+    reason="_lines.py LineCsv._block lets csv.Error out (a cell over the field limit split "
+    "over two lines of one block): `edupoverty assess` ends in a traceback, with or without "
+    "--jobs, instead of rejecting the row and exiting 1",
+)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_giant_cell_split_over_lines_is_a_rejected_row_not_a_crash(
+    tmp_path: Path, outcomes: list[int | None], jobs: int
+) -> None:
+    import csv
+
+    half = "x" * (csv.field_size_limit() // 2 + 100)
+    row = "张三,11010520120307002X,3412001,小学,乡村\n"
+    p = tmp_path / "r.csv"
+    p.write_text(
+        "姓名,身份证号,学校代码,学段,学校所在地\n"
+        + row * (70000 // len(row.encode()))
+        + f'李四,110105201203070011,"{half}\n{half}",小学,乡村\n'
+        + row * 12000,
+        encoding="utf-8",
+    )
+    code, out = run_to_file(tmp_path, p, jobs, "--format", "json")
+    assert code == 1
+    assert [r["findings"][0]["field"] for r in json.loads(out)["rejected"]] == ["(line)"]
