@@ -261,13 +261,6 @@ def test_a_roster_that_cannot_be_cut_by_lines_runs_in_one_process(
     assert json.loads(one[1])["students"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=__import__("csv").Error,
-    reason="_lines.py LineCsv._block lets csv.Error out (a cell over the field limit split "
-    "over two lines of one block): `edupoverty assess` ends in a traceback, with or without "
-    "--jobs, instead of rejecting the row and exiting 1",
-)
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_giant_cell_split_over_lines_is_a_rejected_row_not_a_crash(
     tmp_path: Path, outcomes: list[int | None], jobs: int

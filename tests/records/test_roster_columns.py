@@ -386,12 +386,6 @@ def test_a_slice_is_read_with_the_day_given(tmp_path: Path) -> None:
     assert sum(c.accepted for c in late) == 50
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=csv.Error,
-    reason="_lines.py LineCsv._block: csv.Error (a cell over the field limit split over two "
-    "lines of one block) escapes read_roster_columns(part=) instead of roster.slice",
-)
 def test_a_slice_meeting_a_giant_cell_split_over_lines_refuses_to_be_read_apart(
     tmp_path: Path,
 ) -> None:

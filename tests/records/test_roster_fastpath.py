@@ -146,13 +146,6 @@ def test_a_gbk_roster_that_starts_like_utf8_is_read_again_as_gb18030_both_ways(
 # --- bugs found ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="roster.py _RosterReader.quoted looks a quoted row up in `middles` by its cells "
-    "joined with \\x1f, a key a line whose cells hold \\x1f can also be: the quoted row "
-    "then takes that line's profile",
-)
 def test_a_quoted_row_never_takes_the_profile_of_a_line_holding_unit_separators(
     tmp_path: Path,
 ) -> None:
@@ -192,13 +185,6 @@ def giant_across_lines(tmp_path: Path) -> Path:
     return p
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=csv.Error,
-    reason="_lines.py LineCsv._block parses the quoted lines of a block with csv.reader: a "
-    "cell over the field limit split over lines raises csv.Error out of read_roster instead "
-    "of rejecting its row ((line), as the csv module path does)",
-)
 def test_a_cell_over_the_field_limit_split_over_lines_rejects_its_row(tmp_path: Path) -> None:
     p = giant_across_lines(tmp_path)
     with csv_module_only():
@@ -208,12 +194,6 @@ def test_a_cell_over_the_field_limit_split_over_lines_rejects_its_row(tmp_path: 
     assert_same_reading(fast, slow)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="_lines.py LineCsv.__iter__ indexes the first line of the empty Block a file of "
-    "only a byte-order mark decodes to: IndexError instead of roster.empty",
-)
 def test_a_roster_of_only_a_byte_order_mark_is_an_empty_file(tmp_path: Path) -> None:
     p = tmp_path / "r.csv"
     p.write_bytes(b"\xef\xbb\xbf")
@@ -345,3 +325,24 @@ def test_caches_emptied_at_every_step_change_nothing(
     for i, profile in enumerate(cols.profiles):
         first.setdefault(id(profile), i)
     assert {id(k): v for k, v in cols.profile_rows.items()} == first
+
+
+def test_a_student_number_holding_a_carriage_return_is_rejected_both_ways(tmp_path: Path) -> None:
+    # A control character in a student number would split the row of a CSV written from it;
+    # the row is rejected (field.invalid) whichever way the file is read.
+    p = tmp_path / "r.csv"
+    p.write_text(
+        "姓名,身份证号,学籍号,学校代码,学段,学校所在地\n"
+        '张三,11010520120307002X,"G1\r=1+1",3412001,小学,乡村\n'
+        "李四,110105201203070011,G2,3412001,小学,乡村\n",
+        encoding="utf-8",
+    )
+    fast = read_roster(p)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(roster_module, "_LINE_ENCODINGS", ())
+        plain = read_roster(p)
+    assert fast.rejected == plain.rejected
+    assert [(f.row, f.code, f.field) for r in fast.rejected for f in r.findings] == [
+        (2, "field.invalid", "student_number")
+    ]
+    assert [s.student_number for s in fast.students] == ["G2"]

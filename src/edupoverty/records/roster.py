@@ -1304,6 +1304,7 @@ class _RosterReader:
         self.layout: _Layout | None = None  # set when the file comes in blocks of lines
         self.cell_keys: list[tuple[_Group, Callable[[list[str]], Any]]] = []
         self.middles: dict[str, StudentProfile] = {}
+        self.quoted_middles: dict[str, StudentProfile] = {}  # quoted rows, cells joined
         self.names: dict[str, str] = {}
         self.births: dict[str, bool] = {}
         self.keep = keep or columns
@@ -1401,13 +1402,13 @@ class _RosterReader:
             return _WRONG_WIDTH
         cells = row[layout.lead : self.width - layout.trail]
         key = _SEP.join(cells)
-        combo = self.middles.get(key)  # a key with a separator never clashes with a line's
+        combo = self.quoted_middles.get(key)  # apart from lines' middles: no clash possible
         if combo is None:
             combo = self.combine(self.parts(row))
-            if _SEP not in key and len(cells) > 1:  # no separator inside a cell
-                if len(self.middles) >= _PROFILE_MAX:
-                    self.middles.clear()
-                self.middles[key] = combo
+            if key.count(_SEP) == len(cells) - 1:  # no separator inside a cell: unambiguous
+                if len(self.quoted_middles) >= _PROFILE_MAX:
+                    self.quoted_middles.clear()
+                self.quoted_middles[key] = combo
         return combo
 
     def run(self, rows: Iterable[list[str]], first_row: int) -> int:
@@ -1600,8 +1601,10 @@ class _RosterReader:
                         suspect.add(i)
         if not all(map(_OK, combos)):
             _mark(list(map(_OK, combos)), suspect)
-        if numbers is not None and max(map(len, numbers)) > MAX_TEXT:
-            suspect.update(i for i, s in enumerate(numbers) if len(s) > MAX_TEXT)
+        if numbers is not None and (
+            max(map(len, numbers)) > MAX_TEXT or not all(map(str.isprintable, numbers))
+        ):
+            suspect.update(i for i, s in enumerate(numbers) if not _number_ok(s))
         if accounts is not None:
             given = list(filter(None, accounts))
             if given and not (
@@ -1729,7 +1732,7 @@ class _RosterReader:
         bad_number = bad_account = False
         if self.i_sn is not None:
             number = row[self.i_sn].strip()
-            bad_number = len(number) > MAX_TEXT
+            bad_number = not _number_ok(number)
             number = number or None
         if self.i_acct is not None:
             account = row[self.i_acct]
@@ -1806,8 +1809,8 @@ class _RosterReader:
                     row=rownum,
                     field="student_number",
                     source=src,
-                    detail_zh="（内容过长）",
-                    detail_en=" (text too long)",
+                    detail_zh="（内容过长或含控制字符）",
+                    detail_en=" (too long, or control characters)",
                 )
             )
         if bad_account:
@@ -1914,6 +1917,11 @@ class _Layout:
 
 _NONE_IF_EMPTY = {"": None}.get  # (text, text) -> None if empty, else text (C-level)
 _FIRST = itemgetter(0)
+
+
+def _number_ok(number: str) -> bool:
+    """A student number (学籍号) of at most MAX_TEXT printable characters."""
+    return len(number) <= MAX_TEXT and number.isprintable()
 
 
 def _account_ok(account: str) -> bool:
