@@ -48,8 +48,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from itertools import chain, islice, repeat
-from operator import add, and_, attrgetter, call, eq, itemgetter, le, mod
+from itertools import chain, compress, count, islice, repeat
+from operator import add, and_, attrgetter, call, eq, is_, itemgetter, le, mod
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
@@ -925,7 +925,7 @@ class StudentProfile:
         self.born_lo = first.born_lo  # birth dates (YYYYMMDD) plausible for the stage
         self.born_hi = first.born_hi
         # the school code (学校代码) of the rows: a required column, read in the first part
-        at = names.index("school_code") if "school_code" in names else -1
+        at = _school_at(names)
         self.school_code: str | None = first.values[at] if 0 <= at < len(first.values) else None
 
     def fields(self) -> dict[str, Any]:
@@ -947,6 +947,17 @@ class StudentProfile:
 
     def __repr__(self) -> str:
         return f"<StudentProfile school_code={self.school_code!r} stage={self.stage!r}>"
+
+
+@functools.lru_cache(maxsize=64)
+def _school_at(names: tuple[str, ...]) -> int:
+    """Where the school code stands in profiles laid out as ``names`` (-1: absent)."""
+    return names.index("school_code") if "school_code" in names else -1
+
+
+def _missing(values: list[Any]) -> Iterator[int]:
+    """The indexes of the Nones of ``values``, found by C-level maps."""
+    return compress(count(), map(is_, values, repeat(None)))
 
 
 def profile_values(
@@ -1376,6 +1387,9 @@ class _RosterReader:
 
     def middle(self, text: str) -> StudentProfile:
         """The profile of the cells between a line's per-student columns (:meth:`block`)."""
+        known = self.middles.get(text)  # met earlier in the same block
+        if known is not None:
+            return known
         layout = self.layout
         assert layout is not None
         cells = text.split(layout.delimiter) if layout.inner > 1 else [text]
@@ -1464,9 +1478,8 @@ class _RosterReader:
         keys = list(zip(*parts, strict=True))
         combos: list[Any] = list(map(self.combos.get, keys))
         if None in combos:
-            for i, c in enumerate(combos):
-                if c is None:
-                    combos[i] = self.combine(keys[i])
+            for i in _missing(combos):
+                combos[i] = self.combine(keys[i])
         self.settle(
             chunk.__getitem__,
             r0,
@@ -1512,9 +1525,9 @@ class _RosterReader:
             middles = list(rests)
         combos: list[Any] = list(map(self.middles.get, middles))
         if None in combos:
-            for i, c in enumerate(combos):
-                if c is None:
-                    combos[i] = self.middle(middles[i])
+            middle = self.middle
+            for i in _missing(combos):
+                combos[i] = middle(middles[i])
 
         def column(index: int | None) -> list[str] | None:
             if index is None:
@@ -1587,18 +1600,16 @@ class _RosterReader:
         ymds: list[str] = list(map(_BORN, ids))
         if not all(map(self.births.get, ymds)):
             births = list(map(self.births.get, ymds))
-            for i, b in enumerate(births):
-                if b is None:
-                    births[i] = self.birth_ok(ymds[i])
+            for i in _missing(births):
+                births[i] = self.birth_ok(ymds[i])
             _mark(births, suspect)
         # names, profiles, student numbers and accounts
         names = list(map(self.names.get, raw_names))
-        if not all(names):
-            for i, nm in enumerate(names):
-                if nm is None:
-                    names[i] = self.name(raw_names[i])
-                    if names[i] is None:
-                        suspect.add(i)
+        if None in names:
+            for i in list(_missing(names)):
+                names[i] = self.name(raw_names[i])
+                if names[i] is None:
+                    suspect.add(i)
         if not all(map(_OK, combos)):
             _mark(list(map(_OK, combos)), suspect)
         if numbers is not None and (
