@@ -895,6 +895,16 @@ def assess_many(
         ('甲', '乙', True)
     """
     _warn_stale(policy, school_year)
+    yield from _assess_many(students, policy, school_year, enrolments)
+
+
+def _assess_many(
+    students: Iterable[Student],
+    policy: Policy,
+    school_year: int,
+    enrolments: Mapping[str, Sequence[EnrolmentPeriod]] | None = None,
+) -> Iterator[Assessment]:
+    """:func:`assess_many` without the stale-policy warning (its caller gives it)."""
     # Caches, from the hot path down: by the fields this policy reads plus the roster's
     # enrolment dates (one C-level attrgetter per student); on a miss, by those fields and
     # the enrolment as proration sees it, so that students who differ only in what the

@@ -39,10 +39,11 @@ from edupoverty.records.roster import RosterColumns, StudentProfile, profile_val
 from edupoverty.rules.assess import (
     Assessment,
     Summary,
+    _assess_many,
     _Proration,
     _relevant_fields,
     _summary,
-    assess_many,
+    _warn_stale,
 )
 from edupoverty.rules.policy import Policy
 from edupoverty.rules.values import NotConfigured
@@ -152,6 +153,7 @@ def assess_columns(columns: RosterColumns, policy: Policy, school_year: int) -> 
         >>> [e.programme for e in assessed.distinct[0].not_configured]
         ['senior.fee_waiver']
     """
+    _warn_stale(policy, school_year)  # once, pointing at the caller
     profiles = columns.profiles
     row_of = columns.profile_rows
     # one student per distinct value of what the policy reads and of what proration sees
@@ -177,7 +179,7 @@ def assess_columns(columns: RosterColumns, policy: Policy, school_year: int) -> 
     distinct: list[Assessment] = []
     index_of_result: dict[int, int] = {}
     index_of_key: dict[tuple[Any, ...], int] = {}
-    for key, assessment in zip(first, assess_many(reps, policy, school_year), strict=True):
+    for key, assessment in zip(first, _assess_many(reps, policy, school_year), strict=True):
         rid = id(assessment._result)  # a result shared by assess_many is one object
         at = index_of_result.get(rid)
         if at is None:  # kept in distinct, so its id is never reused
