@@ -4,6 +4,7 @@ process whenever a slice cannot be read apart."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from collections.abc import Callable
@@ -176,14 +177,14 @@ def test_a_worker_that_dies_makes_one_process_run_instead(
     tmp_path: Path, roster: Path, outcomes: list[int | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    work: Callable[..., Any] = parallel._slice
+    work: Callable[..., Any] = parallel._assessed
 
     def dying(*args: Any, **kwargs: Any) -> Any:
         if os.getpid() != parent:
             os._exit(3)  # a worker killed mid-slice: no result through the pipe
         return work(*args, **kwargs)
 
-    monkeypatch.setattr(parallel, "_slice", dying)
+    monkeypatch.setattr(parallel, "_assessed", dying)
     one = run_to_file(tmp_path, roster, 1, "--format", "csv")
     many = run_to_file(tmp_path, roster, 3, "--format", "csv")
     assert outcomes == [None, None]
@@ -280,3 +281,38 @@ def test_a_giant_cell_split_over_lines_is_a_rejected_row_not_a_crash(
     code, out = run_to_file(tmp_path, p, jobs, "--format", "json")
     assert code == 1
     assert [r["findings"][0]["field"] for r in json.loads(out)["rejected"]] == ["(line)"]
+
+
+def test_a_failed_attempt_leaves_no_partial_file_and_an_earlier_output_intact(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The output is assembled in a temporary file beside -o FILE, which replaces FILE only
+    # when every slice is done: a worker that dies leaves nothing behind.
+    parent = os.getpid()
+    work: Callable[..., Any] = parallel._assessed
+
+    def dying(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        return work(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_assessed", dying)
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"earlier")
+    args = argparse.Namespace(
+        roster=str(roster), policy=None, school_year=2019, format="csv", output=str(out), lang="zh"
+    )
+    assert parallel.assess_in_slices(args, 3) is None
+    assert out.read_bytes() == b"earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_an_output_that_is_the_roster_itself_is_written_after_one_process_read_it(
+    tmp_path: Path, roster: Path, outcomes: list[int | None]
+) -> None:
+    copy = tmp_path / "roster.csv"
+    copy.write_bytes(roster.read_bytes())
+    expected = run_to_file(tmp_path, roster, 1, "--format", "csv")
+    code = main(["assess", str(copy), "-o", str(copy), "--jobs", "3", "--format", "csv"])
+    assert outcomes[-1] is None  # one process: the slices would read a file being replaced
+    assert (code, copy.read_bytes()) == expected

@@ -7,13 +7,14 @@ file order, the rejected rows, the amounts not configured and the summary of the
 (:func:`~edupoverty.rules.assess.merge_summaries`): the same bytes one process writes
 (``tests/cli/test_assess_parallel.py`` compares them).
 
-Nothing is written until every slice is done. When a slice cannot be read apart (a cell
-spanning two lines, bytes the guessed encoding does not decode, a worker that died), or the
-file cannot be cut at all (XLSX, UTF-16, a small file), :func:`assess_in_slices` returns
-``None`` and the command reads the whole file in one process, which reports any problem as
-usual. Workers are forked (POSIX): the policy and the slice are inherited, not re-read, and
-the rendered text comes back through a pipe, never through a temporary file (it holds names
-and student numbers).
+The output is assembled in a temporary file beside ``-o FILE`` (owner-only) that replaces it
+once every slice is done, or in memory for standard output, written at the end: a failed
+attempt leaves no trace. When a slice cannot be read apart (a cell spanning two lines, bytes
+the guessed encoding does not decode, a worker that died), or the file cannot be cut at all
+(XLSX, UTF-16, a small file, an output that is the roster itself),
+:func:`assess_in_slices` returns ``None`` and the command reads the whole file in one
+process, which reports any problem as usual. Workers are forked (POSIX): the policy and the
+slice are inherited, not re-read, and the rendered text comes back through a pipe.
 
 Examples:
     >>> import argparse
@@ -30,6 +31,7 @@ import io
 import multiprocessing
 import os
 import sys
+import tempfile
 import warnings
 from datetime import date
 from typing import Any, BinaryIO
@@ -65,9 +67,10 @@ def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
     slices = slice_roster(args.roster, jobs)
     if slices is None or len(slices) < 2:
         return None
+    if args.output and os.path.exists(args.output) and os.path.samefile(args.output, args.roster):
+        return None  # the output replaces the roster: one process reads it all first
     policy = load_policy(*(args.policy or ["seed"]))
-    today = date.today()
-    job = (policy, args.school_year, args.format, args.lang, today)
+    job = (policy, args.school_year, args.format, args.lang, date.today())
     ctx = multiprocessing.get_context("fork")
     sys.stdout.flush()  # a forked worker flushes its copy of these buffers when it ends
     sys.stderr.flush()
@@ -78,40 +81,164 @@ def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
         proc.start()
         send.close()
         workers.append((proc, receive))
-    results: list[dict[str, Any] | None] = [_slice(slices[0], job, quiet=False)]
-    for proc, receive in workers:
-        try:
-            results.append(receive.recv())
-        except EOFError:  # the worker died
-            results.append(None)
-        finally:
+    out = _Output(args.output)
+    code: int | None = None
+    try:
+        code = _gather(out, args, policy, slices[0], job, [r for _, r in workers])
+    finally:
+        for proc, receive in workers:
             receive.close()
+            if proc.is_alive():
+                proc.terminate()
             proc.join()
-    done = [r for r in results if r is not None]
-    if len(done) != len(results):
+        if code is None:  # a slice failed, or an exception is on its way
+            out.abort()
+    if code is None:
         return None
-    _write(args, policy, done)
-    return 1 if any(r["rejected"] for r in done) else 0
+    out.commit()
+    return code
+
+
+def _gather(
+    out: _Output,
+    args: argparse.Namespace,
+    policy: Policy,
+    first: RosterSlice,
+    job: tuple[Any, ...],
+    pipes: list[Any],
+) -> int | None:
+    """Write the whole output to ``out``: the first slice rendered here, then every worker's
+    students as they arrive, then the end; None (nothing kept) if a slice failed."""
+    from edupoverty.cli.commands.assess import (
+        csv_header,
+        csv_rejected,
+        json_head,
+        json_tail,
+    )
+    from edupoverty.records.writers import write_csv_columns
+
+    mine = _assessed(first, job, quiet=False)
+    if mine is None:
+        return None
+    report, _ = mine
+    lang = args.lang
+    text = out.text()
+    if args.format == "csv":
+        if args.output:
+            text.write("\ufeff")  # a file: UTF-8 with BOM, as one process writes it
+        write_csv_columns(text, csv_header(policy, lang), [])
+    else:
+        text.write(json_head(report))
+    metas = [_render(report, text, args.format, lang)]
+    text.flush()
+    wrote = metas[0]["students"] > 0
+    for receive in pipes:
+        try:
+            meta = receive.recv()
+            if meta is None:
+                return None
+            if args.format == "json" and wrote and meta["students"]:
+                out.raw.write(b",")
+            while piece := receive.recv_bytes():
+                out.raw.write(piece)
+        except EOFError:  # the worker died
+            return None
+        wrote = wrote or meta["students"] > 0
+        metas.append(meta)
+    rejected = [r for meta in metas for r in meta["rejected"]]
+    if args.format == "csv":
+        write_csv_columns(text, None, [], more=csv_rejected(policy, rejected, lang))
+    else:
+        summary = merge_summaries(meta["summary"] for meta in metas)
+        text.write(json_tail(rejected, _merge_not_configured(metas), summary))
+    text.flush()
+    return 1 if rejected else 0
+
+
+class _Output:
+    """Where the output goes: a temporary file beside ``-o FILE`` that replaces it once
+    complete (so a failure leaves any earlier file as it was), or a buffer for standard
+    output (written at the end: a failed attempt must leave no trace)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.temp: str | None = None
+        if path:
+            fd, self.temp = tempfile.mkstemp(
+                prefix=".edupoverty-", suffix=".part", dir=os.path.dirname(os.path.abspath(path))
+            )
+            self.raw: BinaryIO = os.fdopen(fd, "wb")
+        else:
+            self.raw = io.BytesIO()
+        self._text: io.TextIOWrapper | None = None
+
+    def text(self) -> io.TextIOWrapper:
+        if self._text is None:
+            self._text = io.TextIOWrapper(
+                self.raw, encoding="utf-8", newline="", write_through=True
+            )
+        return self._text
+
+    def abort(self) -> None:
+        self.raw.close()
+        if self.temp is not None and os.path.exists(self.temp):
+            os.remove(self.temp)
+        self.temp = None
+
+    def commit(self) -> None:
+        if self._text is not None:
+            self._text.flush()
+        if self.temp is not None:
+            self.raw.close()
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.temp, 0o666 & ~mask)  # as open(path, "w") would have made it
+            os.replace(self.temp, str(self.path))
+            self.temp = None
+        else:
+            assert isinstance(self.raw, io.BytesIO)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(self.raw.getvalue())
+            sys.stdout.buffer.flush()
 
 
 def _worker(send: Any, part: RosterSlice, job: tuple[Any, ...]) -> None:
+    """A forked worker: its slice's end-of-output parts, then its students' text in pieces
+    (an empty piece ends them); None if the slice failed."""
     try:
-        result = _slice(part, job, quiet=True)
-    except BaseException:
-        result = None
-    try:
-        send.send(result)
+        try:
+            mine = _assessed(part, job, quiet=True)
+        except BaseException:
+            mine = None
+        if mine is None:
+            send.send(None)
+            return
+        report, _ = mine
+        buffer = io.BytesIO()
+        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+        meta = _render(report, text, job[2], job[3])
+        text.flush()
+        body = buffer.getbuffer()
+        send.send(meta)
+        for lo in range(0, len(body), _PIECE):
+            send.send_bytes(body[lo : lo + _PIECE])
+        send.send_bytes(b"")
     finally:
         send.close()
 
 
-def _slice(part: RosterSlice, job: tuple[Any, ...], *, quiet: bool) -> dict[str, Any] | None:
-    """Read, assess and render one slice: the students' text (UTF-8) and what the end of
-    the output needs; None if the slice cannot be read apart."""
-    from edupoverty.cli.commands.assess import AssessReport, csv_students, json_students
+_PIECE = 1 << 23  # bytes sent at a time
+
+
+def _assessed(
+    part: RosterSlice, job: tuple[Any, ...], *, quiet: bool
+) -> tuple[Any, tuple[Any, ...]] | None:
+    """The report of one slice (read, checked, assessed), or None if it cannot be read
+    apart."""
+    from edupoverty.cli.commands.assess import AssessReport
     from edupoverty.errors import EdupovertyError
 
-    policy, school_year, fmt, lang, today = job
+    policy, school_year, _fmt, _lang, today = job
     try:
         columns = read_roster_columns(part.path, today=today, part=part)
     except EdupovertyError:
@@ -121,67 +248,22 @@ def _slice(part: RosterSlice, job: tuple[Any, ...], *, quiet: bool) -> dict[str,
             warnings.simplefilter("ignore")
         assessed = assess_columns(columns, policy, school_year)
     report = AssessReport(policy, school_year, assessed, list(columns.rejected))
-    buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    return report, tuple(columns.rejected)
+
+
+def _render(report: Any, text: Any, fmt: str, lang: str) -> dict[str, Any]:
+    """Write a slice's students to ``text``; return what the end of the output needs."""
+    from edupoverty.cli.commands.assess import csv_students, json_students
+
     if fmt == "csv":
         students = csv_students(report, text, lang, header=False)
     else:
         students = json_students(report, text)
-    text.flush()
-    out: dict[str, Any] = {
-        "body": buffer.getvalue(),
-        "students": students,
-        "rejected": tuple(columns.rejected),
-    }
-    text.detach()
+    meta: dict[str, Any] = {"students": students, "rejected": tuple(report.rejected)}
     if fmt == "json":
-        out["summary"] = report.summary()
-        out["not_configured"] = report.not_configured()
-    return out
-
-
-def _write(args: argparse.Namespace, policy: Policy, done: list[dict[str, Any]]) -> None:
-    if args.output:
-        with open(args.output, "wb") as fh:
-            _write_to(fh, args, policy, done)
-    else:
-        sys.stdout.flush()
-        _write_to(sys.stdout.buffer, args, policy, done)
-        sys.stdout.buffer.flush()
-
-
-def _write_to(fh: BinaryIO, args: argparse.Namespace, policy: Policy, done: list[Any]) -> None:
-    from edupoverty.cli.commands.assess import (
-        AssessReport,
-        csv_header,
-        csv_rejected,
-        json_head,
-        json_tail,
-    )
-    from edupoverty.records.writers import write_csv_columns
-
-    rejected = [r for part in done for r in part["rejected"]]
-    bodies = [part["body"] for part in done if part["students"]]
-    lang = args.lang
-    if args.format == "csv":
-        head = io.StringIO()
-        if args.output:
-            head.write("\ufeff")  # a file: UTF-8 with BOM, as one process writes it
-        write_csv_columns(head, csv_header(policy, lang), [])
-        fh.write(head.getvalue().encode("utf-8"))
-        for body in bodies:
-            fh.write(body)
-        tail = io.StringIO()
-        write_csv_columns(tail, None, [], more=csv_rejected(policy, rejected, lang))
-        fh.write(tail.getvalue().encode("utf-8"))
-        return
-    fh.write(json_head(AssessReport(policy, args.school_year, [], [])).encode("utf-8"))
-    for k, body in enumerate(bodies):
-        if k:
-            fh.write(b",")
-        fh.write(body)
-    summary = merge_summaries(part["summary"] for part in done)
-    fh.write(json_tail(rejected, _merge_not_configured(done), summary).encode("utf-8"))
+        meta["summary"] = report.summary()
+        meta["not_configured"] = report.not_configured()
+    return meta
 
 
 def _merge_not_configured(done: list[dict[str, Any]]) -> list[dict[str, Any]]:
