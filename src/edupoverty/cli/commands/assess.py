@@ -21,8 +21,9 @@ import contextlib
 import gc
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import repeat
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, TextIO
@@ -381,17 +382,44 @@ def json_students(report: AssessReport, out: TextIO) -> int:
         f'"total": "{a.total}", "cash_total": "{a.cash_total}"}}'
         for a in view.results
     ]
-    line = '\n    {{"row": {}, "name": {}, "student_number": {}'.format
+    # Lines are made as UTF-8 bytes when the stream has a binary buffer (a file, standard
+    # output): the long ASCII tails are then copied as they are, not widened to the width of
+    # a Chinese name and encoded again.
+    raw: Any = getattr(out, "buffer", None)
+    if raw is not None:
+        out.flush()
+    parts: list[Any] = [t.encode("utf-8") for t in tails] if raw is not None else tails
     n = len(view.index)
     for lo in range(0, n, _JSON_CHUNK):
         hi = min(n, lo + _JSON_CHUNK)
-        rows = ["null" if r is None else str(r) for r in view.rows[lo:hi]]
+        seg = view.rows[lo:hi]
+        rows = map(_NULL_IF_NONE, seg, seg)  # (value, default): "null" for None
         names = map(encode_basestring, view.names[lo:hi])  # C-level JSON string literals
-        numbers = ["null" if x is None else encode_basestring(x) for x in view.numbers[lo:hi]]
-        heads = map(line, rows, names, numbers)
-        text = ",".join(map(str.__add__, heads, map(tails.__getitem__, view.index[lo:hi])))
-        out.write("," + text if lo else text)
+        numbers = [_NULL if x is None else encode_basestring(x) for x in view.numbers[lo:hi]]
+        heads = map(
+            "".join,
+            zip(
+                repeat('\n    {"row": '),
+                map(str, rows),
+                repeat(', "name": '),
+                names,
+                repeat(', "student_number": '),
+                numbers,
+                strict=False,  # repeat() is endless
+            ),
+        )
+        shared = map(parts.__getitem__, view.index[lo:hi])
+        if raw is not None:
+            chunk = b",".join(map(bytes.__add__, map(str.encode, heads), shared))
+            raw.write(b"," + chunk if lo else chunk)
+        else:
+            text = ",".join(map(str.__add__, heads, shared))
+            out.write("," + text if lo else text)
     return n
+
+
+_NULL = "null"
+_NULL_IF_NONE: Callable[[Any, Any], Any] = {None: _NULL}.get  # get(v, v): "null" for None
 
 
 def format_table(report: AssessReport, lang: str = "zh") -> str:
