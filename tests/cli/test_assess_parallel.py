@@ -173,18 +173,24 @@ def test_gbk_text_after_a_utf8_start_falls_back_to_one_process(
     assert json.loads(one[1])["students"][-1]["name"] == "张三"
 
 
-def test_a_worker_that_dies_makes_one_process_run_instead(
-    tmp_path: Path, roster: Path, outcomes: list[int | None], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def dying_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every forked worker dies mid-slice: no result through the pipe."""
     parent = os.getpid()
     work: Callable[..., Any] = parallel._assessed
 
     def dying(*args: Any, **kwargs: Any) -> Any:
         if os.getpid() != parent:
-            os._exit(3)  # a worker killed mid-slice: no result through the pipe
+            os._exit(3)
         return work(*args, **kwargs)
 
     monkeypatch.setattr(parallel, "_assessed", dying)
+
+
+@pytest.mark.usefixtures("dying_workers")
+def test_a_worker_that_dies_makes_one_process_run_instead(
+    tmp_path: Path, roster: Path, outcomes: list[int | None]
+) -> None:
     one = run_to_file(tmp_path, roster, 1, "--format", "csv")
     many = run_to_file(tmp_path, roster, 3, "--format", "csv")
     assert outcomes == [None, None]
@@ -283,20 +289,12 @@ def test_a_giant_cell_split_over_lines_is_a_rejected_row_not_a_crash(
     assert [r["findings"][0]["field"] for r in json.loads(out)["rejected"]] == ["(line)"]
 
 
+@pytest.mark.usefixtures("dying_workers")
 def test_a_failed_attempt_leaves_no_partial_file_and_an_earlier_output_intact(
-    tmp_path: Path, roster: Path, outcomes: list[int | None], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, roster: Path, outcomes: list[int | None]
 ) -> None:
     # The output is assembled in a temporary file beside -o FILE, which replaces FILE only
     # when every slice is done: a worker that dies leaves nothing behind.
-    parent = os.getpid()
-    work: Callable[..., Any] = parallel._assessed
-
-    def dying(*args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != parent:
-            os._exit(3)
-        return work(*args, **kwargs)
-
-    monkeypatch.setattr(parallel, "_assessed", dying)
     out = tmp_path / "out.csv"
     out.write_bytes(b"earlier")
     args = argparse.Namespace(

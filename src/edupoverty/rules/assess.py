@@ -1105,42 +1105,75 @@ def summarize(assessments: Iterable[Assessment]) -> Summary:
 
 def _summary(groups: Iterable[tuple[str, _Result, int]]) -> Summary:
     """The summary of ``count`` students of each school sharing each result."""
-    n = 0
-    total = ZERO
-    by_prog: dict[str, list[Any]] = {}
-    by_form = dict.fromkeys(ProgrammeForm, ZERO)
-    by_school: dict[str, Decimal] = {}
-    by_funding = dict.fromkeys(FundingLevel, ZERO)
-    unknown = ZERO
-    nc: dict[str, int] = {}
+    totals = _Totals()
     for school, r, count in groups:
-        n += count
-        total += r.total * count
-        by_school[school] = by_school.get(school, ZERO) + r.total * count
+        totals.add_result(school, r, count)
+    return totals.summary()
+
+
+class _Totals:
+    """Running totals of a :class:`Summary`, keys in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.students = 0
+        self.total = ZERO
+        self.by_prog: dict[str, list[Any]] = {}  # programme -> [students, amount, not configured]
+        self.by_form = dict.fromkeys(ProgrammeForm, ZERO)
+        self.by_school: dict[str, Decimal] = {}
+        self.by_funding = dict.fromkeys(FundingLevel, ZERO)
+        self.unknown = ZERO
+        self.nc: dict[str, int] = {}
+
+    def add_result(self, school: str, r: _Result, count: int) -> None:
+        """Add ``count`` students of ``school`` sharing the result ``r``."""
+        self.students += count
+        self.total += r.total * count
+        self.by_school[school] = self.by_school.get(school, ZERO) + r.total * count
         for e in r.entitlements:
-            row = by_prog.setdefault(e.programme, [0, ZERO, 0])
+            row = self.by_prog.setdefault(e.programme, [0, ZERO, 0])
             row[0] += count
             if isinstance(e.amount, Decimal):
                 row[1] += e.amount * count
-                by_form[e.form] += e.amount * count
+                self.by_form[e.form] += e.amount * count
                 if isinstance(e.funding, NotConfigured):
-                    unknown += e.amount * count
+                    self.unknown += e.amount * count
                 else:
                     for level, part in e.funding.items():
-                        by_funding[level] += part * count
+                        self.by_funding[level] += part * count
             else:
                 row[2] += count
-                nc[e.programme] = nc.get(e.programme, 0) + count
-    return Summary(
-        students=n,
-        total=total,
-        by_programme=MappingProxyType({k: ProgrammeTotal(*v) for k, v in by_prog.items()}),
-        by_form=MappingProxyType(by_form),
-        by_school=MappingProxyType(by_school),
-        by_funding=MappingProxyType(by_funding),
-        funding_unknown=unknown,
-        not_configured=MappingProxyType(nc),
-    )
+                self.nc[e.programme] = self.nc.get(e.programme, 0) + count
+
+    def add_summary(self, s: Summary) -> None:
+        """Add the totals of another summary."""
+        self.students += s.students
+        self.total += s.total
+        for pid, t in s.by_programme.items():
+            row = self.by_prog.setdefault(pid, [0, ZERO, 0])
+            row[0] += t.students
+            row[1] += t.amount
+            row[2] += t.not_configured
+        for form, amount in s.by_form.items():
+            self.by_form[form] += amount
+        for school, amount in s.by_school.items():
+            self.by_school[school] = self.by_school.get(school, ZERO) + amount
+        for level, amount in s.by_funding.items():
+            self.by_funding[level] += amount
+        self.unknown += s.funding_unknown
+        for pid, count in s.not_configured.items():
+            self.nc[pid] = self.nc.get(pid, 0) + count
+
+    def summary(self) -> Summary:
+        return _make_summary(
+            self.students,
+            self.total,
+            {k: ProgrammeTotal(*v) for k, v in self.by_prog.items()},
+            self.by_form,
+            self.by_school,
+            self.by_funding,
+            self.unknown,
+            self.nc,
+        )
 
 
 def merge_summaries(summaries: Iterable[Summary]) -> Summary:
@@ -1157,41 +1190,10 @@ def merge_summaries(summaries: Iterable[Summary]) -> Summary:
         >>> merge_summaries(parts) == summarize(assess_many(kids, load_policy("seed"), 2019))
         True
     """
-    n = 0
-    total = ZERO
-    by_prog: dict[str, list[Any]] = {}
-    by_form = dict.fromkeys(ProgrammeForm, ZERO)
-    by_school: dict[str, Decimal] = {}
-    by_funding = dict.fromkeys(FundingLevel, ZERO)
-    unknown = ZERO
-    nc: dict[str, int] = {}
+    totals = _Totals()
     for s in summaries:
-        n += s.students
-        total += s.total
-        for pid, t in s.by_programme.items():
-            row = by_prog.setdefault(pid, [0, ZERO, 0])
-            row[0] += t.students
-            row[1] += t.amount
-            row[2] += t.not_configured
-        for form, amount in s.by_form.items():
-            by_form[form] += amount
-        for school, amount in s.by_school.items():
-            by_school[school] = by_school.get(school, ZERO) + amount
-        for level, amount in s.by_funding.items():
-            by_funding[level] += amount
-        unknown += s.funding_unknown
-        for pid, count in s.not_configured.items():
-            nc[pid] = nc.get(pid, 0) + count
-    return _make_summary(
-        n,
-        total,
-        {k: ProgrammeTotal(*v) for k, v in by_prog.items()},
-        by_form,
-        by_school,
-        by_funding,
-        unknown,
-        nc,
-    )
+        totals.add_summary(s)
+    return totals.summary()
 
 
 def _make_summary(
