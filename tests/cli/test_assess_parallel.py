@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,14 +117,16 @@ def test_a_clean_roster_exits_zero_either_way(
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_standard_output_is_the_same_bytes_either_way(
+def test_standard_output_is_streamed_by_one_process_whatever_the_jobs(
     roster: Path, outcomes: list[int | None], capsysbinary: pytest.CaptureFixture[bytes], fmt: str
 ) -> None:
+    # Slices would hold the whole document in memory before writing it: standard output is
+    # written as it is made, by one process.
     assert main(["assess", str(roster), "--format", fmt, "--jobs", "1"]) == 1
     one = capsysbinary.readouterr().out
     assert main(["assess", str(roster), "--format", fmt, "--jobs", "3"]) == 1
     many = capsysbinary.readouterr().out
-    assert outcomes == [None, 1]
+    assert outcomes == [None, None]
     assert many == one
     assert not one.startswith(b"\xef\xbb\xbf")  # no byte-order mark on standard output
     if fmt == "json":
@@ -314,3 +317,52 @@ def test_an_output_that_is_the_roster_itself_is_written_after_one_process_read_i
     code = main(["assess", str(copy), "-o", str(copy), "--jobs", "3", "--format", "csv"])
     assert outcomes[-1] is None  # one process: the slices would read a file being replaced
     assert (code, copy.read_bytes()) == expected
+
+
+def test_an_existing_output_keeps_its_mode(
+    tmp_path: Path, roster: Path, outcomes: list[int | None]
+) -> None:
+    out = tmp_path / "private.csv"
+    out.write_bytes(b"old")
+    out.chmod(0o600)  # a file of names and student numbers kept private
+    assert main(["assess", str(roster), "-o", str(out), "--jobs", "3", "--format", "csv"]) == 1
+    assert outcomes == [1]  # written by the slices
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_output_that_is_a_link_or_read_only_is_left_to_one_process(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = run_to_file(tmp_path, roster, 1, "--format", "csv")
+    target = tmp_path / "target.csv"
+    target.write_bytes(b"")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert main(["assess", str(roster), "-o", str(link), "--jobs", "3", "--format", "csv"]) == 1
+    assert link.is_symlink() and (expected[0], target.read_bytes()) == expected
+    locked = tmp_path / "locked.csv"
+    locked.write_bytes(b"keep")
+    locked.chmod(0o400)
+    if os.access(locked, os.W_OK):  # root ignores the mode: nothing to show
+        return
+    assert main(["assess", str(roster), "-o", str(locked), "--jobs", "3", "--format", "csv"]) == 2
+    assert locked.read_bytes() == b"keep"
+    assert outcomes[-3:] == [None, None, None]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_json_written_to_a_stream_is_in_that_streams_encoding(roster: Path, encoding: str) -> None:
+    import io
+
+    from edupoverty.cli.commands.assess import assess_report, write_json
+
+    report = assess_report(roster)
+    text = io.StringIO()
+    write_json(report, text)
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    write_json(report, stream)
+    stream.flush()
+    assert raw.getvalue().decode(encoding) == text.getvalue()
+    assert "张" in text.getvalue() or "王" in text.getvalue()  # names are not ASCII

@@ -30,6 +30,8 @@ import argparse
 import io
 import multiprocessing
 import os
+import signal
+import stat
 import sys
 import tempfile
 import warnings
@@ -44,59 +46,107 @@ __all__ = ["assess_in_slices", "default_jobs"]
 
 
 def default_jobs() -> int:
-    """The number of processes ``--jobs 0`` (the default) means: one per CPU, at most 4.
+    """The number of processes ``--jobs 0`` (the default) means: one per CPU this process may
+    run on, at most 4.
 
     Examples:
         >>> 1 <= default_jobs() <= 4
         True
     """
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(4, _cpus()))
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers)
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
-    """Run ``edupoverty assess`` (CSV or JSON output) over ``jobs`` slices of the roster (at
-    most one per CPU); return the exit code, or None if the one-process path must run
-    instead."""
-    jobs = min(jobs, os.cpu_count() or 1)  # more processes than CPUs only cost memory
-    if jobs < 2 or args.format not in ("csv", "json"):
-        return None
+    """Run ``edupoverty assess`` with ``-o FILE`` (CSV or JSON) over ``jobs`` slices of the
+    roster (at most one per CPU); return the exit code, or None if the one-process path must
+    run instead.
+
+    Examples:
+        >>> import argparse, tempfile, pathlib
+        >>> from edupoverty.records.synthetic import write_roster_csv
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> roster = write_roster_csv(tmp / "r.csv", 200, seed=1)
+        >>> args = argparse.Namespace(roster=str(roster), policy=None, school_year=2019,
+        ...                           format="csv", output=str(tmp / "out.csv"), lang="zh")
+        >>> assess_in_slices(args, 2) is None  # 40 KB: not worth slicing, one process runs
+        True
+    """
+    jobs = min(jobs, _cpus())  # more processes than CPUs only cost memory
+    if jobs < 2 or args.format not in ("csv", "json") or not args.output:
+        return None  # standard output: one process streams it (no whole document in memory)
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    if args.output is None and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+    mode = _replaceable(args.output, args.roster)
+    if mode is None:
         return None
     slices = slice_roster(args.roster, jobs)
     if slices is None or len(slices) < 2:
         return None
-    if args.output and os.path.exists(args.output) and os.path.samefile(args.output, args.roster):
-        return None  # the output replaces the roster: one process reads it all first
     policy = load_policy(*(args.policy or ["seed"]))
     job = (policy, args.school_year, args.format, args.lang, date.today())
+    try:
+        out = _Output(args.output, mode)
+    except OSError:  # no temporary file beside the output: one process writes it in place
+        return None
     ctx = multiprocessing.get_context("fork")
     sys.stdout.flush()  # a forked worker flushes its copy of these buffers when it ends
     sys.stderr.flush()
     workers = []
-    for part in slices[1:]:
-        receive, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_worker, args=(send, part, job), daemon=True)
-        proc.start()
-        send.close()
-        workers.append((proc, receive))
-    out = _Output(args.output)
     code: int | None = None
+    previous = signal.signal(signal.SIGTERM, _terminated)  # clean up when a timeout kills us
     try:
+        for part in slices[1:]:
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker, args=(send, part, job), daemon=True)
+            proc.start()
+            send.close()
+            workers.append((proc, receive))
         code = _gather(out, args, policy, slices[0], job, [r for _, r in workers])
+        if code is not None:
+            out.commit()
     finally:
         for proc, receive in workers:
             receive.close()
             if proc.is_alive():
                 proc.terminate()
             proc.join()
-        if code is None:  # a slice failed, or an exception is on its way
-            out.abort()
-    if code is None:
-        return None
-    out.commit()
+        out.abort()  # removes the part file unless it was committed
+        signal.signal(signal.SIGTERM, previous)
     return code
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _replaceable(output: str, roster: str) -> int | None:
+    """The mode to give ``output`` if a finished temporary file may replace it (absent, or
+    a plain writable file with one name that is not the roster), else None: one process
+    then writes it in place, exactly as asked (a link, a pipe, a device, a directory, hard
+    links, a read-only file)."""
+    try:
+        st = os.lstat(output)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask  # as open(output, "w") would make it
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or not os.access(output, os.W_OK):
+        return None
+    try:
+        if os.path.samefile(output, roster):
+            return None  # the output replaces the roster: one process reads it all first
+    except OSError:
+        return None
+    return stat.S_IMODE(st.st_mode)
 
 
 def _gather(
@@ -109,12 +159,7 @@ def _gather(
 ) -> int | None:
     """Write the whole output to ``out``: the first slice rendered here, then every worker's
     students as they arrive, then the end; None (nothing kept) if a slice failed."""
-    from edupoverty.cli.commands.assess import (
-        csv_header,
-        csv_rejected,
-        json_head,
-        json_tail,
-    )
+    from edupoverty.cli.commands.assess import csv_header, csv_rejected, json_head, json_tail
     from edupoverty.records.writers import write_csv_columns
 
     mine = _assessed(first, job, quiet=False)
@@ -124,8 +169,7 @@ def _gather(
     lang = args.lang
     text = out.text()
     if args.format == "csv":
-        if args.output:
-            text.write("\ufeff")  # a file: UTF-8 with BOM, as one process writes it
+        text.write("\ufeff")  # a file: UTF-8 with BOM, as one process writes it
         write_csv_columns(text, csv_header(policy, lang), [])
     else:
         text.write(json_head(report))
@@ -135,13 +179,21 @@ def _gather(
     for receive in pipes:
         try:
             meta = receive.recv()
-            if meta is None:
+            if meta is None:  # the slice cannot be read apart
+                return None
+            if "failed" in meta:  # not the file's doing: say so, then one process runs
+                print(
+                    f"edupoverty: a worker process failed ({meta['failed']}); "
+                    "assessing in one process",
+                    file=sys.stderr,
+                )
                 return None
             if args.format == "json" and wrote and meta["students"]:
                 out.raw.write(b",")
             while piece := receive.recv_bytes():
                 out.raw.write(piece)
-        except EOFError:  # the worker died
+        except EOFError:
+            print("edupoverty: a worker process died; assessing in one process", file=sys.stderr)
             return None
         wrote = wrote or meta["students"] > 0
         metas.append(meta)
@@ -156,20 +208,16 @@ def _gather(
 
 
 class _Output:
-    """Where the output goes: a temporary file beside ``-o FILE`` that replaces it once
-    complete (so a failure leaves any earlier file as it was), or a buffer for standard
-    output (written at the end: a failed attempt must leave no trace)."""
+    """A temporary file beside ``-o FILE`` (owner-only while written) that replaces FILE,
+    with FILE's mode, once complete: a failure leaves any earlier file as it was."""
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str, mode: int) -> None:
         self.path = path
-        self.temp: str | None = None
-        if path:
-            fd, self.temp = tempfile.mkstemp(
-                prefix=".edupoverty-", suffix=".part", dir=os.path.dirname(os.path.abspath(path))
-            )
-            self.raw: BinaryIO = os.fdopen(fd, "wb")
-        else:
-            self.raw = io.BytesIO()
+        self.mode = mode
+        fd, self.temp = tempfile.mkstemp(
+            prefix=".edupoverty-", suffix=".part", dir=os.path.dirname(os.path.abspath(path))
+        )
+        self.raw: BinaryIO = os.fdopen(fd, "wb")
         self._text: io.TextIOWrapper | None = None
 
     def text(self) -> io.TextIOWrapper:
@@ -179,37 +227,34 @@ class _Output:
             )
         return self._text
 
-    def abort(self) -> None:
-        self.raw.close()
-        if self.temp is not None and os.path.exists(self.temp):
-            os.remove(self.temp)
-        self.temp = None
-
     def commit(self) -> None:
         if self._text is not None:
             self._text.flush()
-        if self.temp is not None:
+        self.raw.close()
+        os.chmod(self.temp, self.mode)
+        os.replace(self.temp, self.path)
+        self.temp = ""
+
+    def abort(self) -> None:
+        """Remove the temporary file, unless it was committed."""
+        if not self.raw.closed:
             self.raw.close()
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(self.temp, 0o666 & ~mask)  # as open(path, "w") would have made it
-            os.replace(self.temp, str(self.path))
-            self.temp = None
-        else:
-            assert isinstance(self.raw, io.BytesIO)
-            sys.stdout.flush()
-            sys.stdout.buffer.write(self.raw.getvalue())
-            sys.stdout.buffer.flush()
+        if self.temp and os.path.exists(self.temp):
+            os.remove(self.temp)
+        self.temp = ""
 
 
 def _worker(send: Any, part: RosterSlice, job: tuple[Any, ...]) -> None:
     """A forked worker: its slice's end-of-output parts, then its students' text in pieces
-    (an empty piece ends them); None if the slice failed."""
+    (an empty piece ends them); None if the slice cannot be read apart, ``{"failed": …}``
+    if anything else went wrong."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's clean-up is not ours
     try:
         try:
             mine = _assessed(part, job, quiet=True)
-        except BaseException:
-            mine = None
+        except Exception as exc:
+            send.send({"failed": type(exc).__name__})
+            return
         if mine is None:
             send.send(None)
             return

@@ -15,8 +15,10 @@ found in it. Rows in = accepted + rejected, always. Blank rows are skipped and c
   found, empty, neither CSV nor XLSX, undecodable, missing or duplicate required headers,
   or an unsafe XLSX (XML entity declarations, zip bombs).
 
-Reading is streamed (memory grows with the accepted records, not the file) and memoised:
-most columns have a handful of distinct values, parsed once each.
+Reading is streamed and memoised: most columns have a handful of distinct values, parsed
+once each. Memory grows with the accepted records; the memos of distinct cells are capped
+(:data:`_PROFILE_MAX` entries, :data:`_MEMO_CHARS` characters of keys) and start again
+when full.
 
 Examples:
     >>> import tempfile, pathlib
@@ -183,7 +185,8 @@ MAX_XLSX_RATIO = 100
 """Largest compression ratio of an XLSX part above 1 MiB (zip bombs reach thousands)."""
 MAX_XLSX_PARTS = 5000
 _CACHE_MAX = 20000
-_PROFILE_MAX = 1 << 18  # distinct profiles (and line middles) kept: a few hundred MB at most
+_PROFILE_MAX = 1 << 18  # distinct profiles (and line middles) kept at most
+_MEMO_CHARS = 1 << 25  # characters of memo keys kept per memo at most (32 Mi: about 100 MB)
 
 
 @frozen
@@ -277,8 +280,8 @@ class RosterColumns(_FileResult):
     bank_accounts: tuple[str | None, ...] = field(kw_only=True, repr=False)
     profiles: tuple[StudentProfile, ...] = field(kw_only=True, repr=False)
     profile_rows: Mapping[StudentProfile, int] = field(kw_only=True, repr=False)
-    """Each distinct profile mapped to the index of the first row that has it (in no
-    particular order: sort by the index for row order)."""
+    """Each distinct profile mapped to the index of the first row that has it, in row
+    order."""
 
     @property
     def accepted(self) -> int:
@@ -286,7 +289,17 @@ class RosterColumns(_FileResult):
         return len(self.names)
 
     def student(self, i: int) -> Student:
-        """The :class:`~edupoverty.records.model.Student` of accepted row ``i``."""
+        """The :class:`~edupoverty.records.model.Student` of accepted row ``i``.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+            ...     "张三,11010520120307002X,3412001,小学,乡村\\n", encoding="utf-8")
+            >>> s = read_roster_columns(p).student(0)
+            >>> s.name, s.row, s.stage.zh
+            ('张三', 2, '小学')
+        """
         return _student_of(
             self.names[i],
             self.id_numbers[i],
@@ -297,7 +310,17 @@ class RosterColumns(_FileResult):
         )
 
     def students(self) -> Iterator[Student]:
-        """Every accepted row's :class:`~edupoverty.records.model.Student`, in order."""
+        """Every accepted row's :class:`~edupoverty.records.model.Student`, in order.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+            ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+            ...     "李四,110105201203070011,3412001,小学,乡村\\n", encoding="utf-8")
+            >>> [s.name for s in read_roster_columns(p).students()]
+            ['张三', '李四']
+        """
         return map(
             _student_of,
             self.names,
@@ -1131,6 +1154,7 @@ class _Group:
         self.caches: dict[str, dict[str, Any]] = {f: {} for f in self.fields}
         self.grade_cache: dict[tuple[str, Stage | None], Any] = {}
         self.profiles: dict[Any, _Profile] = {}
+        self.chars = 0  # characters of the keys of ``profiles``
         self.indexes = [index[f] for f in self.fields]
         self.getter: Callable[[list[str]], Any] | None = None
         if len(self.fields) > 1:
@@ -1218,8 +1242,10 @@ class _Group:
             born_lo=self.born[stage][0],
             born_hi=self.born[stage][1],
         )
-        if len(self.profiles) >= _PROFILE_MAX:
+        self.chars += len(key) if isinstance(key, str) else 0
+        if len(self.profiles) >= _PROFILE_MAX or self.chars > _MEMO_CHARS:
             self.profiles.clear()
+            self.chars = 0
         if len(raws) < 2 or key.count(_SEP) == len(raws) - 1:  # no separator inside a cell
             self.profiles[key] = prof
         return prof
@@ -1316,6 +1342,7 @@ class _RosterReader:
         self.cell_keys: list[tuple[_Group, Callable[[list[str]], Any]]] = []
         self.middles: dict[str, StudentProfile] = {}
         self.quoted_middles: dict[str, StudentProfile] = {}  # quoted rows, cells joined
+        self.middle_chars = self.quoted_chars = 0  # characters of the two memos' keys
         self.names: dict[str, str] = {}
         self.births: dict[str, bool] = {}
         self.keep = keep or columns
@@ -1387,7 +1414,7 @@ class _RosterReader:
 
     def middle(self, text: str) -> StudentProfile:
         """The profile of the cells between a line's per-student columns (:meth:`block`)."""
-        known = self.middles.get(text)  # met earlier in the same block
+        known = self.middles.get(text)  # met since the look-up that missed it
         if known is not None:
             return known
         layout = self.layout
@@ -1403,8 +1430,10 @@ class _RosterReader:
                     prof = g.profile(key, layout.pad_lead + cells + layout.pad_trail)
                 parts.append(prof)
             combo = self.combine(tuple(parts))
-        if len(self.middles) >= _PROFILE_MAX:
+        self.middle_chars += len(text)
+        if len(self.middles) >= _PROFILE_MAX or self.middle_chars > _MEMO_CHARS:
             self.middles.clear()
+            self.middle_chars = len(text)
         self.middles[text] = combo
         return combo
 
@@ -1420,8 +1449,10 @@ class _RosterReader:
         if combo is None:
             combo = self.combine(self.parts(row))
             if key.count(_SEP) == len(cells) - 1:  # no separator inside a cell: unambiguous
-                if len(self.quoted_middles) >= _PROFILE_MAX:
+                self.quoted_chars += len(key)
+                if len(self.quoted_middles) >= _PROFILE_MAX or self.quoted_chars > _MEMO_CHARS:
                     self.quoted_middles.clear()
+                    self.quoted_chars = len(key)
                 self.quoted_middles[key] = combo
         return combo
 
@@ -1693,10 +1724,12 @@ class _RosterReader:
             base = len(self.c_profiles)
             self.c_profiles.extend(profiles)
             fresh = set(profiles).difference(self.c_row_of)
-            if fresh:  # the first row of each profile not met before, by C-level maps
+            if fresh:  # the first row of each profile not met before, in row order
                 first = dict(zip(reversed(profiles), range(k - 1, -1, -1), strict=True))
-                rows_of_fresh = map(add, map(first.__getitem__, fresh), repeat(base))
-                self.c_row_of.update(zip(fresh, rows_of_fresh, strict=True))
+                at = sorted(map(first.__getitem__, fresh))
+                self.c_row_of.update(
+                    zip(map(profiles.__getitem__, at), map(add, at, repeat(base)), strict=True)
+                )
             return
         # one generated function call per row fills every slot (see _builder)
         self.students.extend(
@@ -1921,8 +1954,8 @@ class _Layout:
         while trail < width - lead and edge[width - 1 - trail]:
             trail += 1
         inner = range(lead, width - trail)
-        if not inner or any(i in inner for i in personal):
-            return None
+        if not inner or any(edge[i] for i in inner):
+            return None  # a personal or unknown column among the profile columns
         return _Layout(width, lead, trail, delimiter)
 
 
@@ -2351,6 +2384,8 @@ def read_roster_columns(
         edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
     """
     if part is not None:
+        if Path(part.path) != Path(path):
+            raise ValueError("part is a slice of another file than path")
         return _read_slice(part, today)
     result: RosterColumns = _read(path, today, columns=True)
     return result

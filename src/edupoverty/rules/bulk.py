@@ -99,11 +99,38 @@ class RosterAssessment:
         return map(Assessment, self.columns.students(), map(results.__getitem__, self.result_index))
 
     def assessment(self, i: int) -> Assessment:
-        """The :class:`~edupoverty.rules.assess.Assessment` of accepted row ``i``."""
+        """The :class:`~edupoverty.rules.assess.Assessment` of accepted row ``i``.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> from edupoverty.records.roster import read_roster_columns
+            >>> from edupoverty.rules import load_policy
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
+            ...     "张三,11010520120307002X,A,普通高中,县城,是\\n"
+            ...     "李四,110105201203070011,B,初中,乡村,否\\n", encoding="utf-8")
+            >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+            >>> a = assessed.assessment(1)
+            >>> a.student.name, a.total  # fee waiver 800 + textbooks 180 + nutrition 800
+            ('李四', Decimal('1780.00'))
+        """
         return Assessment(self.columns.student(i), self.distinct[self.result_index[i]]._result)
 
     def counts(self) -> Counter[tuple[str | None, int]]:
-        """Students per (school code, index in ``distinct``)."""
+        """Students per (school code, index in ``distinct``).
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> from edupoverty.records.roster import read_roster_columns
+            >>> from edupoverty.rules import load_policy
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
+            ...     "张三,11010520120307002X,A,普通高中,县城,是\\n"
+            ...     "李四,110105201203070011,B,初中,乡村,否\\n", encoding="utf-8")
+            >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+            >>> sorted(assessed.counts().items())
+            [(('A', 0), 1), (('B', 1), 1)]
+        """
         by_profile = self.by_profile
         per_profile = Counter(self.columns.profiles)
         out: Counter[tuple[str | None, int]] = Counter()
@@ -113,14 +140,41 @@ class RosterAssessment:
 
     def summary(self) -> Summary:
         """Totals by programme, form, school and funding level, as
-        :func:`~edupoverty.rules.assess.summarize` gives them for the same assessments."""
+        :func:`~edupoverty.rules.assess.summarize` gives them for the same assessments.
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> from edupoverty.records.roster import read_roster_columns
+            >>> from edupoverty.rules import load_policy
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
+            ...     "张三,11010520120307002X,A,普通高中,县城,是\\n"
+            ...     "李四,110105201203070011,B,初中,乡村,否\\n", encoding="utf-8")
+            >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+            >>> s = assessed.summary()
+            >>> s.students, s.by_school["B"], s.not_configured["senior.fee_waiver"]
+            (2, Decimal('1780.00'), 1)
+        """
         return _summary(
             (school or "", self.distinct[i]._result, n) for (school, i), n in self.counts().items()
         )
 
     def not_configured(self) -> list[dict[str, Any]]:
         """The amounts not configured, by programme and parameter, with their student counts
-        and reasons (zh/en)."""
+        and reasons (zh/en).
+
+        Examples:
+            >>> import tempfile, pathlib
+            >>> from edupoverty.records.roster import read_roster_columns
+            >>> from edupoverty.rules import load_policy
+            >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+            >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
+            ...     "张三,11010520120307002X,A,普通高中,县城,是\\n"
+            ...     "李四,110105201203070011,B,初中,乡村,否\\n", encoding="utf-8")
+            >>> assessed = assess_columns(read_roster_columns(p), load_policy("seed"), 2019)
+            >>> [(n["programme"], n["students"]) for n in assessed.not_configured()]
+            [('senior.fee_waiver', 1)]
+        """
         per_result = Counter(self.result_index)
         counts: dict[tuple[str, str, str, str], int] = {}
         for i, n in sorted(per_result.items()):

@@ -17,9 +17,11 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -115,19 +117,34 @@ class AssessReport:
 
     @property
     def assessments(self) -> Sequence[Assessment]:
-        """Every accepted row's assessment, in order (made on demand from columns)."""
+        """Every accepted row's assessment, in order (made on demand from columns).
+
+        Examples:
+            >>> AssessReport(load_policy("seed"), 2019, [], []).assessments
+            []
+        """
         if isinstance(self.assessed, RosterAssessment):
             return list(self.assessed)
         return self.assessed
 
     def summary(self) -> Any:
-        """Totals by programme, form, school and funding level."""
+        """Totals by programme, form, school and funding level.
+
+        Examples:
+            >>> AssessReport(load_policy("seed"), 2019, [], []).summary().total
+            Decimal('0.00')
+        """
         if isinstance(self.assessed, RosterAssessment):
             return self.assessed.summary()
         return summarize(self.assessed)
 
     def not_configured(self) -> list[dict[str, Any]]:
-        """Amounts not configured, by programme and parameter, with student counts."""
+        """Amounts not configured, by programme and parameter, with student counts.
+
+        Examples:
+            >>> AssessReport(load_policy("seed"), 2019, [], []).not_configured()
+            []
+        """
         if isinstance(self.assessed, RosterAssessment):
             return self.assessed.not_configured()
         counts: dict[tuple[str, str, str, str], int] = {}
@@ -149,7 +166,12 @@ class AssessReport:
         ]
 
     def rows(self) -> _Rows:
-        """The accepted rows in columns, each with the index of its shared result."""
+        """The accepted rows in columns, each with the index of its shared result.
+
+        Examples:
+            >>> len(AssessReport(load_policy("seed"), 2019, [], []).rows().index)
+            0
+        """
         return _Rows.of(self.assessed)
 
 
@@ -351,7 +373,15 @@ def write_json(report: AssessReport, out: TextIO) -> None:
 
 
 def json_head(report: AssessReport) -> str:
-    """The JSON document up to its list of students (see :func:`write_json`)."""
+    """The JSON document up to its list of students (see :func:`write_json`).
+
+    Examples:
+        >>> print(json_head(AssessReport(load_policy("seed"), 2019, [], [])))
+        {
+          "policy": "seed",
+          "school_year": 2019,
+          "students": [
+    """
     dumps = json.dumps
     return (
         "{\n"
@@ -362,7 +392,13 @@ def json_head(report: AssessReport) -> str:
 
 
 def json_tail(rejected: Iterable[Any], not_configured: list[dict[str, Any]], summary: Any) -> str:
-    """The JSON document after its list of students (see :func:`write_json`)."""
+    """The JSON document after its list of students (see :func:`write_json`).
+
+    Examples:
+        >>> tail = json_tail([], [], summarize([]))
+        >>> tail.splitlines()[:3]
+        ['', '  ],', '  "rejected": [],']
+    """
     rest = {
         "rejected": _rejected_json(rejected),
         "not_configured": not_configured,
@@ -373,7 +409,13 @@ def json_tail(rejected: Iterable[Any], not_configured: list[dict[str, Any]], sum
 
 
 def json_students(report: AssessReport, out: TextIO) -> int:
-    """Write the students of the JSON document, separated by commas; return how many."""
+    """Write the students of the JSON document, separated by commas; return how many.
+
+    Examples:
+        >>> import io
+        >>> json_students(AssessReport(load_policy("seed"), 2019, [], []), io.StringIO())
+        0
+    """
     dumps = json.dumps
     view = report.rows()
     # the part of a student that depends only on the shared result, serialised once
@@ -385,7 +427,7 @@ def json_students(report: AssessReport, out: TextIO) -> int:
     # Lines are made as UTF-8 bytes when the stream has a binary buffer (a file, standard
     # output): the long ASCII tails are then copied as they are, not widened to the width of
     # a Chinese name and encoded again.
-    raw: Any = getattr(out, "buffer", None)
+    raw: Any = getattr(out, "buffer", None) if _utf8_as_is(out) else None
     if raw is not None:
         out.flush()
     parts: list[Any] = [t.encode("utf-8") for t in tails] if raw is not None else tails
@@ -419,6 +461,17 @@ def json_students(report: AssessReport, out: TextIO) -> int:
 
 
 _NULL = "null"
+
+
+def _utf8_as_is(out: Any) -> bool:
+    """True if text written to ``out`` reaches its buffer as UTF-8, line ends unchanged."""
+    try:
+        utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
+    return utf8 and os.linesep == "\n"
+
+
 _NULL_IF_NONE: Callable[[Any, Any], Any] = {None: _NULL}.get  # get(v, v): "null" for None
 
 
@@ -502,7 +555,12 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
 
 
 def csv_header(policy: Policy, lang: str) -> list[str]:
-    """The header row of the CSV of ``edupoverty assess``."""
+    """The header row of the CSV of ``edupoverty assess``.
+
+    Examples:
+        >>> csv_header(load_policy("seed"), "en")[:5]
+        ['row', 'name', 'student_number', 'school_code', 'total']
+    """
     pids = policy.programme_ids()
     if lang == "en":
         return [
@@ -560,7 +618,16 @@ def write_csv_report(report: AssessReport, out: str | Path | TextIO, lang: str =
 
 def csv_students(report: AssessReport, out: TextIO, lang: str, *, header: bool) -> int:
     """Write the header (if ``header``) and the rows of the accepted students of the CSV of
-    ``edupoverty assess``; return how many students."""
+    ``edupoverty assess``; return how many students.
+
+    Examples:
+        >>> import io
+        >>> buf = io.StringIO()
+        >>> csv_students(AssessReport(load_policy("seed"), 2019, [], []), buf, "en", header=True)
+        0
+        >>> buf.getvalue().split(",")[0]
+        'row'
+    """
     from edupoverty.records.writers import Cells, write_csv_columns
 
     view = report.rows()
@@ -574,7 +641,16 @@ def csv_students(report: AssessReport, out: TextIO, lang: str, *, header: bool) 
 
 
 def csv_rejected(policy: Policy, rejected: Iterable[Any], lang: str) -> Iterator[list[Any]]:
-    """The rows of the CSV of ``edupoverty assess`` for rejected rows, with their reasons."""
+    """The rows of the CSV of ``edupoverty assess`` for rejected rows, with their reasons.
+
+    Examples:
+        >>> from edupoverty.records.findings import finding
+        >>> from edupoverty.records.roster import RejectedRow
+        >>> bad = RejectedRow(3, (finding("field.missing", row=3, field="name"),))
+        >>> row = next(csv_rejected(load_policy("seed"), [bad], "en"))
+        >>> row[0], row[-1]
+        (3, 'row 3, name: a required value is missing')
+    """
     width = len(policy.programme_ids()) + 7
     for rej in rejected:
         yield [rej.row, *([""] * width), "; ".join(f.message(lang) for f in rej.findings)]
