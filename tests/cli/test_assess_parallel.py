@@ -366,3 +366,29 @@ def test_json_written_to_a_stream_is_in_that_streams_encoding(roster: Path, enco
     stream.flush()
     assert raw.getvalue().decode(encoding) == text.getvalue()
     assert "张" in text.getvalue() or "王" in text.getvalue()  # names are not ASCII
+
+
+def test_a_terminated_run_leaves_no_part_file(tmp_path: Path) -> None:
+    # A scheduler's timeout (SIGTERM) while the slices are being assembled: the temporary
+    # file beside the output is removed, the earlier output stays as it was.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    roster = write_roster_csv(tmp_path / "big.csv", 60000, seed=5, defects={})  # ~12 MB
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"earlier")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+    argv = [sys.executable, "-m", "edupoverty", "assess", str(roster), "--format", "csv"]
+    proc = subprocess.Popen([*argv, "-o", str(out), "--jobs", "2"], env=env)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".edupoverty-*.part")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.wait()
+            pytest.skip("the run ended before its part file could be seen")
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not list(tmp_path.glob(".edupoverty-*.part"))
+    assert out.read_bytes() == b"earlier"
