@@ -2145,43 +2145,29 @@ def _read_rows(
         seen.forget(source_no)
     with _gc_paused():
         reader.run(rows, header_row)
-    students, rejected, findings = reader.students, reader.rejected, reader.findings
-    count, blanks = reader.count, reader.blanks
-    unknown = tuple(header.unknown)
     head = [
-        finding(
-            "column.unknown",
-            row=header_row,
-            field=col,
-            source=source,
-        )
-        for col in unknown
+        finding("column.unknown", row=header_row, field=col, source=source)
+        for col in header.unknown
     ]
-    if columns:
-        return _columns_result(reader, source, encoding, head)
-    return RosterResult(
-        source=source,
-        students=tuple(students),
-        rejected=tuple(rejected),
-        findings=tuple(head + findings),
-        rows=count,
-        unknown_columns=unknown,
-        encoding=encoding,
-        blank_rows=blanks,
-    )
+    return _result(reader, source, encoding, head)
 
 
-def _columns_result(
-    reader: _RosterReader, source: str, encoding: str | None, head: list[Finding]
-) -> RosterColumns:
+def _result(reader: _RosterReader, source: str, encoding: str | None, head: list[Finding]) -> Any:
+    """The RosterResult (or RosterColumns, for a reader keeping columns) of a reading;
+    ``head`` are the findings about the header."""
+    common: dict[str, Any] = {
+        "source": source,
+        "rejected": tuple(reader.rejected),
+        "findings": tuple(head + reader.findings),
+        "rows": reader.count,
+        "unknown_columns": tuple(reader.header.unknown),
+        "encoding": encoding,
+        "blank_rows": reader.blanks,
+    }
+    if not reader.columns:
+        return RosterResult(**common, students=tuple(reader.students))
     return RosterColumns(
-        source=source,
-        rejected=tuple(reader.rejected),
-        findings=tuple(head + reader.findings),
-        rows=reader.count,
-        unknown_columns=tuple(reader.header.unknown),
-        encoding=encoding,
-        blank_rows=reader.blanks,
+        **common,
         row_numbers=tuple(reader.c_rows),
         names=tuple(reader.c_names),
         id_numbers=tuple(reader.c_ids),
@@ -2360,7 +2346,8 @@ def _read_slice(part: RosterSlice, today: date | None) -> RosterColumns:
             finding("column.unknown", row=part.header_row, field=col, source=source)
             for col in header.unknown
         ]
-    return _columns_result(reader, source, part.encoding, head)
+    result: RosterColumns = _result(reader, source, part.encoding, head)
+    return result
 
 
 def read_roster_columns(
@@ -2410,19 +2397,9 @@ def read_rows(
     reader = _RosterReader(head, source, today if today is not None else date.today())
     with _gc_paused():
         reader.run(([str(c) for c in r] for r in rows), 1)
-    students, rejected, findings = reader.students, reader.rejected, reader.findings
-    count, blanks = reader.count, reader.blanks
-    unknown = tuple(head.unknown)
-    extra = [finding("column.unknown", row=1, field=c, source=source) for c in unknown]
-    return RosterResult(
-        source=source,
-        students=tuple(students),
-        rejected=tuple(rejected),
-        findings=tuple(extra + findings),
-        rows=count,
-        unknown_columns=unknown,
-        blank_rows=blanks,
-    )
+    head_findings = [finding("column.unknown", row=1, field=c, source=source) for c in head.unknown]
+    result: RosterResult = _result(reader, source, None, head_findings)
+    return result
 
 
 # --- disbursements -----------------------------------------------------------------------
