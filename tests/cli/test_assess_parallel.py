@@ -117,16 +117,14 @@ def test_a_clean_roster_exits_zero_either_way(
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_standard_output_is_streamed_by_one_process_whatever_the_jobs(
+def test_standard_output_is_the_same_bytes_either_way(
     roster: Path, outcomes: list[int | None], capsysbinary: pytest.CaptureFixture[bytes], fmt: str
 ) -> None:
-    # Slices would hold the whole document in memory before writing it: standard output is
-    # written as it is made, by one process.
     assert main(["assess", str(roster), "--format", fmt, "--jobs", "1"]) == 1
     one = capsysbinary.readouterr().out
     assert main(["assess", str(roster), "--format", fmt, "--jobs", "3"]) == 1
     many = capsysbinary.readouterr().out
-    assert outcomes == [None, None]
+    assert outcomes == [None, 1]  # written by the slices, as they arrived
     assert many == one
     assert not one.startswith(b"\xef\xbb\xbf")  # no byte-order mark on standard output
     if fmt == "json":
@@ -392,3 +390,42 @@ def test_a_terminated_run_leaves_no_part_file(tmp_path: Path) -> None:
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
     assert not list(tmp_path.glob(".edupoverty-*.part"))
     assert out.read_bytes() == b"earlier"
+
+
+@pytest.fixture
+def workers_lost_while_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every forked worker reads and assesses its slice, then dies while rendering it."""
+    parent = os.getpid()
+    render: Callable[..., Any] = parallel._render
+
+    def dying(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_render", dying)
+
+
+@pytest.mark.usefixtures("workers_lost_while_writing")
+def test_a_worker_lost_while_a_file_is_written_makes_one_process_write_it(
+    tmp_path: Path, roster: Path, outcomes: list[int | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = run_to_file(tmp_path, roster, 1, "--format", "json")
+    many = run_to_file(tmp_path, roster, 3, "--format", "json")
+    assert outcomes == [None, None]
+    assert many == one
+    assert "a worker process died; assessing in one process" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".edupoverty-*.part"))
+
+
+@pytest.mark.usefixtures("workers_lost_while_writing")
+def test_a_worker_lost_while_standard_output_is_written_is_an_error_not_a_silent_cut(
+    roster: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What was already written cannot be taken back: the command says the output is
+    # incomplete and exits 2, instead of ending it quietly.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parallel, "slice_roster", lambda p, n: slice_roster(p, n, min_bytes=0))
+        code = main(["--lang", "en", "assess", str(roster), "--format", "csv", "--jobs", "3"])
+    assert code == 2
+    assert "incomplete" in capsys.readouterr().err

@@ -7,14 +7,16 @@ file order, the rejected rows, the amounts not configured and the summary of the
 (:func:`~edupoverty.rules.assess.merge_summaries`): the same bytes one process writes
 (``tests/cli/test_assess_parallel.py`` compares them).
 
-The output is assembled in a temporary file beside ``-o FILE`` (owner-only) that replaces it
-once every slice is done, or in memory for standard output, written at the end: a failed
-attempt leaves no trace. When a slice cannot be read apart (a cell spanning two lines, bytes
-the guessed encoding does not decode, a worker that died), or the file cannot be cut at all
-(XLSX, UTF-16, a small file, an output that is the roster itself),
-:func:`assess_in_slices` returns ``None`` and the command reads the whole file in one
-process, which reports any problem as usual. Workers are forked (POSIX): the policy and the
-slice are inherited, not re-read, and the rendered text comes back through a pipe.
+Every worker first says that it has read and assessed its slice; nothing is written before.
+``-o FILE`` is assembled in a temporary file beside it (owner-only) that replaces it once
+every slice is done; standard output is written as the slices arrive. When a slice cannot be
+read apart (a cell spanning two lines, bytes the guessed encoding does not decode, a worker
+that died), or the file cannot be cut at all (XLSX, UTF-16, a small file, an output that is
+the roster itself), :func:`assess_in_slices` returns ``None`` and the command reads the whole
+file in one process, which reports any problem as usual. A worker lost after the writing
+began makes one process write FILE again, or, on standard output, is an error (the output is
+incomplete). Workers are forked (POSIX): the policy and the slice are inherited, not re-read,
+and the rendered text comes back through a pipe.
 
 Examples:
     >>> import argparse
@@ -27,6 +29,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import codecs
 import io
 import multiprocessing
 import os
@@ -38,6 +41,7 @@ import warnings
 from datetime import date
 from typing import Any, BinaryIO
 
+from edupoverty.errors import EdupovertyError
 from edupoverty.records.roster import RosterSlice, read_roster_columns, slice_roster
 from edupoverty.rules import Policy, load_policy, merge_summaries
 from edupoverty.rules.bulk import assess_columns
@@ -64,9 +68,9 @@ def _cpus() -> int:
 
 
 def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
-    """Run ``edupoverty assess`` with ``-o FILE`` (CSV or JSON) over ``jobs`` slices of the
-    roster (at most one per CPU); return the exit code, or None if the one-process path must
-    run instead.
+    """Run ``edupoverty assess`` (CSV or JSON output) over ``jobs`` slices of the roster (at
+    most one per CPU); return the exit code, or None if the one-process path must run
+    instead (nothing has been written then).
 
     Examples:
         >>> import argparse, tempfile, pathlib
@@ -79,20 +83,25 @@ def assess_in_slices(args: argparse.Namespace, jobs: int) -> int | None:
         True
     """
     jobs = min(jobs, _cpus())  # more processes than CPUs only cost memory
-    if jobs < 2 or args.format not in ("csv", "json") or not args.output:
-        return None  # standard output: one process streams it (no whole document in memory)
+    if jobs < 2 or args.format not in ("csv", "json"):
+        return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    mode = _replaceable(args.output, args.roster)
-    if mode is None:
-        return None
+    mode: int | None = None
+    if args.output:
+        mode = _replaceable(args.output, args.roster)
+        if mode is None:
+            return None
+    elif codecs.lookup(sys.stdout.encoding or "ascii").name != "utf-8" or os.linesep != "\n":
+        return None  # the slices' text is UTF-8 with \n line ends, as one process writes it
     slices = slice_roster(args.roster, jobs)
     if slices is None or len(slices) < 2:
         return None
     policy = load_policy(*(args.policy or ["seed"]))
     job = (policy, args.school_year, args.format, args.lang, date.today())
+    out: _Output | _Stdout
     try:
-        out = _Output(args.output, mode)
+        out = _Output(args.output, mode) if args.output and mode is not None else _Stdout()
     except OSError:  # no temporary file beside the output: one process writes it in place
         return None
     ctx = multiprocessing.get_context("fork")
@@ -150,7 +159,7 @@ def _replaceable(output: str, roster: str) -> int | None:
 
 
 def _gather(
-    out: _Output,
+    out: _Output | _Stdout,
     args: argparse.Namespace,
     policy: Policy,
     first: RosterSlice,
@@ -158,18 +167,26 @@ def _gather(
     pipes: list[Any],
 ) -> int | None:
     """Write the whole output to ``out``: the first slice rendered here, then every worker's
-    students as they arrive, then the end; None (nothing kept) if a slice failed."""
+    students as they arrive, then the end; None if a slice cannot be read apart (then
+    nothing has been written: the workers say they have read and assessed their slices
+    before anything is)."""
     from edupoverty.cli.commands.assess import csv_header, csv_rejected, json_head, json_tail
     from edupoverty.records.writers import write_csv_columns
 
     mine = _assessed(first, job, quiet=False)
     if mine is None:
         return None
+    for receive in pipes:  # every slice read and assessed?
+        ready, why = _message(receive)
+        if ready is None:
+            _one_process(why)
+            return None
     report, _ = mine
     lang = args.lang
     text = out.text()
     if args.format == "csv":
-        text.write("\ufeff")  # a file: UTF-8 with BOM, as one process writes it
+        if args.output:
+            text.write("\ufeff")  # a file: UTF-8 with BOM, as one process writes it
         write_csv_columns(text, csv_header(policy, lang), [])
     else:
         text.write(json_head(report))
@@ -177,23 +194,17 @@ def _gather(
     text.flush()
     wrote = metas[0]["students"] > 0
     for receive in pipes:
+        meta, why = _message(receive)
         try:
-            meta = receive.recv()
-            if meta is None:  # the slice cannot be read apart
-                return None
-            if "failed" in meta:  # not the file's doing: say so, then one process runs
-                print(
-                    f"edupoverty: a worker process failed ({meta['failed']}); "
-                    "assessing in one process",
-                    file=sys.stderr,
-                )
-                return None
-            if args.format == "json" and wrote and meta["students"]:
-                out.raw.write(b",")
-            while piece := receive.recv_bytes():
-                out.raw.write(piece)
+            if meta is not None:
+                if args.format == "json" and wrote and meta["students"]:
+                    out.raw.write(b",")
+                while piece := receive.recv_bytes():
+                    out.raw.write(piece)
         except EOFError:
-            print("edupoverty: a worker process died; assessing in one process", file=sys.stderr)
+            meta, why = None, "died"
+        if meta is None:  # a worker lost after reading its slice: not the file's doing
+            out.lost(why or "stopped")
             return None
         wrote = wrote or meta["students"] > 0
         metas.append(meta)
@@ -205,6 +216,23 @@ def _gather(
         text.write(json_tail(rejected, _merge_not_configured(metas), summary))
     text.flush()
     return 1 if rejected else 0
+
+
+def _message(receive: Any) -> tuple[dict[str, Any] | None, str]:
+    """A worker's next message; or None and, if not merely a slice that cannot be read
+    apart, what happened to the worker."""
+    try:
+        msg: dict[str, Any] | None = receive.recv()
+    except EOFError:
+        return None, "died"
+    if msg is not None and "failed" in msg:
+        return None, f"failed ({msg['failed']})"
+    return msg, ""
+
+
+def _one_process(why: str) -> None:
+    if why:  # not the file's doing: say so
+        print(f"edupoverty: a worker process {why}; assessing in one process", file=sys.stderr)
 
 
 class _Output:
@@ -235,6 +263,10 @@ class _Output:
         os.replace(self.temp, self.path)
         self.temp = ""
 
+    def lost(self, why: str) -> None:
+        """A worker was lost after the writing began: FILE is untouched, start again."""
+        _one_process(why)
+
     def abort(self) -> None:
         """Remove the temporary file, unless it was committed."""
         if not self.raw.closed:
@@ -244,10 +276,48 @@ class _Output:
         self.temp = ""
 
 
+class _Stdout:
+    """Standard output, written as the slices arrive (nothing is buffered whole)."""
+
+    def __init__(self) -> None:
+        self.raw: BinaryIO = sys.stdout.buffer
+        self._text: io.TextIOWrapper | None = None
+
+    def text(self) -> io.TextIOWrapper:
+        if self._text is None:
+            sys.stdout.flush()
+            self._text = io.TextIOWrapper(
+                self.raw, encoding="utf-8", newline="", write_through=True
+            )
+        return self._text
+
+    def lost(self, why: str) -> None:
+        """A worker was lost after the writing began: what was written cannot be taken back."""
+        raise EdupovertyError(
+            "一个工作进程在输出过程中退出：输出不完整，请用 --jobs 1 重新运行",
+            "a worker process stopped while the output was written: it is incomplete; "
+            "run again with --jobs 1",
+        )
+
+    def commit(self) -> None:
+        if self._text is not None:
+            self._text.flush()
+            self._text.detach()  # standard output stays open
+            self._text = None
+        self.raw.flush()
+
+    def abort(self) -> None:
+        if self._text is not None:
+            self._text.flush()
+            self._text.detach()
+            self._text = None
+
+
 def _worker(send: Any, part: RosterSlice, job: tuple[Any, ...]) -> None:
-    """A forked worker: its slice's end-of-output parts, then its students' text in pieces
-    (an empty piece ends them); None if the slice cannot be read apart, ``{"failed": …}``
-    if anything else went wrong."""
+    """A forked worker: ``{"ready": True}`` once its slice is read and assessed, then its
+    slice's end-of-output parts and its students' text in pieces (an empty piece ends them);
+    None if the slice cannot be read apart, ``{"failed": …}`` if anything else went
+    wrong."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's clean-up is not ours
     try:
         try:
@@ -258,6 +328,7 @@ def _worker(send: Any, part: RosterSlice, job: tuple[Any, ...]) -> None:
         if mine is None:
             send.send(None)
             return
+        send.send({"ready": True})  # read and assessed: the parent may start writing
         report, _ = mine
         buffer = io.BytesIO()
         text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)

@@ -82,7 +82,7 @@ def register(sub: Any) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="processes for a large CSV roster with csv or json output to -o FILE "
+        help="processes for a large CSV roster with csv or json output "
         "(default 0: one per CPU, at most 4; 1: a single process; never more than the CPUs)",
     )
     p.set_defaults(func=run)
