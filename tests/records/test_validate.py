@@ -159,10 +159,28 @@ def test_a_boarding_allowance_collected_by_others_breaks_r_pay_1() -> None:
 
 
 def test_nutrition_paid_in_cash_breaks_r_pay_3_but_meals_are_fine() -> None:
-    nutrition = {"programme": "compulsory.nutrition", "account": None}
+    nutrition = {"programme": "compulsory.nutrition", "amount": "400", "account": None}
     [f] = check_payments([paid(method=PaymentMethod.CASH, **nutrition)])
     assert f.code == "payment.method" and "R-PAY-3" in f.message_en
     assert check_payments([paid(method=PaymentMethod.MEALS, **nutrition)]) == []
+
+
+def test_nutrition_is_meals_by_real_name_so_a_bank_transfer_to_the_family_breaks_r_pay_3() -> None:
+    """R-PAY-3 由学校按实名制要求向在校学生提供营养午餐，不得发放现金: 4 yuan × 100 school
+    days = 400 for the autumn sent to the family's card is money, not meals."""
+    transfer = paid(programme="compulsory.nutrition", amount="400")
+    [f] = check_payments([transfer])
+    assert (f.code, f.row, f.field) == ("payment.method", 2, "method")
+    assert "R-PAY-3" in f.message_zh and "R-PAY-3" in f.message_en
+    assert "6217000011112222" not in f.message_zh + f.message_en
+
+
+@pytest.mark.parametrize("method", [m for m in PaymentMethod if m is not PaymentMethod.MEALS])
+def test_nutrition_given_any_way_but_meals_breaks_r_pay_3(method: PaymentMethod) -> None:
+    """R-PAY-3: only meals served by real name (实名就餐) deliver the nutrition programme."""
+    account = "6217000011112222" if method is PaymentMethod.BANK_TRANSFER else None
+    d = paid(programme="compulsory.nutrition", amount="400", method=method, account=account)
+    assert [(f.code, f.field) for f in check_payments([d])] == [("payment.method", "method")]
 
 
 def test_a_bank_payment_without_an_account_is_payment_account() -> None:

@@ -12,9 +12,9 @@ stable codes of :data:`~edupoverty.records.findings.CODES`:
   ``report.duplicate`` (重报: one ID number twice in a roster, or in several rosters checked
   together; the later row is reported, naming the first);
 - payments: ``payment.method`` (a boarding allowance not paid by bank transfer to the family,
-  R-PAY-1; a nutrition benefit paid in cash, R-PAY-3), ``payment.account`` (a bank transfer
-  with no account to pay into) and ``report.duplicate`` (the same programme paid twice to
-  one student for one period, R-STK-3).
+  R-PAY-1; a nutrition benefit given as anything but meals by real name, R-PAY-3),
+  ``payment.account`` (a bank transfer with no account to pay into) and ``report.duplicate``
+  (the same programme paid twice to one student for one period, R-STK-3).
 
 ``report.missing``, ``report.ineligible`` and ``report.amount`` need the rules: they are
 defined in the catalogue and produced by :mod:`edupoverty.rules`.
@@ -295,8 +295,11 @@ def check_payments(
     - R-PAY-1: a boarding allowance (programme id ending in ``boarding_allowance``) is paid
       by bank transfer (银行卡) to the family: any other method, or a payee other than the
       family (代领, the school), is ``payment.method``.
-    - R-PAY-3: nutrition (programme id ending in ``nutrition``) is meals by real name, never
-      cash: a cash payment is ``payment.method``.
+    - R-PAY-3: nutrition (programme id ending in ``nutrition``) is meals by real name
+      (实名就餐): the school serves the student lunches and never hands out cash (由学校按实名制
+      要求向在校学生提供营养午餐，不得发放现金). Any method other than
+      :attr:`~edupoverty.records.enums.PaymentMethod.MEALS` is ``payment.method``: cash, a
+      bank transfer to the family, or goods handed over (实物) alike.
     - A bank transfer with no account is ``payment.account``: the money cannot have reached
       the family's card. (The issue's wording, "a cash payment without a bank account", is
       read as a payment of cash *money* — as opposed to a waiver or meals — recorded as a
@@ -312,6 +315,13 @@ def check_payments(
         ...                  batch="B1", row=2)
         >>> [(f.code, f.row, f.field) for f in check_payments([d])]
         [('payment.method', 2, 'method')]
+        >>> import attrs
+        >>> to_family = attrs.evolve(d, method=PaymentMethod.BANK_TRANSFER,
+        ...                          account="6222020000000000")
+        >>> [(f.code, f.field) for f in check_payments([to_family])]
+        [('payment.method', 'method')]
+        >>> check_payments([attrs.evolve(d, method=PaymentMethod.MEALS)])
+        []
     """
     out: list[Finding] = []
     paid: dict[tuple[str, str, int, object], int | None] = {}
@@ -341,15 +351,16 @@ def check_payments(
                         "never collected by others (R-PAY-1)",
                     )
                 )
-        if _is_nutrition(d.programme) and d.method is PaymentMethod.CASH:
+        if _is_nutrition(d.programme) and d.method is not PaymentMethod.MEALS:
             out.append(
                 finding(
                     "payment.method",
                     row=row,
                     field="method",
                     source=source,
-                    detail_zh="营养改善计划实名就餐，不得发放现金（R-PAY-3）",
-                    detail_en="nutrition is meals by real name, never cash (R-PAY-3)",
+                    detail_zh="营养改善计划实名就餐，不得发放现金或转给家庭（R-PAY-3）",
+                    detail_en="nutrition is meals by real name, "
+                    "never cash or money for the family (R-PAY-3)",
                 )
             )
         if d.method is PaymentMethod.BANK_TRANSFER and not d.account:
