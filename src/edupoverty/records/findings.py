@@ -118,22 +118,24 @@ CODES: dict[str, FindingCode] = {
         FindingCode(
             "report.missing",
             _E,
-            "漏报：建档立卡学生本期没有资助，也没有放弃承诺书",
-            "omission: a registered-poor student has no grant this period and no waiver pledge",
+            "漏报：建档立卡学生{period_zh}没有{programme_zh}的发放记录，"
+            "也没有放弃该项目的纸质承诺书{detail_zh}",
+            "omission: a registered-poor student has no {programme_en} for {period_en} "
+            "and no paper waiver pledge giving it up{detail_en}",
             "R-REC-5",
         ),
         FindingCode(
             "report.ineligible",
             _E,
-            "虚报：学生不符合{programme}的条件",
-            "false report: the student does not qualify for {programme}",
+            "虚报：学生{period_zh}不符合{programme_zh}的条件",
+            "false report: the student does not qualify for {programme_en} in {period_en}",
             "R-REC-3",
         ),
         FindingCode(
             "report.amount",
             _E,
-            "错报：{programme}发放{paid}元，应为{expected}元",
-            "wrong amount: {programme} paid {paid}, entitlement {expected}",
+            "错报：{period_zh}{programme_zh}发放{paid}元，应为{expected}元",
+            "wrong amount: {programme_en} for {period_en} paid {paid}, entitlement {expected}",
             "R-REC-3",
         ),
         FindingCode(
@@ -213,10 +215,12 @@ def finding(
     an ID number, bank account or address as a parameter.
 
     Examples:
-        >>> f = finding("report.amount", row=4, field="amount",
-        ...             programme="compulsory.boarding_allowance", paid="600.00", expected="500.00")
-        >>> f.message_en
-        'row 4, amount: wrong amount: compulsory.boarding_allowance paid 600.00, entitlement 500.00'
+        >>> f = finding("report.amount", row=4, field="amount", programme_zh="寄宿生生活补助",
+        ...             programme_en="Boarding living allowance", period_zh="2019学年秋季学期",
+        ...             period_en="the autumn semester of school year 2019",
+        ...             paid="600.00", expected="500.00")
+        >>> f.message_zh
+        '第4行 amount：错报：2019学年秋季学期寄宿生生活补助发放600.00元，应为500.00元'
     """
     spec = CODES[code]
     values = _Defaults(params)
