@@ -427,9 +427,9 @@ class Incident:
     Examples:
         >>> from datetime import date
         >>> i = incident_from_overdue_reply(OverdueReply("O1", date(2026, 9, 30),
-        ...                                              date(2026, 10, 12), date(2026, 10, 14)))
+        ...                                              date(2026, 10, 10), date(2026, 10, 14)))
         >>> i.proposed.rule, i.breached, i.late_days
-        ('R-ACC-S2', 'R-DIS-4', 2)
+        ('R-ACC-S2', 'R-DIS-4', 4)
     """
 
     subject: str
@@ -460,14 +460,18 @@ def incident_from_overdue_reply(reply: OverdueReply) -> Incident | None:
     """An objection answered after its due working day (R-DIS-4) → a proposed R-ACC-S2
     incident (tasks not done in the set time). ``None`` if the reply was in time.
 
+    The due day comes from :func:`edupoverty.disclosure.reply_due`: an objection received on
+    30 September 2026 is due on Saturday 10 October, a make-up working day (1–7 October are
+    the National Day holiday; the day of receipt does not count).
+
     Examples:
         >>> from datetime import date
         >>> incident_from_overdue_reply(OverdueReply("O1", date(2026, 9, 30),
-        ...                                           date(2026, 10, 12), date(2026, 10, 12)))
+        ...                                           date(2026, 10, 10), date(2026, 10, 10)))
         >>> i = incident_from_overdue_reply(OverdueReply("O2", date(2026, 9, 30),
-        ...                                              date(2026, 10, 12), None))
+        ...                                              date(2026, 10, 10), None))
         >>> i.facts_en
-        'objection O2 received 2026-09-30, reply due 2026-10-12: no reply'
+        'objection O2 received 2026-09-30, reply due 2026-10-10: no reply'
     """
     due, done = reply.due_on, reply.replied_on
     if done is not None and done <= due:
@@ -574,7 +578,7 @@ def incidents(
 
     Examples:
         >>> from datetime import date
-        >>> found = incidents([OverdueReply("O1", date(2026, 9, 30), date(2026, 10, 12), None)],
+        >>> found = incidents([OverdueReply("O1", date(2026, 9, 30), date(2026, 10, 10), None)],
         ...                   [LateReport("统计报表", "statistics", date(2026, 10, 9), None)])
         >>> [(i.subject, i.rule) for i in found]
         [('统计报表', 'R-ACC-S4'), ('O1', 'R-ACC-S2')]
