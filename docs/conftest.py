@@ -16,10 +16,11 @@ The fence lines themselves are read as blank lines, so the expected output of an
 at the closing fence. (pytest's own ``--doctest-glob="*.md"`` would read the closing fence as
 expected output; do not add it for ``docs``: the pages would be collected twice.)
 
-Each page runs in a fresh temporary working directory. A fenced block with a file name as its
-title — ```` ```toml title="county.toml" ```` (shown as a file header on the site) — is
+Each page runs in a fresh temporary working directory. A fenced block named as a file is
 written there under that name before the examples run, so an example can load exactly the
-file the page shows.
+file the page shows. A block is named by a title, ```` ```toml title="county.toml" ```` (shown
+as a file header on the site), or by an HTML comment ``<!-- file: county.toml -->`` on a line
+of its own before it (not shown).
 """
 
 from __future__ import annotations
@@ -34,34 +35,37 @@ from typing import Any
 
 import pytest
 
+# Not collected by --doctest-modules: a second module named "conftest" (tests/disclosure has
+# one) would clash with it.
+collect_ignore = ["conftest.py"]
+
 PYTHON_FENCES = frozenset({"pycon", "python", "py", "python3"})
 
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 _LANG = re.compile(r"^\{?\s*\.?(?P<lang>[\w+-]*)")
 _TITLE = re.compile(r"""\btitle=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+_FILE_COMMENT = re.compile(r"^\s*<!--\s*file:\s*(?P<name>\S+)\s*-->\s*$")
 
 
-def _title_file(info: str) -> str | None:
-    m = _TITLE.search(info)
-    if m is None:
-        return None
-    name = m.group("dq") if m.group("dq") is not None else m.group("sq")
+def _file_name(name: str | None) -> str | None:
     # only a plain file name: never a path outside the page's working directory
     if not name or "/" in name or "\\" in name or name in (".", ".."):
         return None
     return name
 
 
-def parse_page(text: str) -> tuple[str, dict[str, str]]:
-    """The page as doctest text (one output line per input line, so line numbers hold) and
-    the files its titled fenced blocks define.
+def _title_file(info: str) -> str | None:
+    m = _TITLE.search(info)
+    if m is None:
+        return None
+    return _file_name(m.group("dq") if m.group("dq") is not None else m.group("sq"))
 
-    Examples:
-        >>> page = "Text\\n```pycon\\n>>> 1 + 1\\n2\\n```\\n```text\\n>>> not python\\n```\\n"
-        >>> parse_page(page)[0].splitlines()
-        ['Text', '', '>>> 1 + 1', '2', '', '', '', '']
-        >>> parse_page('```toml title="a.toml"\\nx = 1\\n```\\n')[1]
-        {'a.toml': 'x = 1\\n'}
+
+def parse_page(text: str) -> tuple[str, dict[str, str]]:
+    """The page as doctest text and the files its titled fenced blocks define.
+
+    The text has one line for every line of the page, so line numbers hold: fence lines and
+    the lines of non-Python fenced blocks are blank, everything else is kept as it is.
     """
     out: list[str] = []
     files: dict[str, str] = {}
@@ -69,6 +73,7 @@ def parse_page(text: str) -> tuple[str, dict[str, str]]:
     indent = ""
     keep = True
     name: str | None = None
+    announced: str | None = None  # from <!-- file: NAME -->, for the next fenced block
     body: list[str] = []
     for line in text.splitlines():
         m = _FENCE.match(line)
@@ -77,7 +82,8 @@ def parse_page(text: str) -> tuple[str, dict[str, str]]:
             info = m.group("info")
             lang = _LANG.match(info)
             keep = lang is not None and lang.group("lang").lower() in PYTHON_FENCES
-            name, body = _title_file(info), []
+            name, body = _title_file(info) or announced, []
+            announced = None
             out.append("")
             continue
         if (
@@ -95,8 +101,13 @@ def parse_page(text: str) -> tuple[str, dict[str, str]]:
         if fence is not None:
             body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
             out.append(line if keep else "")
-        else:
-            out.append(line)
+            continue
+        comment = _FILE_COMMENT.match(line)
+        if comment is not None:
+            announced = _file_name(comment.group("name"))
+        elif line.strip():
+            announced = None  # the comment names the block right after it
+        out.append(line)
     return "\n".join(out) + "\n", files
 
 
