@@ -22,6 +22,7 @@ Examples:
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
     "CalendarDataError",
     "CalendarYearUnavailable",
     "EdupovertyError",
@@ -87,6 +88,31 @@ class InputError(EdupovertyError, ValueError):
     code = "input"
     default_zh = "输入数据有误"
     default_en = "invalid input"
+
+
+class ArgumentError(InputError, TypeError):
+    """A function was called with an argument of the wrong type (a school year as text, a
+    policy that is not a :class:`~edupoverty.rules.policy.Policy` …). The message names the
+    parameter and the type expected, never the value.
+
+    Examples:
+        >>> e = ArgumentError("school_year", "整数（如 2019）", "an int (e.g. 2019)", "str")
+        >>> e.code, e.message_en
+        ('argument.type', 'school_year must be an int (e.g. 2019), not str')
+        >>> isinstance(e, TypeError) and isinstance(e, ValueError)
+        True
+    """
+
+    code = "argument.type"
+    default_zh = "参数类型错误"
+    default_en = "wrong argument type"
+
+    def __init__(self, name: str, expected_zh: str, expected_en: str, got: str) -> None:
+        self.name = name
+        super().__init__(
+            f"参数 {name} 应为{expected_zh}，而不是 {got}",
+            f"{name} must be {expected_en}, not {got}",
+        )
 
 
 # --- resident identity numbers (python-stdnum style) -------------------------------------

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from edupoverty.records import SchoolLocation, Stage, Student
-from edupoverty.rules import Assessment
+from edupoverty.rules import Assessment, Policy, load_policy
+
+COUNTY_TERMS = Path(__file__).parent / "data" / "county_terms.toml"
+"""An overlay giving one county's teaching days (terms) for school year 2019."""
+
+
+def county() -> Policy:
+    """The seed profile with a county's school calendar for 2019 (terms configured)."""
+    return load_policy(COUNTY_TERMS)
 
 
 def student(**fields: Any) -> Student:

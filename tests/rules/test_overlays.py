@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from decimal import Decimal
 
 import pytest
@@ -100,7 +99,10 @@ def test_hebei_registered_poor_senior_studies_free_of_tuition_and_accommodation(
     assert "senior.fee_waiver" not in got
     assert isinstance(got["hebei.free_textbooks"], NotConfigured)
     assert got["senior.national_grant"] == yuan("2500")
-    assert "replaced by hebei.tuition_waiver" in a.explain("en")
+    assert "replaced by Hebei tuition waiver for registered-poor students (R-STK-4)" in a.explain(
+        "en"
+    )
+    assert "由河北建档立卡学生免学费代替（R-STK-4）" in a.explain()
 
 
 @pytest.mark.parametrize(
@@ -121,10 +123,23 @@ def test_hebei_waivers_exclude_other_provinces_private_schools_independent_colle
 
 
 def test_hebei_rules_start_in_the_2016_autumn_semester() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    # R-HB-1: from the 2016 autumn semester. 2015 is before the years the profile was
+    # reviewed for, which warns.
+    with pytest.warns(PolicyStaleWarning, match="from 2016, not 2015"):
         a = assess(_hebei_senior(), HEBEI, 2015)  # type: ignore[arg-type]
     assert not {p for p in amounts(a) if p.startswith("hebei.")}
+
+
+def test_the_school_fee_is_waived_only_from_the_date_the_waiver_is_in_force() -> None:
+    # R-SEN-2: the senior waiver is the fee the school charges; the seed profile claims
+    # nothing before 2016-09-01, fee-based values included (tuition 1600 a year).
+    s = _hebei_senior(hukou_province="安徽省")
+    seed = load_policy("seed")
+    assert amounts(assess(s, seed, 2016))  # type: ignore[arg-type]["senior.fee_waiver"] == yuan("1600")
+    with pytest.warns(PolicyStaleWarning):
+        before = assess(s, seed, 2015)  # type: ignore[arg-type]
+    waiver = amounts(before)["senior.fee_waiver"]
+    assert isinstance(waiver, NotConfigured) and "2015-09-01" in waiver.reason_en
 
 
 def test_hebei_third_year_registered_poor_vocational_student_gets_the_national_grant() -> None:

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from edupoverty.records import (
     DifficultyLevel,
     Ownership,
+    Period,
     ProgrammeForm,
     Residence,
     SchoolLocation,
+    Semester,
     Stage,
     Student,
 )
@@ -28,9 +30,10 @@ from edupoverty.rules import (
     split_exact,
     summarize,
 )
-from tests.rules.rules_helpers import student
+from tests.rules.rules_helpers import county, student
 
 POLICIES = [load_policy(n) for n in ("seed", "dangshan", "liling", "hebei", "national-2025")]
+COUNTY = county()
 opt_bool = st.sampled_from([None, True, False])
 
 students = st.builds(
@@ -140,13 +143,44 @@ def test_summary_total_is_the_sum_of_student_totals(many: list[Student]) -> None
     assert s.total == sum(s.by_funding.values(), Decimal(0)) + s.funding_unknown
 
 
-def test_enrolment_dates_shift_only_whole_semesters_under_the_seed() -> None:
-    # Under "any day" proration, leaving on any day of the spring keeps both semesters.
+def test_enrolment_dates_shift_only_whole_semesters_under_any_day_proration() -> None:
+    # Under "any day" proration (R-DYN-1), leaving on any teaching day of the spring term
+    # (17 February – 10 July 2020 in the county) keeps both semesters of the boarding
+    # allowance (R-CMP-3: 1000 a year); leaving before the term began keeps only the autumn.
     base = student(boarding=True, registered_poor=True)
+    policy = COUNTY
     for days in range(0, 180, 17):
-        left = attrs.evolve(base, enrolled_until=date(2020, 2, 1) + timedelta(days=days))
-        e = assess(left, POLICIES[0], 2019).entitlement("compulsory.boarding_allowance")
-        assert e is not None and e.amount == Decimal("1000.00")
+        until = date(2020, 2, 1) + timedelta(days=days)
+        left = attrs.evolve(base, enrolled_until=until)
+        e = assess(left, policy, 2019).entitlement("compulsory.boarding_allowance")
+        expected = "1000.00" if until >= date(2020, 2, 17) else "500.00"
+        assert e is not None and e.amount == Decimal(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    start=st.dates(date(2019, 6, 1), date(2020, 10, 1)),
+    length=st.integers(0, 400),
+)
+def test_a_semester_is_paid_only_if_enrolled_on_a_teaching_day_or_else_not_configured(
+    start: date, length: int
+) -> None:
+    # R-DYN-1: with the county's terms a semester counts exactly when the enrolment meets a
+    # teaching day; without them, a semester met only in part is never guessed.
+    end = start + timedelta(days=length)
+    s = student(boarding=True, registered_poor=True, enrolled_from=start, enrolled_until=end)
+    terms = {
+        Semester.AUTUMN: (date(2019, 9, 2), date(2020, 1, 17)),
+        Semester.SPRING: (date(2020, 2, 17), date(2020, 7, 10)),
+    }
+    e = assess(s, COUNTY, 2019).entitlement("compulsory.fee_waiver")
+    paid = set(e.semesters) if e is not None else set()
+    assert paid == {sem for sem, (lo, hi) in terms.items() if start <= hi and end >= lo}
+    seed = assess(s, POLICIES[0], 2019).entitlement("compulsory.fee_waiver")
+    for sem, amount in (seed.semesters.items() if seed is not None else ()):
+        half = Period(2019, sem)
+        whole = start <= half.start and end >= half.end
+        assert isinstance(amount, Decimal) == whole
 
 
 @settings(max_examples=100, deadline=None)

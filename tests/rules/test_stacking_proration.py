@@ -17,9 +17,11 @@ from edupoverty.rules import (
     load_policy,
     summarize,
 )
-from tests.rules.rules_helpers import amounts, student, yuan
+from edupoverty.rules.values import NotConfigured
+from tests.rules.rules_helpers import amounts, county, student, yuan
 
 SEED = load_policy("seed")
+COUNTY = county()  # teaching days 2019-09-02..2020-01-17 and 2020-02-17..2020-07-10
 
 
 def test_registered_poor_programmes_of_different_kinds_stack() -> None:
@@ -47,7 +49,8 @@ def test_a_programme_is_due_once_per_student_and_semester() -> None:
 
 
 def test_student_who_left_in_the_autumn_is_not_paid_for_the_spring() -> None:
-    # R-DYN-1, R-DYN-2: left on 15 November 2019.
+    # R-DYN-1, R-DYN-2: left on 15 November 2019, in a county whose autumn term runs
+    # 2 September 2019 – 17 January 2020.
     a = assess(
         student(
             stage=Stage.JUNIOR,
@@ -55,24 +58,62 @@ def test_student_who_left_in_the_autumn_is_not_paid_for_the_spring() -> None:
             financial_difficulty=True,
             enrolled_until=date(2019, 11, 15),
         ),
-        SEED,
+        COUNTY,
         2019,
     )
     boarding = a.entitlement("compulsory.boarding_allowance")
     assert boarding is not None
+    # R-CMP-3: junior boarders 1250 a year, paid per semester (R-PAY-2): 625.
     assert dict(boarding.semesters) == {Semester.AUTUMN: yuan("625")}
     assert boarding.amount == yuan("625")
-    # Meals follow the school days of the time in school: 1 Sept–15 Nov is 76 of the
-    # autumn's 153 calendar days, so 100 × 76 // 153 = 49 school days at 4 yuan.
+    # R-CMP-4: meals follow the school days of the time in school: 2 Sept–15 Nov is 75 of
+    # the autumn term's 138 days, so 100 × 75 // 138 = 54 school days at 4 yuan.
     meals = a.entitlement("compulsory.nutrition")
-    assert meals is not None and meals.days == 49 and meals.amount == yuan("196")
+    assert meals is not None and meals.days == 54 and meals.amount == yuan("216")
     assert all(per.semester is Semester.AUTUMN for _, _, per, _ in expected_payments([a]))
 
 
 def test_student_who_joined_in_the_spring_is_paid_for_the_spring_only() -> None:
-    a = assess(student(enrolled_from=date(2020, 2, 1)), SEED, 2019)
+    a = assess(student(enrolled_from=date(2020, 2, 1)), COUNTY, 2019)
     waiver = a.entitlement("compulsory.fee_waiver")
+    # R-CMP-1: primary 600 a year, 300 for the spring semester.
     assert waiver is not None and dict(waiver.semesters) == {Semester.SPRING: yuan("300")}
+
+
+def test_a_pupil_enrolled_in_the_summer_holiday_is_not_paid_for_the_spring() -> None:
+    # R-DYN-1: enrolled from 15 August 2020, after the spring term ended on 10 July: no
+    # teaching day of school year 2019, so no boarding allowance, waiver, textbooks or meals.
+    a = assess(
+        student(boarding=True, registered_poor=True, enrolled_from=date(2020, 8, 15)),
+        COUNTY,
+        2019,
+    )
+    assert a.entitlements == ()
+    assert "R-DYN-1" in a.explain("en")
+
+
+def test_without_the_countys_terms_a_part_semester_is_reported_not_configured() -> None:
+    # R-DYN-1, RULES.md §14: the seed gives no school calendar. Enrolled from 15 August
+    # 2020, the pupil may or may not have been in school on a teaching day of the spring
+    # semester: the amounts are not guessed.
+    a = assess(
+        student(boarding=True, registered_poor=True, enrolled_from=date(2020, 8, 15)),
+        SEED,
+        2019,
+    )
+    assert a.total == yuan("0")
+    assert {e.programme for e in a.not_configured} == {
+        "compulsory.fee_waiver",
+        "compulsory.free_textbooks",
+        "compulsory.boarding_allowance",
+        "compulsory.nutrition",
+    }
+    for e in a.not_configured:
+        assert isinstance(e.amount, NotConfigured) and e.amount.parameter == "parameters.terms"
+    assert a.explain().splitlines()[0].startswith("2019学年，政策 seed：合计 未配置")
+    # Whole semesters need no calendar: a pupil enrolled all year is paid in full.
+    whole = assess(student(boarding=True, registered_poor=True), SEED, 2019)
+    assert whole.total == yuan("2490") and not whole.not_configured
 
 
 def test_student_not_in_school_during_the_year_gets_nothing_and_is_told_why() -> None:
@@ -90,11 +131,13 @@ def test_enrolment_from_status_changes_overrides_the_roster_dates() -> None:
         ),
         EnrolmentPeriod(student_id="x", school_code="A", start=date(2020, 3, 1)),
     ]
-    a = assess(student(), SEED, 2019, enrolment=spans)
+    a = assess(student(), COUNTY, 2019, enrolment=spans)
     waiver = a.entitlement("compulsory.fee_waiver")
     meals = a.entitlement("compulsory.nutrition")
     assert waiver is not None and waiver.amount == yuan("600")
-    assert meals is not None and meals.days is not None and meals.days < 200
+    # Autumn term: 2 Sept–30 Nov is 90 of 138 days → 65 school days; spring term:
+    # 1 Mar–10 Jul is 132 of 145 days → 91 school days (R-CMP-4, 100 per semester).
+    assert meals is not None and meals.days == 65 + 91 and meals.amount == yuan("624")
 
 
 def test_a_census_day_profile_drops_a_semester_left_before_its_census(tmp_path: Path) -> None:
@@ -202,5 +245,5 @@ def test_the_explanation_names_the_status_that_made_a_student_financially_diffic
     seed = load_policy("seed")
     poor = assess(boarder(registered_poor=True), seed, 2019).explain("en")
     recognised = assess(boarder(financial_difficulty=True), seed, 2019).explain("en")
-    assert "(registered_poor, R-ST-2)" in poor
-    assert "(financial_difficulty, R-ST-2)" in recognised
+    assert "financially difficult (from a registered-poor household, R-ST-2)" in poor
+    assert "financially difficult (recognised as financially difficult, R-ST-2)" in recognised

@@ -26,7 +26,7 @@ from edupoverty.rules.assess import (
 )
 from edupoverty.rules.audit import audit, check_average_grants
 from edupoverty.rules.bulk import RosterAssessment, assess_columns
-from edupoverty.rules.eligibility import Condition, evaluate, parse_condition
+from edupoverty.rules.eligibility import Condition, Label, evaluate, parse_condition
 from edupoverty.rules.policy import (
     AmountCase,
     DatedValue,
@@ -35,9 +35,11 @@ from edupoverty.rules.policy import (
     Parameters,
     Policy,
     Programme,
+    Term,
     compose,
     list_profiles,
     load_policy,
+    profile_aliases,
 )
 from edupoverty.rules.values import NotConfigured, is_configured, split_exact
 
@@ -51,6 +53,7 @@ __all__ = [
     "Entitlement",
     "FundingShares",
     "GrantCheck",
+    "Label",
     "NotConfigured",
     "Parameters",
     "Policy",
@@ -58,6 +61,7 @@ __all__ = [
     "ProgrammeTotal",
     "RosterAssessment",
     "Summary",
+    "Term",
     "assess",
     "assess_columns",
     "assess_many",
@@ -72,6 +76,7 @@ __all__ = [
     "load_policy",
     "merge_summaries",
     "parse_condition",
+    "profile_aliases",
     "projection",
     "split_exact",
     "summarize",

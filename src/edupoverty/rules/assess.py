@@ -41,11 +41,11 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from edupoverty.errors import PolicyStaleWarning
+from edupoverty.errors import ArgumentError, PolicyStaleWarning
 from edupoverty.records.enums import FundingLevel, ProgrammeForm, Semester
 from edupoverty.records.model import EnrolmentPeriod, Period, Student
 from edupoverty.records.money import FEN, ZERO
-from edupoverty.rules.eligibility import condition_fields, evaluate, student_statuses
+from edupoverty.rules.eligibility import Label, condition_fields, evaluate, student_statuses
 from edupoverty.rules.policy import AmountCase, Parameters, Policy, Programme
 from edupoverty.rules.values import FrozenMap, NotConfigured, split_exact
 
@@ -77,7 +77,8 @@ class Entitlement:
 
     ``amount`` is the year's amount (or :class:`NotConfigured`), ``semesters`` the amount of
     each semester counted, ``basis`` the rule ids, ``conditions`` the eligibility conditions
-    that held, ``funding`` the split by level of government (or :class:`NotConfigured` when
+    that held, in words (:class:`~edupoverty.rules.eligibility.Label`), ``funding`` the
+    split by level of government (or :class:`NotConfigured` when
     the shares are unknown), ``tier`` the grant tier if the programme has tiers, ``days`` the
     school days counted for a per-day programme.
 
@@ -98,7 +99,7 @@ class Entitlement:
     amount: Amount
     semesters: Mapping[Semester, Amount]
     basis: tuple[str, ...]
-    conditions: tuple[str, ...]
+    conditions: tuple[Label, ...]
     funding: Mapping[FundingLevel, Decimal] | NotConfigured
     tier: int | None = None
     days: int | None = None
@@ -112,7 +113,9 @@ class Entitlement:
 
 @frozen
 class Decision:
-    """Why a programme applies to a student or not (for :meth:`Assessment.explain`).
+    """Why a programme applies to a student or not (for :meth:`Assessment.explain`):
+    ``held`` lists the conditions that held, in words
+    (:class:`~edupoverty.rules.eligibility.Label`).
 
     Examples:
         >>> from edupoverty.records import SchoolLocation, Stage, Student
@@ -120,8 +123,10 @@ class Decision:
         >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
         ...             stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL)
         >>> d = assess(s, load_policy("seed"), 2019).decisions[0]
-        >>> d.programme, d.applies, d.reason_en
-        ('preschool.provincial_grant', False, 'condition not met: stage ∈ {preschool}')
+        >>> d.programme, d.applies, d.reason_zh
+        ('preschool.provincial_grant', False, '条件不满足：学段为学前')
+        >>> d.reason_en
+        'condition not met: stage is preschool'
     """
 
     programme: str
@@ -129,7 +134,7 @@ class Decision:
     name_en: str
     applies: bool
     rules: tuple[str, ...]
-    held: tuple[str, ...]
+    held: tuple[Label, ...]
     reason_zh: str
     reason_en: str
 
@@ -247,39 +252,48 @@ class Assessment:
         return None
 
     def explain(self, lang: str = "zh") -> str:
-        """Why each programme applies or not, citing rule ids, in ``"zh"`` or ``"en"``.
+        """Why each programme applies or not, in words, citing rule ids, in ``"zh"`` or
+        ``"en"``. Programmes are named in the language asked for (their ids are in
+        :attr:`entitlements` and the JSON output); amounts not configured are said so in the
+        first line, never added in as zero.
 
         Examples:
             >>> from edupoverty.records import Stage, SchoolLocation, Student
             >>> from edupoverty.rules import load_policy
             >>> s = Student(name="赵六", id_number="11010520120307002X", school_code="1",
             ...             stage=Stage.PRIMARY, school_location=SchoolLocation.COUNTY_SEAT)
-            >>> text = assess(s, load_policy("seed"), 2019).explain("en")
-            >>> print(text.splitlines()[2])  # doctest: +ELLIPSIS
-            + compulsory.fee_waiver (Compulsory-education fee waiver): 600.00 waiver [R-CMP-1, ...
-            >>> "- compulsory.nutrition" in text
-            True
+            >>> text = assess(s, load_policy("seed"), 2019).explain()
+            >>> print(text.splitlines()[0])
+            2019学年，政策 seed：合计 690.00 元
+            >>> print(text.splitlines()[2])
+            + 免学杂费：600.00 元（减免）［R-CMP-1, R-FND-1］依据：学段为初中或小学；学段为小学
+            >>> print(text.splitlines()[5])  # doctest: +ELLIPSIS
+            - 农村义务教育学生营养改善计划：不适用［...］：条件不满足：学校位于乡村或镇区
+            >>> print(assess(s, load_policy("seed"), 2019).explain("en").splitlines()[2])
+            ... # doctest: +NORMALIZE_WHITESPACE
+            + Compulsory-education fee waiver: 600.00 waiver [R-CMP-1, R-FND-1] because
+              stage is junior or primary; stage is primary
         """
         r = self._result
+        en = lang == "en"
         ents = {e.programme: e for e in r.entitlements}
-        if lang == "en":
-            lines = [f"School year {r.school_year}, policy {r.policy}: total {r.total}"]
-        else:
-            lines = [f"{r.school_year}学年，政策 {r.policy}：合计 {r.total} 元"]
+        lines = [self._headline(en)]
         for d in r.decisions:
             rules = ", ".join(d.rules)
+            name = d.name_en if en else d.name_zh
             if d.applies:
                 e = ents[d.programme]
-                if lang == "en":
+                why = [c.text(lang) for c in d.held]
+                if en:
                     amount = (
                         e.amount.message("en")
                         if isinstance(e.amount, NotConfigured)
-                        else f"{e.amount} {e.form.value}"
+                        else f"{e.amount} {e.form.value.replace('_', ' ')}"
                     )
                     tier = f", tier {e.tier}" if e.tier else ""
-                    why = "; ".join(d.held) or "no condition"
                     lines.append(
-                        f"+ {d.programme} ({d.name_en}): {amount}{tier} [{rules}] because {why}"
+                        f"+ {name}: {amount}{tier} [{rules}] because "
+                        + ("; ".join(why) or "no condition")
                     )
                 else:
                     amount = (
@@ -287,18 +301,33 @@ class Assessment:
                         if isinstance(e.amount, NotConfigured)
                         else f"{e.amount} 元（{e.form.zh}）"
                     )
-                    tier = f"，{e.tier}等" if e.tier else ""
-                    why = "；".join(d.held) or "无条件"
+                    tier = f"，第{e.tier}档" if e.tier else ""
                     lines.append(
-                        f"+ {d.programme}（{d.name_zh}）：{amount}{tier}［{rules}］依据：{why}"
+                        f"+ {name}：{amount}{tier}［{rules}］依据：" + ("；".join(why) or "无条件")
                     )
-            elif lang == "en":
-                lines.append(
-                    f"- {d.programme} ({d.name_en}): does not apply [{rules}]: {d.reason_en}"
-                )
+            elif en:
+                lines.append(f"- {name}: does not apply [{rules}]: {d.reason_en}")
             else:
-                lines.append(f"- {d.programme}（{d.name_zh}）：不适用［{rules}］：{d.reason_zh}")
+                lines.append(f"- {name}：不适用［{rules}］：{d.reason_zh}")
         return "\n".join(lines)
+
+    def _headline(self, en: bool) -> str:
+        r = self._result
+        missing = [e.name_en if en else e.name_zh for e in r.not_configured]
+        configured = len(r.entitlements) > len(r.not_configured)
+        if en:
+            head = f"School year {r.school_year}, policy {r.policy}: "
+            if not missing:
+                return f"{head}total {r.total}"
+            if not configured:
+                return f"{head}total not configured ({'; '.join(missing)})"
+            return f"{head}total {r.total} configured; not configured: {'; '.join(missing)}"
+        head = f"{r.school_year}学年，政策 {r.policy}："
+        if not missing:
+            return f"{head}合计 {r.total} 元"
+        if not configured:
+            return f"{head}合计 未配置（{'、'.join(missing)}）"
+        return f"{head}已配置金额合计 {r.total} 元；未配置：{'、'.join(missing)}"
 
 
 _set_student = Assessment.__dict__["student"].__set__
@@ -481,25 +510,6 @@ def _merge(spans: list[tuple[date, date]]) -> tuple[tuple[date, date], ...]:
     return tuple(merged)
 
 
-def _enrolled_days(spans: tuple[tuple[date, date], ...], period: Period) -> int:
-    start, end = period.start, period.end
-    days = 0
-    for s, e in spans:
-        lo, hi = max(s, start), min(e, end)
-        if lo <= hi:
-            days += (hi - lo).days + 1
-    return days
-
-
-def _counts(spans: tuple[tuple[date, date], ...], period: Period, params: Parameters) -> bool:
-    """R-DYN-1..3: does ``period`` count for a student enrolled during ``spans``?"""
-    if params.proration == "census":
-        assert period.semester is not None
-        day = params.census_day(period.semester, period.school_year)
-        return day is not None and any(s <= day <= e for s, e in spans)
-    return _enrolled_days(spans, period) > 0
-
-
 def _half(amount: Decimal) -> tuple[Decimal, Decimal]:
     """Split a year's amount into (autumn, spring), exact to the fen."""
     spring = (amount / 2).quantize(FEN, rounding=ROUND_FLOOR)
@@ -508,16 +518,24 @@ def _half(amount: Decimal) -> tuple[Decimal, Decimal]:
 
 def _tier(
     prog: Programme, student: Student, params: Parameters
-) -> tuple[int | None, str, NotConfigured | None]:
+) -> tuple[int | None, Label | None, NotConfigured | None]:
     tiers = sorted({c.tier for c in prog.cases if c.tier is not None})
     if student.registered_poor is True:
-        return tiers[0], f"registered_poor → tier {tiers[0]} (R-ST-1, R-SEN-1)", None
+        return (
+            tiers[0],
+            Label(
+                f"建档立卡学生享受最高档：第{tiers[0]}档（R-ST-1，R-SEN-1）",
+                f"registered-poor: the highest tier, tier {tiers[0]} (R-ST-1, R-SEN-1)",
+            ),
+            None,
+        )
     if student.grant_tier is not None:
         if student.grant_tier in tiers:
-            return student.grant_tier, f"grant_tier = {student.grant_tier}", None
+            n = student.grant_tier
+            return n, Label(f"名单资助档次为第{n}档", f"the roster's grant tier is {n}"), None
         return (
             None,
-            "",
+            None,
             NotConfigured(
                 f"{prog.id}.tier",
                 f"名单中的资助档次{student.grant_tier}不存在",
@@ -526,11 +544,19 @@ def _tier(
         )
     mapped = params.tier_for(student.difficulty_level)
     if mapped is not None and mapped in tiers:
-        assert student.difficulty_level is not None
-        return mapped, f"difficulty_level {student.difficulty_level.value} → tier {mapped}", None
+        level = student.difficulty_level
+        assert level is not None
+        return (
+            mapped,
+            Label(
+                f"困难等级为{level.zh}，对应第{mapped}档",
+                f"difficulty level {level.value}, which maps to tier {mapped}",
+            ),
+            None,
+        )
     return (
         None,
-        "",
+        None,
         NotConfigured(
             f"{prog.id}.tier",
             "非建档立卡学生既无资助档次也无可对应的困难等级，档次未定（R-SEN-1）",
@@ -540,29 +566,53 @@ def _tier(
     )
 
 
+def _terms_unknown(period: Period) -> NotConfigured:
+    assert period.semester is not None
+    return NotConfigured(
+        "parameters.terms",
+        f"未配置{period.school_year}学年{period.semester.zh}的教学起止日期（校历）；该生本学期"
+        "只有部分日期在籍，无法判断是否在教学日在校（R-DYN-1）",
+        f"the teaching days (terms) of the {period.semester.value} semester of school year "
+        f"{period.school_year} are not configured; the student was enrolled for only part of "
+        "it, so whether on a teaching day cannot be decided (R-DYN-1)",
+    )
+
+
 def _case_amounts(
     prog: Programme,
     case: AmountCase,
     student: Student,
     school_year: int,
     sems: Sequence[Semester],
-    spans: tuple[tuple[date, date], ...],
+    view: _View,
+    proration: _Proration,
     params: Parameters,
 ) -> tuple[dict[Semester, Amount], int | None, list[str]]:
     out: dict[Semester, Amount] = {}
     sources: list[str] = []
     days_total: int | None = None
+    _, days_enrolled, unknown = view
     for sem in sems:
         period = Period(school_year, sem)
         if case.kind == "not_configured":
             out[sem] = NotConfigured(f"{prog.id}.amount", case.reason_zh, case.reason_en)
             sources.append(case.source)
             continue
+        if sem in unknown and (params.proration == "any_day" or case.kind == "per_school_day"):
+            # R-DYN-1: whether the student was in school on a teaching day is unknown.
+            out[sem] = _terms_unknown(period)
+            continue
         if case.kind == "fee":
             assert case.fee is not None
             fee: Decimal | None = getattr(student, case.fee)
             sources.append(case.source)
-            if fee is None:
+            if not case.in_force(period.start):
+                out[sem] = NotConfigured(
+                    f"{prog.id}.amount",
+                    f"{period.start} 没有有效的金额",
+                    f"no value in force on {period.start}",
+                )
+            elif fee is None:
                 out[sem] = NotConfigured(
                     f"{prog.id}.amount",
                     f"按学校收费标准减免，但名单没有 {case.fee}（{case.rule}）",
@@ -591,8 +641,8 @@ def _case_amounts(
                     "parameters.school_days", "未配置每学期在校天数", "school days not configured"
                 )
                 continue
-            enrolled = _enrolled_days(spans, period)
-            length = (period.end - period.start).days + 1
+            i = SEMESTERS.index(sem)
+            enrolled, length = days_enrolled[i], proration.lengths[i]
             counted = days if enrolled >= length else days * enrolled // length
             days_total = (days_total or 0) + counted
             out[sem] = (value.amount * counted).quantize(FEN)
@@ -632,18 +682,20 @@ def _outcome(
     student: Student,
     statuses: frozenset[str],
     school_year: int,
-    spans: tuple[tuple[date, date], ...],
-    counted: Sequence[Semester],
+    view: _View,
+    proration: _Proration,
     params: Parameters,
 ) -> _Outcome:
     """Whether ``prog`` applies to ``student`` and, if so, the entitlement."""
     ok, held, failed = evaluate(prog.eligibility, student, params.difficulty_statuses, statuses)
+    counted = view[0]
 
     def no(zh: str, en: str) -> _Outcome:
         return Decision(prog.id, prog.name_zh, prog.name_en, False, prog.rules, held, zh, en), None
 
     if not ok:
-        return no(f"条件不满足：{failed}", f"condition not met: {failed}")
+        assert failed is not None
+        return no(f"条件不满足：{failed.zh}", f"condition not met: {failed.en}")
     sems = [s for s in counted if prog.in_force(Period(school_year, s).start)]
     if not sems:
         if not counted:
@@ -657,7 +709,7 @@ def _outcome(
     conditions = list(held)
     if prog.tiered:
         tier, why, tier_nc = _tier(prog, student, params)
-        if why:
+        if why is not None:
             conditions.append(why)
     case = None
     if tier_nc is None:
@@ -683,7 +735,7 @@ def _outcome(
         amounts = dict.fromkeys(sems, nc)
     else:
         amounts, days, sources = _case_amounts(
-            prog, case, student, school_year, sems, spans, params
+            prog, case, student, school_year, sems, view, proration, params
         )
     bad = [a for a in amounts.values() if isinstance(a, NotConfigured)]
     configured = (a for a in amounts.values() if isinstance(a, Decimal))
@@ -728,8 +780,8 @@ def _assemble(
                 decisions[replaced] = attrs.evolve(
                     decisions[replaced],
                     applies=False,
-                    reason_zh=f"由 {pid} 代替（R-STK-4）",
-                    reason_en=f"replaced by {pid} (R-STK-4)",
+                    reason_zh=f"由{ents[pid].name_zh}代替（R-STK-4）",
+                    reason_en=f"replaced by {ents[pid].name_en} (R-STK-4)",
                 )
     entitlements = tuple(ents.values())
     totals = dict.fromkeys(_FORMS, ZERO)
@@ -749,31 +801,48 @@ def _assemble(
     )
 
 
-def _counted(
-    spans: tuple[tuple[date, date], ...], school_year: int, params: Parameters
-) -> list[Semester]:
-    return [s for s in SEMESTERS if _counts(spans, Period(school_year, s), params)]
-
-
 def _compute(
     student: Student, policy: Policy, school_year: int, spans: tuple[tuple[date, date], ...]
 ) -> _Result:
     params = policy.parameters
     statuses = student_statuses(student, params.difficulty_statuses)
-    counted = _counted(spans, school_year, params)
+    proration = _Proration(policy, school_year)
+    view = proration.of(spans)[1]
     outcomes = [
-        _outcome(p, student, statuses, school_year, spans, counted, params)
+        _outcome(p, student, statuses, school_year, view, proration, params)
         for p in policy.programmes
     ]
     return _assemble(policy, school_year, outcomes, _replaces(policy))
 
 
-def _warn_stale(policy: Policy, school_year: int) -> None:
+def _check(policy: Policy, school_year: int) -> None:
+    """Typed errors for arguments of the wrong type; a warning for a school year outside
+    the years the policy was reviewed for."""
+    if not isinstance(policy, Policy):
+        raise ArgumentError(
+            "policy",
+            " load_policy() 返回的政策配置",
+            "a Policy returned by load_policy()",
+            type(policy).__name__,
+        )
+    if not isinstance(school_year, int) or isinstance(school_year, bool):
+        raise ArgumentError(
+            "school_year", "整数学年（如 2019）", "an int school year (e.g. 2019)",
+            type(school_year).__name__,
+        )
     if school_year > policy.reviewed_until:
         warnings.warn(
             f"policy {policy.name} was reviewed for school years up to {policy.reviewed_until}, "
             f"not {school_year}: later national changes may apply (RULES.md §15) / "
             f"政策配置只核对到{policy.reviewed_until}学年",
+            PolicyStaleWarning,
+            stacklevel=3,
+        )
+    elif school_year < policy.reviewed_from:
+        warnings.warn(
+            f"policy {policy.name} was reviewed for school years from {policy.reviewed_from}, "
+            f"not {school_year}: earlier standards may differ / "
+            f"政策配置从{policy.reviewed_from}学年起核对，{school_year}学年的标准可能不同",
             PolicyStaleWarning,
             stacklevel=3,
         )
@@ -790,7 +859,9 @@ def assess(
 
     ``enrolment`` lists the spans the student was enrolled (from status changes, R-DYN-2);
     without it the roster's ``enrolled_from`` / ``enrolled_until`` decide. A school year
-    later than the policy was reviewed for issues :class:`PolicyStaleWarning`.
+    outside the years the policy was reviewed for issues :class:`PolicyStaleWarning`; a
+    ``student``, ``policy`` or ``school_year`` of the wrong type raises
+    :class:`~edupoverty.errors.ArgumentError`.
 
     Examples:
         >>> from datetime import date
@@ -801,60 +872,86 @@ def assess(
         ...                boarding=True, financial_difficulty=True,
         ...                enrolled_until=date(2019, 11, 15))
         >>> e = assess(left, load_policy("seed"), 2019).entitlement("compulsory.boarding_allowance")
+        >>> e.semesters[Semester.AUTUMN].parameter  # in school on a teaching day? unknown
+        'parameters.terms'
+
+        With the county's school calendar (its terms) the autumn semester counts:
+
+        >>> import attrs
+        >>> from edupoverty.rules import Term
+        >>> seed = load_policy("seed")
+        >>> county = attrs.evolve(seed, parameters=attrs.evolve(seed.parameters, terms=(
+        ...     Term(2019, Semester.AUTUMN, date(2019, 9, 2), date(2020, 1, 17), "校历"),
+        ...     Term(2019, Semester.SPRING, date(2020, 2, 17), date(2020, 7, 10), "校历"))))
+        >>> e = assess(left, county, 2019).entitlement("compulsory.boarding_allowance")
         >>> {s.value: str(v) for s, v in e.semesters.items()}
         {'autumn': '625.00'}
     """
-    _warn_stale(policy, school_year)
+    if not isinstance(student, Student):
+        raise ArgumentError("student", "学生记录 Student", "a Student", type(student).__name__)
+    _check(policy, school_year)
     spans = _spans(student, enrolment)
     return Assessment(student, _compute(student, policy, school_year, spans))
 
 
+_View = tuple[tuple[Semester, ...], tuple[int, ...], tuple[Semester, ...]]
+"""What proration sees of an enrolment: the semesters counted, the days enrolled in each
+semester's teaching window, and the semesters that cannot be decided (terms not configured
+and the student enrolled for only part of the semester)."""
+
+
 class _Proration:
-    """What proration sees of an enrolment in one school year under one policy (R-DYN-1..3):
-    the spans clipped to the year, the semesters counted and, when a programme pays per
-    school day, the days enrolled in each semester. Students alike in the fields a policy
-    reads and in this view share one result (:func:`assess_many`, :mod:`~edupoverty.rules.bulk`).
+    """What proration sees of an enrolment in one school year under one policy (R-DYN-1..3).
+
+    Each semester has a window: its term (the county's teaching days, a profile parameter)
+    or, where no term is configured, its half of the school year. A semester counts if the
+    student was enrolled on a day of its window (``any_day``) or on its census day
+    (``census``); per-day programmes count the share of the window the student was enrolled.
+    Without a term, a semester the student was enrolled for only part of is undecided
+    (reported as not configured, never guessed). Students alike in the fields a policy reads
+    and in this view share one result (:func:`assess_many`, :mod:`~edupoverty.rules.bulk`).
     """
 
     def __init__(self, policy: Policy, school_year: int) -> None:
         params = policy.parameters
         self.start, self.end = Period(school_year).start, Period(school_year).end
-        self.bounds = [
-            (s, Period(school_year, s).start, Period(school_year, s).end) for s in SEMESTERS
-        ]
+        self.bounds: list[tuple[Semester, date, date, bool]] = []
+        for sem in SEMESTERS:
+            term = params.term(sem, school_year)
+            if term is None:
+                half = Period(school_year, sem)
+                self.bounds.append((sem, half.start, half.end, False))
+            else:
+                self.bounds.append((sem, term.start, term.end, True))
+        self.lengths = tuple((hi - lo).days + 1 for _, lo, hi, _ in self.bounds)
         self.census = {
             s: params.census_day(s, school_year) for s in SEMESTERS if params.proration == "census"
         }
         self.daily = any(c.kind == "per_school_day" for p in policy.programmes for c in p.cases)
-        self.seen: dict[Any, tuple[Any, tuple[Semester, ...], tuple[int, ...]]] = {}
+        self.seen: dict[Any, tuple[tuple[tuple[date, date], ...], _View]] = {}
 
     def of(
         self, spans: tuple[tuple[date, date], ...]
-    ) -> tuple[tuple[tuple[date, date], ...], tuple[Semester, ...], tuple[int, ...]]:
-        """(clipped spans, semesters counted, days per semester or ``()``), memoised."""
+    ) -> tuple[tuple[tuple[date, date], ...], _View]:
+        """(spans clipped to the school year, the view), memoised."""
         hit = self.seen.get(spans)
         if hit is None:
             clipped = _clip(spans, self.start, self.end)
-            hit = self.seen[spans] = (clipped, *self.view(clipped))
+            hit = self.seen[spans] = (clipped, self.view(clipped))
         return hit
 
-    def of_dates(
-        self, enrolled_from: date | None, enrolled_until: date | None
-    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
+    def of_dates(self, enrolled_from: date | None, enrolled_until: date | None) -> _View:
         """The view of a roster's own enrolment dates (no status changes)."""
         spans = _merge([(enrolled_from or date.min, enrolled_until or date.max)])
-        _, counted, days = self.of(spans)
-        return counted, days
+        return self.of(spans)[1]
 
-    def view(
-        self, clipped: tuple[tuple[date, date], ...]
-    ) -> tuple[tuple[Semester, ...], tuple[int, ...]]:
-        """What proration sees of the enrolment: the same answers as ``_counted`` and
-        ``_enrolled_days``, without building periods."""
+    def view(self, clipped: tuple[tuple[date, date], ...]) -> _View:
+        """What proration sees of the enrolment ``clipped`` to the school year."""
         counted: list[Semester] = []
         days: list[int] = []
+        unknown: list[Semester] = []
         census = self.census
-        for sem, lo, hi in self.bounds:
+        for (sem, lo, hi, known), length in zip(self.bounds, self.lengths, strict=True):
             n = 0
             for a, b in clipped:
                 a = a if a > lo else lo
@@ -862,13 +959,15 @@ class _Proration:
                 if a <= b:
                     n += (b - a).days + 1
             days.append(n)
+            if not known and 0 < n < length:
+                unknown.append(sem)
             if census:
                 day = census.get(sem)
                 if day is not None and any(a <= day <= b for a, b in clipped):
                     counted.append(sem)
             elif n > 0:
                 counted.append(sem)
-        return tuple(counted), tuple(days) if self.daily else ()
+        return tuple(counted), tuple(days) if self.daily else (), tuple(unknown)
 
 
 def assess_many(
@@ -894,8 +993,8 @@ def assess_many(
         >>> a.student.name, b.student.name, a.entitlements is b.entitlements
         ('甲', '乙', True)
     """
-    _warn_stale(policy, school_year)
-    yield from _assess_many(students, policy, school_year, enrolments)
+    _check(policy, school_year)
+    return _assess_many(students, policy, school_year, enrolments)
 
 
 def _assess_many(
@@ -938,19 +1037,20 @@ def _assess_many(
     proration = _Proration(policy, school_year)
 
     def resolve(student: Student, spans: tuple[tuple[date, date], ...]) -> _Result:
-        clipped, counted, days = proration.of(spans)
-        narrow = (relevant(student), counted, days)
+        view = proration.of(spans)[1]
+        counted, days, unknown = view
+        narrow = (relevant(student), view)
         result = shared.get(narrow)
         if result is None:
             statuses = None
             found = []
             for prog, fields, per_day in per_programme:
-                k = (prog.id, fields(student), counted, days if per_day else ())
+                k = (prog.id, fields(student), counted, days if per_day else (), unknown)
                 o = outcomes.get(k)
                 if o is None:
                     if statuses is None:
                         statuses = student_statuses(student, params.difficulty_statuses)
-                    o = _outcome(prog, student, statuses, school_year, clipped, counted, params)
+                    o = _outcome(prog, student, statuses, school_year, view, proration, params)
                     o = outcomes[k] = interned.setdefault(o, o)  # equal outcomes, one object
                 found.append(o)
             # Students whose programmes all came out the same share one result too.

@@ -40,10 +40,10 @@ from edupoverty.rules.assess import (
     Assessment,
     Summary,
     _assess_many,
+    _check,
     _Proration,
     _relevant_fields,
     _summary,
-    _warn_stale,
 )
 from edupoverty.rules.policy import Policy
 from edupoverty.rules.values import NotConfigured
@@ -207,7 +207,7 @@ def assess_columns(columns: RosterColumns, policy: Policy, school_year: int) -> 
         >>> [e.programme for e in assessed.distinct[0].not_configured]
         ['senior.fee_waiver']
     """
-    _warn_stale(policy, school_year)  # once, pointing at the caller
+    _check(policy, school_year)  # once, pointing at the caller
     profiles = columns.profiles
     row_of = columns.profile_rows
     # one student per distinct value of what the policy reads and of what proration sees

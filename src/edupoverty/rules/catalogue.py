@@ -20,16 +20,25 @@ __all__ = ["catalogue_markdown", "describe", "describe_programme"]
 
 
 def _case_rows(case: AmountCase) -> list[dict[str, Any]]:
-    when = "; ".join(case.when.describe()) or "—"
+    labels = case.when.describe()
+    when = "；".join(x.zh for x in labels) or "—"
+    when_en = "; ".join(x.en for x in labels) or "—"
     tier = case.tier
-    base = {"group": case.group, "when": when, "tier": tier, "kind": case.kind, "per": case.per}
+    base = {
+        "group": case.group,
+        "when": when,
+        "when_en": when_en,
+        "tier": tier,
+        "kind": case.kind,
+        "per": case.per,
+    }
     if case.kind == "fee":
         return [
             {
                 **base,
                 "amount": f"= {case.fee}",
-                "from": None,
-                "until": None,
+                "from": case.start.isoformat() if case.start else None,
+                "until": case.end.isoformat() if case.end else None,
                 "source": case.source,
                 "rule": case.rule,
             }
@@ -80,7 +89,8 @@ def describe_programme(prog: Programme) -> dict[str, Any]:
         "source": prog.source,
         "from": prog.start.isoformat() if prog.start else None,
         "until": prog.end.isoformat() if prog.end else None,
-        "eligibility": list(prog.eligibility.describe()),
+        "eligibility": [x.zh for x in prog.eligibility.describe()],
+        "eligibility_en": [x.en for x in prog.eligibility.describe()],
         "amounts": [row for case in prog.cases for row in _case_rows(case)],
         "funding": [
             {
@@ -143,7 +153,8 @@ def catalogue_markdown(*names: str) -> str:
                 f"(R-ST-2); proration `{p.proration}` (R-DYN-1..3); school days "
                 f"{', '.join(f'{s.value} {n}' for s, n in p.school_days)} (R-CMP-4); tier by "
                 f"difficulty level: {tiers or 'none given'} "
-                f"(R-SEN-1).\n"
+                f"(R-SEN-1); school terms (teaching days of each semester, R-DYN-1): "
+                f"{len(p.terms) or 'not configured — set by each county'}.\n"
             )
         for prog in policy.programmes:
             own = name == "seed" or prog.id not in seed_ids or name in prog.origin
@@ -159,7 +170,15 @@ def catalogue_markdown(*names: str) -> str:
                 + (f" {prog.note}" if prog.note else "")
                 + "\n"
             )
-            parts.append("Eligibility: " + (_cell("; ".join(d["eligibility"])) or "all") + "\n")
+            parts.append(
+                "Eligibility / 条件: "
+                + (
+                    _cell("；".join(d["eligibility"]) + " — " + "; ".join(d["eligibility_en"]))
+                    if d["eligibility"]
+                    else "all / 全部"
+                )
+                + "\n"
+            )
             parts.append("| group | when | tier | amount | per | from | until | source | rule |")
             parts.append("|---|---|---|---|---|---|---|---|---|")
             for row in d["amounts"]:

@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from edupoverty.errors import PolicyError
+from edupoverty.errors import ArgumentError, PolicyError
 from edupoverty.records.enums import DifficultyLevel, FundingLevel, ProgrammeForm, Semester, Stage
 from edupoverty.records.money import money
 from edupoverty.rules.eligibility import Condition, parse_condition
@@ -48,9 +48,11 @@ __all__ = [
     "Parameters",
     "Policy",
     "Programme",
+    "Term",
     "compose",
     "list_profiles",
     "load_policy",
+    "profile_aliases",
 ]
 
 AMOUNT_KINDS = ("fixed", "per_school_day", "fee", "not_configured")
@@ -88,7 +90,8 @@ class AmountCase:
 
     ``kind`` is ``fixed`` (dated ``values``), ``per_school_day`` (dated daily ``values`` ×
     the profile's school days), ``fee`` (the amount the school charges, from the roster
-    field ``fee``) or ``not_configured`` (the documents give no amount). ``per`` is
+    field ``fee``, in force from ``start`` until ``end``) or ``not_configured`` (the
+    documents give no amount). Every value is in force only within its dates. ``per`` is
     ``year`` or ``semester``: what one value covers. ``group`` names the case so an overlay
     can replace it (R-STK-4).
 
@@ -110,6 +113,8 @@ class AmountCase:
     rule: str = ""
     reason_zh: str = ""
     reason_en: str = ""
+    start: date | None = None
+    end: date | None = None
 
     def value_at(self, day: date) -> DatedValue | None:
         """The dated value in force on ``day`` (``None`` if none)."""
@@ -117,6 +122,17 @@ class AmountCase:
             if v.in_force(day):
                 return v
         return None
+
+    def in_force(self, day: date) -> bool:
+        """For a ``fee`` case: True if waiving the school's fee applies on ``day``.
+
+        Examples:
+            >>> from edupoverty.rules import load_policy
+            >>> case = load_policy("seed").programme("senior.fee_waiver").cases[0]
+            >>> case.in_force(date(2016, 9, 1)), case.in_force(date(2015, 9, 1))
+            (True, False)
+        """
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @frozen
@@ -141,7 +157,7 @@ class FundingShares:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-@frozen
+@frozen(repr=False)
 class Programme:
     """A subsidy programme: identity, form, eligibility, amount cases, funding, sources.
 
@@ -175,6 +191,15 @@ class Programme:
         """True if the programme exists on ``day``."""
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
+    def __repr__(self) -> str:
+        """Short: the id and the Chinese name.
+
+        Examples:
+            >>> load_policy("seed").programme("compulsory.nutrition")
+            <Programme compulsory.nutrition 农村义务教育学生营养改善计划>
+        """
+        return f"<Programme {self.id} {self.name_zh}>"
+
     def funding_at(self, day: date) -> FundingShares | None:
         """The funding shares in force on ``day`` (``None``: unknown, R-FND-4)."""
         for f in self.funding:
@@ -205,6 +230,37 @@ class GrantCheck:
 
 
 @frozen
+class Term:
+    """The teaching days of one semester of one school year (学期教学起止日期): county
+    policy data, dated and sourced (R-DYN-1: grants follow the time actually in school).
+
+    A semester counts for a student only if the student was enrolled on a day of its term.
+    The term lies within its half of the school year (autumn: 1 September – 31 January;
+    spring: 1 February – 31 August).
+
+    Examples:
+        >>> t = Term(2019, Semester.SPRING, date(2020, 2, 17), date(2020, 7, 10), "校历")
+        >>> t.days, t.contains(date(2020, 8, 1))
+        (145, False)
+    """
+
+    school_year: int
+    semester: Semester
+    start: date
+    end: date
+    source: str
+
+    @property
+    def days(self) -> int:
+        """Calendar days from the first to the last teaching day, both included."""
+        return (self.end - self.start).days + 1
+
+    def contains(self, day: date) -> bool:
+        """True if ``day`` falls within the term."""
+        return self.start <= day <= self.end
+
+
+@frozen
 class Parameters:
     """Profile parameters: what the documents leave to the profile (RULES.md §14).
 
@@ -214,6 +270,9 @@ class Parameters:
     * ``census`` — census month and day per semester (``census`` proration only).
     * ``school_days`` — school days per semester for per-day programmes (R-CMP-4).
     * ``tier_by_difficulty`` — grant tier for each difficulty level (R-SEN-1).
+    * ``terms`` — the teaching days of each semester (:class:`Term`), per school year: the
+      county's school calendar. Without them, a semester the student was enrolled for only
+      part of cannot be decided and its amounts are reported as not configured.
 
     Examples:
         >>> from edupoverty.rules import load_policy
@@ -228,6 +287,7 @@ class Parameters:
     school_days: tuple[tuple[Semester, int], ...] = ()
     tier_by_difficulty: tuple[tuple[DifficultyLevel, int], ...] = ()
     source: str = ""
+    terms: tuple[Term, ...] = ()
 
     def days(self, semester: Semester) -> int | None:
         """School days of ``semester`` (``None``: not configured)."""
@@ -243,6 +303,19 @@ class Parameters:
                 return date(school_year if m >= 9 else school_year + 1, m, d)
         return None
 
+    def term(self, semester: Semester, school_year: int) -> Term | None:
+        """The teaching days of ``semester`` in ``school_year`` (``None``: not configured).
+
+        Examples:
+            >>> from edupoverty.rules import load_policy
+            >>> load_policy("seed").parameters.term(Semester.AUTUMN, 2019) is None
+            True
+        """
+        for t in self.terms:
+            if t.semester is semester and t.school_year == school_year:
+                return t
+        return None
+
     def tier_for(self, level: DifficultyLevel | None) -> int | None:
         """The grant tier the profile maps ``level`` to (``None``: no mapping)."""
         for lv, tier in self.tier_by_difficulty:
@@ -251,7 +324,7 @@ class Parameters:
         return None
 
 
-@frozen
+@frozen(repr=False)
 class Policy:
     """A composed policy: the profiles it was built from, programmes and parameters.
 
@@ -292,16 +365,37 @@ class Policy:
         """The ids of every programme, in profile order."""
         return tuple(p.id for p in self.programmes)
 
+    def __repr__(self) -> str:
+        """A short description (the programmes are many: see :attr:`programmes`).
+
+        Examples:
+            >>> load_policy("砀山")
+            <Policy seed+dangshan: 13 programmes, reviewed for school years 2016–2020>
+        """
+        return (
+            f"<Policy {self.name}: {len(self.programmes)} programmes, "
+            f"reviewed for school years {self.reviewed_from}–{self.reviewed_until}>"
+        )
+
 
 # --- loading ------------------------------------------------------------------------------
 
-_PROFILE_KEYS = {"id", "title_zh", "title_en", "extends", "reviewed_school_years", "source"}
+_PROFILE_KEYS = {
+    "id",
+    "title_zh",
+    "title_en",
+    "aliases",
+    "extends",
+    "reviewed_school_years",
+    "source",
+}
 _PARAM_KEYS = {
     "difficulty_statuses",
     "proration",
     "census",
     "school_days",
     "tier_by_difficulty",
+    "terms",
     "source",
 }
 _PROG_KEYS = {
@@ -331,7 +425,10 @@ _CASE_KEYS = {
     "rule",
     "reason_zh",
     "reason_en",
+    "from",
+    "until",
 }
+_TERM_KEYS = {"school_year", "semester", "from", "until", "source"}
 _VALUE_KEYS = {"from", "until", "amount", "not_configured", "source", "rule"}
 _FUND_KEYS = {"from", "until", "source", "rule", *(lv.value for lv in FundingLevel)}
 _CHECK_KEYS = {"id", "stages", "programmes", "minimum", "hukou_province", "source", "rule"}
@@ -347,6 +444,15 @@ def _profiles_dir() -> Any:
     return resources.files("edupoverty.rules") / "profiles"
 
 
+def _bundled() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for entry in sorted(_profiles_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            out.append((entry.name[:-5], data.get("profile", {})))
+    return out
+
+
 def list_profiles() -> list[tuple[str, str, str]]:
     """The bundled profiles: ``(name, Chinese title, English title)``.
 
@@ -354,17 +460,33 @@ def list_profiles() -> list[tuple[str, str, str]]:
         >>> [name for name, _, _ in list_profiles()]
         ['dangshan', 'hebei', 'liling', 'national-2025', 'seed']
     """
-    out = []
-    for entry in sorted(_profiles_dir().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            prof = data.get("profile", {})
-            out.append((entry.name[:-5], prof.get("title_zh", ""), prof.get("title_en", "")))
-    return out
+    return [(name, p.get("title_zh", ""), p.get("title_en", "")) for name, p in _bundled()]
+
+
+def profile_aliases() -> dict[str, str]:
+    """The Chinese names a bundled profile may also be loaded by, e.g. ``砀山`` → ``dangshan``
+    (each profile's ``aliases``).
+
+    Examples:
+        >>> profile_aliases()["砀山"], profile_aliases()["河北"]
+        ('dangshan', 'hebei')
+    """
+    return {str(alias): name for name, p in _bundled() for alias in p.get("aliases", ())}
 
 
 def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
+    if not isinstance(source, str | os.PathLike):
+        raise ArgumentError(
+            "sources",
+            "内置配置名称或 TOML 文件路径",
+            "a bundled profile name or a path to a TOML file",
+            type(source).__name__,
+        )
     text_source = os.fspath(source)
+    if not isinstance(text_source, str):
+        raise ArgumentError(
+            "sources", "文本路径", "a text path", type(text_source).__name__
+        )
     is_path = (
         isinstance(source, os.PathLike)
         or text_source.endswith(".toml")
@@ -381,6 +503,7 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
             ) from None
         label = path.name
     else:
+        text_source = profile_aliases().get(text_source.strip(), text_source.strip())
         entry = _profiles_dir() / f"{text_source}.toml"
         if not entry.is_file():
             names = ", ".join(n for n, _, _ in list_profiles())
@@ -406,7 +529,8 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
 
 
 def load_policy(*sources: str | os.PathLike[str]) -> Policy:
-    """Load and compose policy profiles: bundled names or paths to TOML files.
+    """Load and compose policy profiles: bundled names (or their Chinese names, such as
+    ``砀山``: :func:`profile_aliases`) or paths to TOML files.
 
     ``load_policy()`` and ``load_policy("seed")`` give the seed profile. An overlay (a file
     whose ``[profile]`` says ``extends = "seed"``) given first is laid over its base;
@@ -416,6 +540,8 @@ def load_policy(*sources: str | os.PathLike[str]) -> Policy:
     Examples:
         >>> load_policy("dangshan").ids
         ('seed', 'dangshan')
+        >>> load_policy("砀山").name, load_policy("醴陵").name
+        ('seed+dangshan', 'seed+liling')
         >>> load_policy("seed", "dangshan", "liling").name
         'seed+dangshan+liling'
         >>> load_policy("atlantis")
@@ -620,12 +746,25 @@ def _case(raw: Any, file: str, key: str, default_source: str) -> AmountCase:
         raise PolicyError(
             file, f"{key}.values", f"{kind} 类型不带 values", f"a {kind} case has no values"
         )
+    start = end = None
     if kind == "fee":
         fee = _req(raw, "fee", file, key)
         if fee not in FEE_FIELDS:
             raise PolicyError(
                 file, f"{key}.fee", "未知的收费字段", f"fee must be one of {FEE_FIELDS}"
             )
+        # Every value is in force only within its dates, the school's fee too.
+        start = _date(_req(raw, "from", file, key), file, f"{key}.from")
+        end = _date(raw["until"], file, f"{key}.until") if "until" in raw else None
+        if end is not None and end < start:
+            raise PolicyError(file, key, "结束日期早于开始日期", "until is before from")
+    elif "from" in raw or "until" in raw:
+        raise PolicyError(
+            file,
+            f"{key}.from",
+            "日期写在 values 的每一项中",
+            "dates belong to each entry of values",
+        )
     if kind in ("fee", "not_configured"):
         _req(raw, "rule", file, key)
     if kind == "not_configured":
@@ -643,6 +782,8 @@ def _case(raw: Any, file: str, key: str, default_source: str) -> AmountCase:
         rule=str(raw.get("rule", "")),
         reason_zh=str(raw.get("reason_zh", "")),
         reason_en=str(raw.get("reason_en", "")),
+        start=start,
+        end=end,
     )
 
 
@@ -777,6 +918,8 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
                 )
             mapping.append((_member(DifficultyLevel, lv), tier))
         values["tier_by_difficulty"] = tuple(mapping)
+    if "terms" in table:
+        values["terms"] = _terms(table["terms"], file, values.get("terms", ()))
     if "source" in table:
         values["source"] = str(table["source"])
     for name in ("difficulty_statuses", "proration"):
@@ -790,6 +933,47 @@ def _parameters(raw: Any, file: str, base: Parameters | None) -> Parameters:
             "census proration needs census days",
         )
     return Parameters(**values)
+
+
+def _terms(raw: Any, file: str, base: tuple[Term, ...]) -> tuple[Term, ...]:
+    """The school calendar's terms; an overlay's term replaces the base's for the same
+    school year and semester."""
+    key = "parameters.terms"
+    if not isinstance(raw, list):
+        raise PolicyError(file, key, "应为学期列表", "must be a list of terms")
+    by_key = {(t.school_year, t.semester): t for t in base}
+    seen: set[tuple[int, Semester]] = set()
+    for i, item in enumerate(raw):
+        where = f"{key}[{i}]"
+        _check_keys(item, _TERM_KEYS, file, where)
+        year = _req(item, "school_year", file, where)
+        if not isinstance(year, int) or isinstance(year, bool) or not 1949 < year < 2200:
+            raise PolicyError(file, f"{where}.school_year", "学年无效", "invalid school year")
+        try:
+            sem = _member(Semester, _req(item, "semester", file, where))
+        except ValueError:
+            raise PolicyError(
+                file, f"{where}.semester", "应为 autumn 或 spring", "must be autumn or spring"
+            ) from None
+        start = _date(_req(item, "from", file, where), file, f"{where}.from")
+        end = _date(_req(item, "until", file, where), file, f"{where}.until")
+        half = (
+            (date(year, 9, 1), date(year + 1, 1, 31))
+            if sem is Semester.AUTUMN
+            else (date(year + 1, 2, 1), date(year + 1, 8, 31))
+        )
+        if not half[0] <= start <= end <= half[1]:
+            raise PolicyError(
+                file,
+                where,
+                f"教学日期应在{half[0]}至{half[1]}之间且起不晚于止",
+                f"the term must lie within {half[0]}–{half[1]}, from not after until",
+            )
+        if (year, sem) in seen:
+            raise PolicyError(file, where, "同一学期重复配置", "the same term is given twice")
+        seen.add((year, sem))
+        by_key[year, sem] = Term(year, sem, start, end, str(_req(item, "source", file, where)))
+    return tuple(sorted(by_key.values(), key=lambda t: (t.school_year, t.semester.value)))
 
 
 def _apply(base: Policy | None, file: str, data: Mapping[str, Any]) -> Policy:

@@ -93,7 +93,7 @@ class NotConfigured:
         >>> nc.message("en")
         'not configured: senior.fee_waiver.amount (no tuition_fee on the roster)'
         >>> nc.message("zh")
-        '未配置：senior.fee_waiver.amount（名单无学费）'
+        '未配置：名单无学费'
     """
 
     parameter: str
@@ -104,10 +104,11 @@ class NotConfigured:
         return False
 
     def message(self, lang: str = "zh") -> str:
-        """A one-line description in ``"zh"`` or ``"en"``."""
+        """A one-line description in ``"zh"`` or ``"en"`` (the parameter's key, which a
+        profile would set, only in English: Chinese text names no code)."""
         if lang == "en":
             return f"not configured: {self.parameter} ({self.reason_en})"
-        return f"未配置：{self.parameter}（{self.reason_zh}）"
+        return f"未配置：{self.reason_zh}"
 
 
 def is_configured(value: object) -> bool:
