@@ -82,20 +82,20 @@ def test_several_files_add_the_source_to_each_finding(
 
 
 def test_payments_are_checked_with_disbursements(capsys: pytest.CaptureFixture[str]) -> None:
-    with sample_roster_path() as r, sample_disbursements_path() as d:
-        code, out, _ = run(
-            [
-                "validate",
-                str(r),
-                "--disbursements",
-                str(d),
-                "--format",
-                "json",
-                "--school-year",
-                "2019",
-            ],
-            capsys,
-        )
+    r, d = sample_roster_path(), sample_disbursements_path()
+    code, out, _ = run(
+        [
+            "validate",
+            str(r),
+            "--disbursements",
+            str(d),
+            "--format",
+            "json",
+            "--school-year",
+            "2019",
+        ],
+        capsys,
+    )
     data = json.loads(out)
     assert code == 1 and data["disbursements"] == {"rows": 8, "accepted": 8, "rejected": 0}
     codes = [f["code"] for f in data["findings"] if f["source"] == d.name]
@@ -136,10 +136,10 @@ def test_with_a_policy_validate_also_audits_payments_against_entitlements(
     # R-REC-3: the sample's disbursement row 2 pays a boarding allowance of 1000 for one
     # semester where the entitlement is 500 (错报); registered-poor students of the sample
     # without any payment are omissions (漏报, R-REC-5).
-    with sample_roster_path() as r, sample_disbursements_path() as d:
-        args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
-        code, out, _ = run([*args, "--policy", "seed", "--format", "json"], capsys)
-        plain_code, plain, _ = run([*args, "--format", "json"], capsys)
+    r, d = sample_roster_path(), sample_disbursements_path()
+    args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
+    code, out, _ = run([*args, "--policy", "seed", "--format", "json"], capsys)
+    plain_code, plain, _ = run([*args, "--format", "json"], capsys)
     audited = {f["code"] for f in json.loads(out)["findings"]}
     assert {"report.amount", "report.missing"} <= audited
     assert not {"report.amount", "report.missing"} & {
@@ -153,20 +153,18 @@ def test_a_waiver_pledge_on_file_clears_the_omission_of_r_rec_5(
 ) -> None:
     from edupoverty.records import read_roster
 
-    with sample_roster_path() as r, sample_disbursements_path() as d:
-        args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
-        args += ["--policy", "seed", "--format", "json"]
-        _, before, _ = run(args, capsys)
-        missing = {
-            f["row"] for f in json.loads(before)["findings"] if f["code"] == "report.missing"
-        }
-        row = min(missing)
-        [student] = [s for s in read_roster(r).students if s.row == row]
-        pledges = tmp_path / "pledges.csv"
-        pledges.write_text(
-            f"身份证号,学年,签署日期,签署人\n{student.id_number},2019,2019-09-20,监护人\n",
-            encoding="utf-8",
-        )
-        _, after, _ = run([*args, "--waivers", str(pledges)], capsys)
+    r, d = sample_roster_path(), sample_disbursements_path()
+    args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
+    args += ["--policy", "seed", "--format", "json"]
+    _, before, _ = run(args, capsys)
+    missing = {f["row"] for f in json.loads(before)["findings"] if f["code"] == "report.missing"}
+    row = min(missing)
+    [student] = [s for s in read_roster(r).students if s.row == row]
+    pledges = tmp_path / "pledges.csv"
+    pledges.write_text(
+        f"身份证号,学年,签署日期,签署人\n{student.id_number},2019,2019-09-20,监护人\n",
+        encoding="utf-8",
+    )
+    _, after, _ = run([*args, "--waivers", str(pledges)], capsys)
     left = {f["row"] for f in json.loads(after)["findings"] if f["code"] == "report.missing"}
     assert left == missing - {row}

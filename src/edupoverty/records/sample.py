@@ -11,20 +11,27 @@ nutrition, a bank payment without an account, a payment made twice).
 
 Every name and number in them is invented; the ID numbers only have correct check digits.
 
+Both files are plain :class:`~pathlib.Path` objects that every reader accepts directly. In an
+ordinary install they are the package's own files; when the package is not on a file system
+(imported from a zip archive), they are copied once into a private temporary directory that
+is removed when the process exits.
+
 Examples:
     >>> from edupoverty.records.sample import sample_roster_path
     >>> from edupoverty.records.roster import read_roster
-    >>> with sample_roster_path() as path:
-    ...     result = read_roster(path)
+    >>> result = read_roster(sample_roster_path())
     >>> result.rows, result.accepted, len(result.rejected)
     (40, 33, 7)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib.resources import as_file, files
+import atexit
+import functools
+import os
+import shutil
+import tempfile
+from importlib.resources import files
 from pathlib import Path
 
 __all__ = ["SAMPLE_SCHOOL_YEAR", "sample_disbursements_path", "sample_roster_path"]
@@ -33,28 +40,50 @@ SAMPLE_SCHOOL_YEAR = 2019
 """The school year of the sample roster (2019–2020)."""
 
 
-@contextmanager
-def sample_roster_path() -> Iterator[Path]:
-    """A real file path of the sample roster while the ``with`` block runs.
+def sample_roster_path() -> Path:
+    """The path of the sample roster file (CSV), for any reader.
+
+    A plain path valid for the whole process, not a context manager (earlier development
+    versions had ``with sample_roster_path() as p:``; pass the path directly instead).
 
     Examples:
-        >>> with sample_roster_path() as p:
-        ...     p.name
-        'sample_roster.csv'
+        >>> p = sample_roster_path()
+        >>> p.name, p.is_file()
+        ('sample_roster.csv', True)
     """
-    with as_file(files("edupoverty.records").joinpath("data/sample_roster.csv")) as path:
-        yield Path(path)
+    return _data_file("sample_roster.csv")
 
 
-@contextmanager
-def sample_disbursements_path() -> Iterator[Path]:
-    """A real file path of the sample disbursement file while the ``with`` block runs.
+def sample_disbursements_path() -> Path:
+    """The path of the sample disbursement file (CSV), for any reader.
+
+    A plain path valid for the whole process, not a context manager.
 
     Examples:
         >>> from edupoverty.records.roster import read_disbursements
-        >>> with sample_disbursements_path() as p:
-        ...     read_disbursements(p).rows
+        >>> read_disbursements(sample_disbursements_path()).rows
         8
     """
-    with as_file(files("edupoverty.records").joinpath("data/sample_disbursements.csv")) as path:
-        yield Path(path)
+    return _data_file("sample_disbursements.csv")
+
+
+@functools.cache
+def _data_file(name: str) -> Path:
+    """A file path of ``records/data/<name>``: the package's own file when it is on a file
+    system, else a copy made once in :func:`_private_dir`."""
+    resource = files("edupoverty.records").joinpath("data").joinpath(name)
+    if isinstance(resource, Path):  # a regular install: the file itself
+        return resource
+    target = _private_dir() / name
+    part = target.with_name(f".{name}.{os.getpid()}.part")
+    part.write_bytes(resource.read_bytes())
+    os.replace(part, target)  # never a half-written file under the final name
+    return target
+
+
+@functools.cache
+def _private_dir() -> Path:
+    """A temporary directory only this user can read, removed when the process exits."""
+    path = Path(tempfile.mkdtemp(prefix="edupoverty-sample-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path

@@ -64,48 +64,48 @@ def run(args: argparse.Namespace) -> int:
 
     lang: str = args.lang
     zh = lang == "zh"
-    with sample_roster_path() as path:
-        report = assess_report(path, ("seed",), SAMPLE_SCHOOL_YEAR)
-        parts: list[tuple[str, str, Callable[[], object]]] = [
-            (
-                "validation",
-                "一、数据效验" if zh else "1. Validation",
-                lambda: validate_paths([path], args, demo=True),
-            ),
-            (
-                "assessment",
-                f"二、资助测算（seed 配置，{SAMPLE_SCHOOL_YEAR}学年）"
-                if zh
-                else f"2. Entitlements (seed policy, school year {SAMPLE_SCHOOL_YEAR})",
-                (lambda: write_json(report, _stdout()))
-                if args.format == "json"
-                else (lambda: print(format_table(report, lang))),
-            ),
-            (
-                "disclosure",
-                "三、今日公示的时间安排" if zh else "3. A disclosure posted today",
-                lambda: print_demo_plan(lang, fmt=args.format),
-            ),
-        ]
-        if args.format == "json":
-            out: dict[str, Any] = {}
-            for key, _, show in parts:
-                buf = io.StringIO()
-                with contextlib.redirect_stdout(buf):
-                    show()
-                text = buf.getvalue().strip()
-                try:
-                    out[key] = json.loads(text)
-                except ValueError:  # a one-line message (e.g. a calendar year missing)
-                    out[key] = {"message": text}
-            print(json.dumps(out, ensure_ascii=False, indent=2))
-            return 0
-        for n, (_, title, show) in enumerate(parts):
-            if n:
-                print()
-            print(title)
-            print("=" * len(title.encode("gbk")))
-            show()
+    path = sample_roster_path()
+    report = assess_report(path, ("seed",), SAMPLE_SCHOOL_YEAR)
+    parts: list[tuple[str, str, Callable[[], object]]] = [
+        (
+            "validation",
+            "一、数据效验" if zh else "1. Validation",
+            lambda: validate_paths([path], args, demo=True),
+        ),
+        (
+            "assessment",
+            f"二、资助测算（seed 配置，{SAMPLE_SCHOOL_YEAR}学年）"
+            if zh
+            else f"2. Entitlements (seed policy, school year {SAMPLE_SCHOOL_YEAR})",
+            (lambda: write_json(report, _stdout()))
+            if args.format == "json"
+            else (lambda: print(format_table(report, lang))),
+        ),
+        (
+            "disclosure",
+            "三、今日公示的时间安排" if zh else "3. A disclosure posted today",
+            lambda: print_demo_plan(lang, fmt=args.format),
+        ),
+    ]
+    if args.format == "json":
+        out: dict[str, Any] = {}
+        for key, _, show in parts:
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                show()
+            text = buf.getvalue().strip()
+            try:
+                out[key] = json.loads(text)
+            except ValueError:  # a one-line message (e.g. a calendar year missing)
+                out[key] = {"message": text}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for n, (_, title, show) in enumerate(parts):
+        if n:
+            print()
+        print(title)
+        print("=" * len(title.encode("gbk")))
+        show()
     return 0
 
 

@@ -17,8 +17,8 @@ JSON: ``{"rows", "accepted", "rejected", "findings": [{"code", "severity", "row"
 Examples:
     >>> from edupoverty.cli import main
     >>> from edupoverty.records.sample import sample_roster_path
-    >>> with sample_roster_path() as p:
-    ...     code = main(["validate", str(p), "--school-year", "2019", "--format", "json"])
+    >>> p = sample_roster_path()
+    >>> code = main(["validate", str(p), "--school-year", "2019", "--format", "json"])
     {...
       "rows": 40,
       "accepted": 33,
@@ -111,8 +111,8 @@ def validate_paths(
         >>> import argparse, contextlib, io
         >>> from edupoverty.records.sample import sample_roster_path
         >>> args = argparse.Namespace(lang="en", format="table", school_year=2019)
-        >>> with sample_roster_path() as p, contextlib.redirect_stdout(io.StringIO()) as out:
-        ...     code = validate_paths([p], args)
+        >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+        ...     code = validate_paths([sample_roster_path()], args)
         >>> code, out.getvalue().splitlines()[0]
         (1, '40 rows: 33 accepted, 7 rejected; 8 errors, 3 warnings')
     """
@@ -123,9 +123,9 @@ def validate_paths(
     if demo:
         from edupoverty.records.sample import SAMPLE_SCHOOL_YEAR, sample_disbursements_path
 
-        with sample_disbursements_path() as pay:
-            report = validation_report(*paths, disbursements=pay, school_year=SAMPLE_SCHOOL_YEAR)
-            pay_name = pay.name
+        pay = sample_disbursements_path()
+        report = validation_report(*paths, disbursements=pay, school_year=SAMPLE_SCHOOL_YEAR)
+        pay_name = pay.name
     else:
         report = validation_report(*paths, disbursements=disbursements, school_year=school_year)
         pay_name = Path(disbursements).name if disbursements else ""
