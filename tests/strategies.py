@@ -27,12 +27,6 @@ MONEY = st.decimals(
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 TEXT = st.text(max_size=20)
 
-# Field-level constraints of the record types (their validators).
-SPECIAL: dict[tuple[str, str], st.SearchStrategy[Any]] = {
-    ("Student", "grant_tier"): st.none() | st.sampled_from([1, 2]),
-    ("LedgerEntry", "kind"): st.sampled_from(["income", "expenditure"]),
-}
-
 
 @st.composite
 def id_numbers(draw: st.DrawFn) -> str:
@@ -42,6 +36,14 @@ def id_numbers(draw: st.DrawFn) -> str:
     seq = draw(st.integers(0, 999))
     body = f"{region}{born:%Y%m%d}{seq:03d}"
     return body + idcard.calc_check_digit(body)
+
+
+# Field-level constraints of the record types (their validators).
+SPECIAL: dict[tuple[str, str], st.SearchStrategy[Any]] = {
+    ("Student", "id_number"): id_numbers(),
+    ("Student", "grant_tier"): st.none() | st.sampled_from([1, 2]),
+    ("LedgerEntry", "kind"): st.sampled_from(["income", "expenditure"]),
+}
 
 
 def for_type(tp: Any) -> st.SearchStrategy[Any]:

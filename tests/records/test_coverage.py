@@ -10,7 +10,7 @@ from edupoverty.records.enums import SchoolLocation, Stage
 from edupoverty.records.model import HomeVisit, Household, Pairing, Student
 
 START, END = date(2019, 9, 1), date(2020, 1, 31)
-SID1, SID2 = "11010520120307002X", "110105201203070037"
+SID1, SID2, SID3 = "11010520120307002X", "110105201203070038", "110105201203070046"
 
 
 def _student(sid: str, poor: bool | None = True, **kw: object) -> Student:
@@ -42,7 +42,7 @@ def _pairings() -> list[Pairing]:
 
 def test_every_registered_poor_student_household_and_village_needs_a_pairing() -> None:
     r = pairing_coverage(
-        [_student(SID1), _student(SID2, student_number="G2"), _student("X", poor=False)],
+        [_student(SID1), _student(SID2, student_number="G2"), _student(SID3, poor=False)],
         HOUSEHOLDS,
         _pairings(),
         [],

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from edupoverty.errors import PolicyError
+from edupoverty.records import idcard
 from edupoverty.records.enums import ChangeKind, PaymentMethod, SchoolLocation, Semester, Stage
 from edupoverty.records.model import Disbursement, Period, StatusChange, Student
 from edupoverty.rules.targets import Comparison, Measure, evaluate, load_targets, measure
@@ -16,10 +17,16 @@ from edupoverty.rules.targets import Comparison, Measure, evaluate, load_targets
 YEAR = Period(2019)
 
 
+def _sid(i: int) -> str:
+    """The (valid, invented) ID number of student ``i``: sequence number ``i``."""
+    body = f"11010520120307{i:03d}"
+    return body + idcard.calc_check_digit(body)
+
+
 def _kid(i: int, stage: Stage = Stage.PRIMARY, **kw: object) -> Student:
     return Student(
         name=f"学生{i}",
-        id_number=f"S{i:03d}",
+        id_number=_sid(i),
         school_code="A",
         stage=stage,
         school_location=SchoolLocation.RURAL,
@@ -46,12 +53,12 @@ def test_the_targets_are_the_documents_numbers_with_their_sources() -> None:
 def test_a_drop_out_rate_of_one_in_fifty_is_within_two_percent_but_two_in_fifty_is_not() -> None:
     # R-TGT-1: 辍学率控制在2%以内.
     kids = [_kid(i, Stage.JUNIOR) for i in range(50)]
-    one = [StatusChange("S000", ChangeKind.DROP_OUT, date(2019, 10, 8), "A")]
+    one = [StatusChange(_sid(0), ChangeKind.DROP_OUT, date(2019, 10, 8), "A")]
     results = {r.target.indicator: r for r in evaluate(measure(kids, period=YEAR, changes=one))}
     assert results["dropout_rate"].measure == Measure("dropout_rate", 1, 50)
     assert results["dropout_rate"].status == "met"
     assert results["retention"].status == "not_met"  # R-TGT-3: 在校生巩固一个不能少
-    two = [*one, StatusChange("S001", ChangeKind.DROP_OUT, date(2020, 3, 2), "A")]
+    two = [*one, StatusChange(_sid(1), ChangeKind.DROP_OUT, date(2020, 3, 2), "A")]
     m = _by(measure(kids, period=YEAR, changes=two))["dropout_rate"]
     assert m.percent == Decimal("4.00")
     assert not load_targets()[0].met_by(m.percent)
@@ -59,7 +66,7 @@ def test_a_drop_out_rate_of_one_in_fifty_is_within_two_percent_but_two_in_fifty_
 
 def test_a_drop_out_before_the_school_year_does_not_count_in_it() -> None:
     kids = [_kid(i) for i in range(10)]
-    before = [StatusChange("S000", ChangeKind.DROP_OUT, date(2019, 6, 1), "A")]
+    before = [StatusChange(_sid(0), ChangeKind.DROP_OUT, date(2019, 6, 1), "A")]
     m = _by(measure(kids, period=YEAR, changes=before))["dropout_rate"]
     assert (m.numerator, m.denominator) == (0, 9)
 
@@ -96,7 +103,7 @@ def test_every_registered_poor_student_must_be_covered() -> None:
     kids = [_kid(i, registered_poor=True) for i in range(4)] + [_kid(9, registered_poor=False)]
     paid = [
         Disbursement(
-            student_id=f"S{i:03d}",
+            student_id=_sid(i),
             programme="compulsory.boarding_allowance",
             period=Period(2019, Semester.AUTUMN),
             amount="500",
@@ -113,7 +120,7 @@ def test_every_registered_poor_student_must_be_covered() -> None:
     )
     last_year = [
         Disbursement(
-            student_id="S003",
+            student_id=_sid(3),
             programme="p",
             period=Period(2018),
             amount="1",

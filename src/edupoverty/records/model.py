@@ -26,6 +26,8 @@ from decimal import Decimal
 import attrs
 from attrs import field, frozen
 
+from edupoverty.errors import ValidationError
+from edupoverty.records import idcard
 from edupoverty.records.enums import (
     ChangeKind,
     DifficultyLevel,
@@ -74,6 +76,15 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _id_number(value: str) -> str:
+    """``value`` checked by :func:`edupoverty.records.idcard.validate` and compacted; the
+    error names the field, never the value."""
+    try:
+        return idcard.validate(value)
+    except ValidationError as exc:
+        raise type(exc)(f"id_number：{exc.message_zh}", f"id_number: {exc.message_en}") from None
+
+
 _STATUS_FIELDS: tuple[tuple[str, Status], ...] = (
     ("registered_poor", Status.REGISTERED_POOR),
     ("financial_difficulty", Status.FINANCIAL_DIFFICULTY),
@@ -94,6 +105,14 @@ class Student:
     (unknown), so that "not stated" and "no" stay apart. ``row`` is the spreadsheet row the
     record came from (header = 1), ``None`` for records built in code.
 
+    ``id_number`` is checked when the record is built, by the one check of
+    :func:`edupoverty.records.idcard.validate` (length, format, check digit, a birth date that
+    exists and is not after today), and stored compact: spaces and hyphens removed, a final
+    ``x`` upper-cased, as the roster reader stores it. A bad number raises the
+    :class:`~edupoverty.errors.ValidationError` subclass of its problem (also a
+    ``ValueError``), whose message names the field, never the number. The roster reader
+    checks each row's number while reading and builds its Students without a second check.
+
     Examples:
         >>> s = Student(name="李四", id_number="11010520120307002X", school_code="0012",
         ...             stage=Stage.SENIOR, school_location=SchoolLocation.COUNTY_SEAT,
@@ -102,10 +121,18 @@ class Student:
         Decimal('1200.00')
         >>> sorted(st.value for st in s.statuses())
         ['registered_poor']
+        >>> Student(name="李四", id_number="110105 20120307 002x", school_code="0012",
+        ...         stage=Stage.SENIOR, school_location=SchoolLocation.TOWN).id_number
+        '11010520120307002X'
+        >>> Student(name="李四", id_number="110105201203070021", school_code="0012",
+        ...         stage=Stage.SENIOR, school_location=SchoolLocation.TOWN)
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.InvalidChecksum: id.checksum: id_number：身份证号校验码错误 / ...
     """
 
     name: str
-    id_number: str = field(repr=False)
+    id_number: str = field(repr=False, converter=_id_number)
     school_code: str
     stage: Stage
     school_location: SchoolLocation
