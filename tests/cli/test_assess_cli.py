@@ -108,7 +108,9 @@ def test_csv_output_has_one_row_per_student_and_neutralises_formulas(
     assert code == 0
     header, row = rows
     assert row[1] == "'=HYPERLINK(1)"
-    assert row[header.index("compulsory.nutrition")] == "800.00"
+    # R-CMP-4: 4 yuan × 200 school days; the column is headed by the programme's Chinese name.
+    assert row[header.index("农村义务教育学生营养改善计划")] == "800.00"
+    assert "compulsory.nutrition" not in header
     assert row[header.index("合计")] == "1780.00"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from edupoverty.errors import PolicyError
+from edupoverty.records import Semester
 from edupoverty.rules import list_profiles, load_policy
 from edupoverty.rules.policy import compose
 
@@ -132,6 +134,37 @@ def test_a_county_overlay_file_adds_a_programme(tmp_path: Path) -> None:
         ),
         (HEAD.replace("[2016, 2020]", "[2020, 2016]"), "profile.reviewed_school_years", "first"),
         ("[profile\n", "file", "bad TOML"),
+        (
+            HEAD
+            + '[parameters]\nterms = [{ school_year = 2019, semester = "autumn", '
+            'from = 2019-08-25, until = 2020-01-17, source = "校历" }]\n',
+            "parameters.terms[0]",
+            "within 2019-09-01–2020-01-31",
+        ),
+        (
+            HEAD
+            + '[parameters]\nterms = [{ school_year = 2019, semester = "winter", '
+            'from = 2019-09-02, until = 2020-01-17, source = "校历" }]\n',
+            "parameters.terms[0].semester",
+            "autumn or spring",
+        ),
+        (
+            HEAD
+            + '[parameters]\nterms = [{ school_year = 2019, semester = "spring", '
+            'from = 2020-02-17, until = 2020-07-10 }]\n',
+            "parameters.terms[0].source",
+            "required",
+        ),
+        (
+            HEAD
+            + NEW_PROGRAMME.replace(
+                'values = [{ from = 2016-09-01, amount = "100", source = "县文件", '
+                'rule = "R-STK-4" }]',
+                'kind = "fee"\nfee = "tuition_fee"\nrule = "R-STK-4"',
+            ),
+            "programme.county.allowance.amount[0].from",
+            "required",
+        ),
     ],
 )
 def test_policy_mistakes_name_file_key_and_reason(
@@ -211,3 +244,34 @@ def test_any_key_outside_the_vocabulary_is_refused_by_name(name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         err = _load(Path(tmp), text)
     assert err.key.endswith(f"eligibility.{name}")
+
+
+def test_a_countys_school_calendar_is_dated_sourced_data_an_overlay_can_refine(
+    tmp_path: Path,
+) -> None:
+    # R-DYN-1: the teaching days of each semester are the county's data, cited.
+    path = tmp_path / "county.toml"
+    path.write_text(
+        HEAD
+        + "[parameters]\nterms = [\n"
+        '  { school_year = 2019, semester = "autumn", from = 2019-09-02, until = 2020-01-17,'
+        ' source = "某县校历" },\n'
+        '  { school_year = 2019, semester = "spring", from = 2020-02-17, until = 2020-07-10,'
+        ' source = "某县校历" },\n]\n',
+        encoding="utf-8",
+    )
+    policy = load_policy(path)
+    autumn = policy.parameters.term(Semester.AUTUMN, 2019)
+    assert autumn is not None and autumn.start == date(2019, 9, 2) and autumn.source == "某县校历"
+    assert policy.parameters.term(Semester.AUTUMN, 2020) is None
+    later = tmp_path / "later.toml"
+    later.write_text(
+        HEAD.replace('id = "county"', 'id = "later"')
+        + '[parameters]\nterms = [{ school_year = 2019, semester = "spring", '
+        'from = 2020-03-02, until = 2020-07-10, source = "延期开学通知" }]\n',
+        encoding="utf-8",
+    )
+    spring = compose(policy, later).parameters.term(Semester.SPRING, 2019)
+    assert spring is not None and spring.start == date(2020, 3, 2)
+    assert compose(policy, later).parameters.term(Semester.AUTUMN, 2019) == autumn
+    assert load_policy("seed").parameters.terms == ()  # the seed documents give none

@@ -139,7 +139,9 @@ def test_summary_total_is_the_sum_of_student_totals(many: list[Student]) -> None
     assert s.total == sum((a.total for a in assessed), Decimal(0))
     assert s.total == sum(s.by_form.values(), Decimal(0))
     assert s.total == sum(s.by_school.values(), Decimal(0))
-    assert s.total == sum((t.amount for t in s.by_programme.values()), Decimal(0))
+    assert s.total == sum((t.configured_amount for t in s.by_programme.values()), Decimal(0))
+    for t in s.by_programme.values():
+        assert isinstance(t.amount, Decimal) or t.not_configured == t.students
     assert s.total == sum(s.by_funding.values(), Decimal(0)) + s.funding_unknown
 
 

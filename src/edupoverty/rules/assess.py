@@ -1088,10 +1088,14 @@ def _assess_many(
 # --- totals -------------------------------------------------------------------------------
 
 
-@frozen
+@frozen(repr=False)
 class ProgrammeTotal:
-    """Totals of one programme: students it applies to, configured amount, and how many of
-    those students have an amount not configured.
+    """Totals of one programme: students it applies to, the amount, and how many of those
+    students have an amount not configured.
+
+    ``amount`` is the sum of the configured amounts, or :class:`NotConfigured` when no
+    student's amount is configured (never a zero that is not one); where only some are,
+    ``not_configured`` says how many are left out of the sum.
 
     Examples:
         >>> from edupoverty.records import SchoolLocation, Stage, Student
@@ -1101,11 +1105,51 @@ class ProgrammeTotal:
         >>> summarize([assess(s, load_policy("seed"), 2019)]).by_programme[
         ...     "compulsory.fee_waiver"]
         ProgrammeTotal(students=1, amount=Decimal('600.00'), not_configured=0)
+        >>> senior = Student(name="王五", id_number="11010520120307002X", school_code="1",
+        ...                  stage=Stage.SENIOR, school_location=SchoolLocation.CITY,
+        ...                  registered_poor=True)
+        >>> t = summarize([assess(senior, load_policy("seed"), 2019)]).by_programme[
+        ...     "senior.fee_waiver"]
+        >>> t
+        ProgrammeTotal(students=1, amount=未配置, not_configured=1)
+        >>> t.configured_amount, t.complete
+        (Decimal('0.00'), False)
     """
 
     students: int
-    amount: Decimal
+    amount: Decimal | NotConfigured
     not_configured: int
+
+    @property
+    def configured_amount(self) -> Decimal:
+        """The sum of the configured amounts (zero when none is configured)."""
+        return self.amount if isinstance(self.amount, Decimal) else ZERO
+
+    @property
+    def complete(self) -> bool:
+        """True if every student's amount is configured, so ``amount`` is the whole total."""
+        return self.not_configured == 0
+
+    def __repr__(self) -> str:
+        amount = repr(self.amount) if isinstance(self.amount, Decimal) else "未配置"
+        return (
+            f"ProgrammeTotal(students={self.students}, amount={amount}, "
+            f"not_configured={self.not_configured})"
+        )
+
+
+def _programme_total(pid: str, students: int, amount: Decimal, nc: int) -> ProgrammeTotal:
+    if students and nc == students:
+        return ProgrammeTotal(
+            students,
+            NotConfigured(
+                f"{pid}.amount",
+                "该项目所有学生的金额均未配置",
+                "no student's amount is configured for this programme",
+            ),
+            nc,
+        )
+    return ProgrammeTotal(students, amount, nc)
 
 
 @frozen
@@ -1151,7 +1195,8 @@ class Summary:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary (amounts as strings).
+        """A JSON-ready dictionary (amounts as strings; a programme whose amount is not
+        configured for any student has ``amount`` ``null``, never ``"0.00"``).
 
         Examples:
             >>> summarize([]).to_dict()["total"]
@@ -1163,7 +1208,7 @@ class Summary:
             "by_programme": {
                 k: {
                     "students": v.students,
-                    "amount": str(v.amount),
+                    "amount": str(v.amount) if isinstance(v.amount, Decimal) else None,
                     "not_configured": v.not_configured,
                 }
                 for k, v in self.by_programme.items()
@@ -1251,7 +1296,7 @@ class _Totals:
         for pid, t in s.by_programme.items():
             row = self.by_prog.setdefault(pid, [0, ZERO, 0])
             row[0] += t.students
-            row[1] += t.amount
+            row[1] += t.configured_amount
             row[2] += t.not_configured
         for form, amount in s.by_form.items():
             self.by_form[form] += amount
@@ -1267,7 +1312,7 @@ class _Totals:
         return _make_summary(
             self.students,
             self.total,
-            {k: ProgrammeTotal(*v) for k, v in self.by_prog.items()},
+            {k: _programme_total(k, *v) for k, v in self.by_prog.items()},
             self.by_form,
             self.by_school,
             self.by_funding,

@@ -512,7 +512,7 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
             a.cash_total,
             a.waiver_total,
             a.in_kind_total,
-            ", ".join(e.programme for e in a.not_configured),
+            _names(a.not_configured, lang),
         ]
         for a in view.results
     ]
@@ -530,8 +530,16 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
         if en
         else ["项目", "人数", "金额", "未配置人数"]
     )
+    names = _programme_names(report.policy, lang)
+    nc_label = "not configured" if en else "未配置"
     rows = [
-        [pid, t.students, t.amount, t.not_configured] for pid, t in summary.by_programme.items()
+        [
+            names.get(pid, pid),
+            t.students,
+            t.amount if isinstance(t.amount, Decimal) else nc_label,
+            t.not_configured,
+        ]
+        for pid, t in summary.by_programme.items()
     ]
     lines.append(table(head, rows))
     lines.append("")
@@ -542,11 +550,11 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     )
     for nc in report.not_configured():
         reason = nc["reason_en"] if en else nc["reason_zh"]
+        name = names.get(nc["programme"], nc["programme"])
         lines.append(
-            f"not configured: {nc['programme']} ({nc['parameter']}): {reason} — "
-            f"{nc['students']} students"
+            f"not configured: {name} ({nc['parameter']}): {reason} — {nc['students']} students"
             if en
-            else f"未配置：{nc['programme']}（{nc['parameter']}）：{reason} — {nc['students']} 人"
+            else f"未配置：{name}：{reason} — {nc['students']} 人"
         )
     for r in report.rejected:
         for f in r.findings:
@@ -554,14 +562,27 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
+def _programme_names(policy: Policy, lang: str) -> dict[str, str]:
+    """Programme id → its name in ``lang`` (people read names; ids are for JSON)."""
+    return {p.id: p.name_en if lang == "en" else p.name_zh for p in policy.programmes}
+
+
+def _names(entitlements: Iterable[Any], lang: str) -> str:
+    names = [e.name_en if lang == "en" else e.name_zh for e in entitlements]
+    return "; ".join(names) if lang == "en" else "、".join(names)
+
+
 def csv_header(policy: Policy, lang: str) -> list[str]:
-    """The header row of the CSV of ``edupoverty assess``.
+    """The header row of the CSV of ``edupoverty assess``: one column per programme, headed
+    by its name in ``lang`` (the ids are in the JSON output).
 
     Examples:
         >>> csv_header(load_policy("seed"), "en")[:5]
         ['row', 'name', 'student_number', 'school_code', 'total']
+        >>> csv_header(load_policy("seed"), "zh")[8:10]
+        ['学前教育省政府助学金', '免学杂费']
     """
-    pids = policy.programme_ids()
+    pids = list(_programme_names(policy, lang).values())
     if lang == "en":
         return [
             "row",
@@ -586,7 +607,7 @@ def _shared_cells(policy: Policy, a: Assessment, lang: str) -> list[Any]:
     for pid in policy.programme_ids():
         e = ents.get(pid)
         cells.append("" if e is None else e.amount if isinstance(e.amount, Decimal) else nc_label)
-    cells.append(" ".join(e.programme for e in a.not_configured))
+    cells.append(_names(a.not_configured, lang))
     return cells
 
 
