@@ -134,8 +134,9 @@ def test_with_a_policy_validate_also_audits_payments_against_entitlements(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # R-REC-3: the sample's disbursement row 2 pays a boarding allowance of 1000 for one
-    # semester where the entitlement is 500 (错报); registered-poor students of the sample
-    # without any payment are omissions (漏报, R-REC-5).
+    # semester where the entitlement is 500 (错报); every programme and semester a
+    # registered-poor student of the sample is entitled to with nothing paid is an omission
+    # (漏报, R-REC-5).
     r, d = sample_roster_path(), sample_disbursements_path()
     args = ["validate", str(r), "--disbursements", str(d), "--school-year", "2019"]
     code, out, _ = run([*args, "--policy", "seed", "--format", "json"], capsys)

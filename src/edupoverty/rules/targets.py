@@ -14,8 +14,11 @@ indicator has **no data** (无数据), never a guess.
 
 Examples:
     >>> from edupoverty.records.enums import SchoolLocation, Stage
+    >>> from edupoverty.records.idcard import calc_check_digit
     >>> from edupoverty.records.model import Period, Student
-    >>> kids = [Student(name=f"学生{i}", id_number=f"S{i}", school_code="A",
+    >>> ids = [f"11010520120307{i:03d}" for i in range(10)]
+    >>> ids = [body + calc_check_digit(body) for body in ids]  # invented, valid
+    >>> kids = [Student(name=f"学生{i}", id_number=ids[i], school_code="A",
     ...                 stage=Stage.PRIMARY, school_location=SchoolLocation.RURAL,
     ...                 boarding=i < 3) for i in range(10)]
     >>> results = evaluate(measure(kids, period=Period(2019)))
@@ -279,7 +282,8 @@ def measure(
 
     Examples:
         >>> from edupoverty.records.enums import SchoolLocation
-        >>> kids = [Student(name="甲", id_number="S1", school_code="A", stage=Stage.PRESCHOOL,
+        >>> kids = [Student(name="甲", id_number="11010520120307002X", school_code="A",
+        ...                 stage=Stage.PRESCHOOL,
         ...                 school_location=SchoolLocation.TOWN)]
         >>> m = {x.indicator: x for x in measure(kids, period=Period(2019),
         ...                                     preschool_population=2)}

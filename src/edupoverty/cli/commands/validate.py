@@ -5,7 +5,8 @@
 the rosters are also audited against the entitlements of that policy
 (:func:`edupoverty.rules.audit`):
 ``report.ineligible`` (虚报), ``report.amount`` (错报) and ``report.missing`` (漏报: a
-registered-poor student with no payment and no waiver pledge in ``--waivers FILE``).
+programme and semester a registered-poor student is entitled to with nothing paid, unless a
+paper pledge in ``--waivers FILE`` gives up that programme, R-REC-5).
 
 Exit 0 when no errors were found (warnings allowed), 1 when errors were found, 2 when a file
 could not be read.
