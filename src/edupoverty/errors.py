@@ -25,6 +25,7 @@ __all__ = [
     "ArgumentError",
     "CalendarDataError",
     "CalendarYearUnavailable",
+    "ConversionError",
     "EdupovertyError",
     "InputError",
     "InvalidChecksum",
@@ -208,6 +209,35 @@ class RosterError(InputError):
         if code is not None:
             self.code = code
         super().__init__(f"{self.path}: {reason_zh}", f"{self.path}: {reason_en}")
+
+
+class ConversionError(InputError, TypeError):
+    """A value given to ``to_dict``/``to_json`` (:mod:`edupoverty.records.convert`) is
+    neither a record nor a value with a ``to_dict()`` method, so it has no plain form.
+
+    Also a ``TypeError``, which ``to_json`` raised before. The message names the type,
+    never the value.
+
+    Examples:
+        >>> e = ConversionError("Assessment")
+        >>> e.code, e.type_name
+        ('record.unsupported', 'Assessment')
+        >>> print(e.message("en"))
+        cannot convert a value of type Assessment to plain data: it is not a record and has
+        no to_dict() method
+    """
+
+    code = "record.unsupported"
+    default_zh = "无法转换为普通数据"
+    default_en = "cannot convert the value to plain data"
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        super().__init__(
+            f"无法将 {type_name} 类型的值转换为普通数据：它不是记录，也没有 to_dict() 方法",
+            f"cannot convert a value of type {type_name} to plain data: it is not a record "
+            "and has no to_dict() method",
+        )
 
 
 # --- policy ------------------------------------------------------------------------------

@@ -1,16 +1,20 @@
-"""What an analyst meets using the records API from a notebook: the sample roster's path and
-a student built in code with a bad ID number."""
+"""What an analyst meets using the records API from a notebook: the sample roster's path, a
+student built in code with a bad ID number, and results that have to become JSON."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
 
 from edupoverty.errors import (
+    ConversionError,
     EdupovertyError,
+    InputError,
     InvalidChecksum,
     InvalidComponent,
     InvalidFormat,
@@ -18,14 +22,22 @@ from edupoverty.errors import (
     ValidationError,
 )
 from edupoverty.records import (
+    PaymentMethod,
+    Period,
     SchoolLocation,
+    Semester,
     Stage,
     Student,
     read_roster,
     sample_roster_path,
 )
+from edupoverty.records.convert import SupportsToDict, from_dict, from_json, to_dict, to_json
+from edupoverty.records.findings import finding
 from edupoverty.records.idcard import calc_check_digit
-from edupoverty.records.roster import read_roster_columns
+from edupoverty.records.roster import RejectedRow, RosterResult, read_roster_columns
+from edupoverty.rules import assess, load_policy, summarize
+from edupoverty.rules.assess import Assessment
+from edupoverty.rules.values import NotConfigured
 
 GOOD = "11010520120307002X"
 WRONG_CHECK_DIGIT = "110105201203070021"
@@ -115,3 +127,138 @@ def test_students_read_from_a_roster_are_ordinary_students_equal_to_those_built_
         assert type(s) is Student and Student(**fields) == s
     lower_x = [s for s in result.students if s.row == 41]
     assert [s.id_number[-1] for s in lower_x] == ["X"]  # 34132120100920026x in the file
+
+
+def test_from_dict_with_a_bad_id_number_names_the_field_and_the_problem_never_the_number() -> None:
+    data = to_dict(pupil())
+    data["id_number"] = WRONG_CHECK_DIGIT
+    with pytest.raises(InputError) as caught:
+        from_dict(data, Student)
+    e = caught.value
+    assert e.code == "record.invalid"
+    assert "id_number" in e.message_en and "check digit" in e.message_en
+    assert WRONG_CHECK_DIGIT not in str(e)
+    nested = to_dict(
+        RosterResult(source="r.csv", students=(pupil(),), rejected=(), findings=(), rows=1)
+    )
+    nested["students"][0]["id_number"] = "123"
+    with pytest.raises(InputError) as caught:
+        from_json(json.dumps(nested), RosterResult)
+    assert "$.students[0]" in caught.value.message_en and "18 characters" in caught.value.message_en
+
+
+# --- to_dict / to_json: every result value, or a typed error ------------------------------
+
+
+class Opaque:
+    """A value that is neither a record nor gives its own plain form."""
+
+    __slots__ = ("secret",)
+
+    def __init__(self) -> None:
+        self.secret = WRONG_CHECK_DIGIT
+
+
+def test_a_value_without_a_plain_form_is_refused_with_a_typed_error_not_returned_as_itself() -> (
+    None
+):
+    for value in (Opaque(), [Opaque()], {"inside": (1, Opaque())}, object()):
+        with pytest.raises(ConversionError) as caught:
+            to_dict(value)
+        assert caught.value.code == "record.unsupported"
+        with pytest.raises(ConversionError):
+            to_json(value)
+    with pytest.raises(ConversionError) as caught:
+        to_json({"x": Opaque()})
+    assert "Opaque" in caught.value.message_en and WRONG_CHECK_DIGIT not in str(caught.value)
+    # a programme that caught the TypeError of json.dumps keeps working; so does ValueError
+    assert isinstance(caught.value, TypeError) and isinstance(caught.value, InputError)
+
+
+def test_a_value_with_its_own_to_dict_is_converted_by_it_money_exact_dates_iso_enums_by_value() -> (
+    None
+):
+    class Payout:
+        def to_dict(self) -> dict[str, Any]:
+            return {
+                "amount": Decimal("1000.1"),
+                "paid_on": date(2019, 12, 31),
+                "semester": Semester.AUTUMN,
+                "method": PaymentMethod.BANK_TRANSFER,
+                "period": Period(2019, Semester.SPRING),
+                "student": pupil(bank_account="6217000011112222"),
+            }
+
+    assert isinstance(Payout(), SupportsToDict)
+    d = to_dict(Payout())
+    assert d["amount"] == "1000.10" and d["paid_on"] == "2019-12-31"
+    assert (d["semester"], d["method"]) == ("autumn", "bank_transfer")
+    assert d["period"] == {"school_year": 2019, "semester": "spring"}
+    # a student inside keeps every field, as to_dict(student) does (internal data, not a list)
+    assert d["student"] == to_dict(pupil(bank_account="6217000011112222"))
+    assert d["student"]["id_number"] == GOOD and d["student"]["bank_account"] == "6217000011112222"
+    assert json.loads(to_json([Payout()])) == [d]
+
+
+def test_findings_rejected_rows_and_a_whole_roster_reading_convert_and_come_back() -> None:
+    f = finding("field.missing", row=3, field="name")
+    assert to_dict(f)["severity"] == "error"
+    rejected = RejectedRow(3, (f,), source="r.csv")
+    assert from_json(to_json(rejected), RejectedRow) == rejected
+    result = read_roster(sample_roster_path())
+    again = from_json(to_json(result), RosterResult)
+    assert again == result and again.accepted == 33 and len(again.rejected) == 7
+
+
+def test_a_columnar_reading_is_refused_because_its_profiles_are_shared_objects() -> None:
+    columns = read_roster_columns(sample_roster_path())
+    with pytest.raises(ConversionError) as caught:
+        to_dict(columns)
+    assert "StudentProfile" in caught.value.message_en
+    assert len(to_dict(list(columns.students()))) == 33  # its students convert
+
+
+def test_a_summary_converts_by_its_own_to_dict_with_money_as_exact_strings() -> None:
+    a = assess(pupil(registered_poor=True, boarding=True), load_policy("seed"), 2019)
+    s = summarize([a])
+    assert to_dict(s) == s.to_dict()
+    assert json.loads(to_json(s))["total"] == "2490.00"
+
+
+def test_an_entitlement_converts_and_an_amount_not_configured_is_never_written_as_zero() -> None:
+    senior = attrs.evolve(pupil(), stage=Stage.SENIOR, school_location=SchoolLocation.COUNTY_SEAT)
+    a = assess(attrs.evolve(senior, registered_poor=True), load_policy("seed"), 2019)
+    [fee] = [e for e in a.not_configured if e.programme == "senior.fee_waiver"]
+    assert isinstance(fee.amount, NotConfigured)
+    d = json.loads(to_json(fee))
+    assert isinstance(d["amount"], dict) and d["amount"]["parameter"] == "senior.fee_waiver.amount"
+    assert all(isinstance(v, dict) for v in d["semesters"].values())
+    assert all(isinstance(c, str | dict) for c in d["conditions"])
+    granted = json.loads(to_json(a.entitlements[0]))
+    assert isinstance(granted["amount"], str) and Decimal(granted["amount"]) > 0
+
+
+@pytest.mark.skipif(
+    not hasattr(NotConfigured, "to_dict"),
+    reason="needs NotConfigured.to_dict in rules/values.py (the explicit not-configured marker)",
+)
+def test_a_not_configured_amount_carries_an_explicit_marker() -> None:
+    senior = attrs.evolve(pupil(), stage=Stage.SENIOR, school_location=SchoolLocation.COUNTY_SEAT)
+    a = assess(attrs.evolve(senior, registered_poor=True), load_policy("seed"), 2019)
+    [fee] = [e for e in a.not_configured if e.programme == "senior.fee_waiver"]
+    amount = to_dict(fee)["amount"]
+    assert amount["not_configured"] is True and amount["parameter"] == "senior.fee_waiver.amount"
+
+
+@pytest.mark.skipif(
+    not hasattr(Assessment, "to_dict"),
+    reason="needs Assessment.to_dict in rules/assess.py (SupportsToDict)",
+)
+def test_an_assessment_converts_to_its_student_totals_entitlements_and_decisions() -> None:
+    a = assess(pupil(registered_poor=True, boarding=True), load_policy("seed"), 2019)
+    d = json.loads(to_json(a))
+    assert d["student"] == to_dict(a.student)
+    assert (d["policy"], d["school_year"], d["total"]) == ("seed", 2019, "2490.00")
+    assert [e["programme"] for e in d["entitlements"]] == [e.programme for e in a.entitlements]
+    assert len(d["decisions"]) == len(a.decisions)
+    assert to_dict([a]) == [d]
