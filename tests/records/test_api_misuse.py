@@ -36,7 +36,6 @@ from edupoverty.records.findings import finding
 from edupoverty.records.idcard import calc_check_digit
 from edupoverty.records.roster import RejectedRow, RosterResult, read_roster_columns
 from edupoverty.rules import assess, load_policy, summarize
-from edupoverty.rules.assess import Assessment
 from edupoverty.rules.values import NotConfigured
 
 GOOD = "11010520120307002X"
@@ -238,10 +237,6 @@ def test_an_entitlement_converts_and_an_amount_not_configured_is_never_written_a
     assert isinstance(granted["amount"], str) and Decimal(granted["amount"]) > 0
 
 
-@pytest.mark.skipif(
-    not hasattr(NotConfigured, "to_dict"),
-    reason="needs NotConfigured.to_dict in rules/values.py (the explicit not-configured marker)",
-)
 def test_a_not_configured_amount_carries_an_explicit_marker() -> None:
     senior = attrs.evolve(pupil(), stage=Stage.SENIOR, school_location=SchoolLocation.COUNTY_SEAT)
     a = assess(attrs.evolve(senior, registered_poor=True), load_policy("seed"), 2019)
@@ -250,10 +245,6 @@ def test_a_not_configured_amount_carries_an_explicit_marker() -> None:
     assert amount["not_configured"] is True and amount["parameter"] == "senior.fee_waiver.amount"
 
 
-@pytest.mark.skipif(
-    not hasattr(Assessment, "to_dict"),
-    reason="needs Assessment.to_dict in rules/assess.py (SupportsToDict)",
-)
 def test_an_assessment_converts_to_its_student_totals_entitlements_and_decisions() -> None:
     a = assess(pupil(registered_poor=True, boarding=True), load_policy("seed"), 2019)
     d = json.loads(to_json(a))

@@ -513,8 +513,10 @@ class OverdueReply:
     hands to accountability (R-ACC-S2).
 
     Examples:
+        >>> # received 2026-09-30: due 2026-10-10 (3 working days; 10 October is a make-up
+        >>> # working day), as edupoverty.disclosure.reply_due gives
         >>> o = OverdueReply(objection_id="O1", received_on=date(2026, 9, 30),
-        ...                  due_on=date(2026, 10, 12), replied_on=date(2026, 10, 14))
+        ...                  due_on=date(2026, 10, 10), replied_on=date(2026, 10, 14))
         >>> o.working_days_late is None
         True
     """

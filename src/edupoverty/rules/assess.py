@@ -42,6 +42,7 @@ import attrs
 from attrs import frozen
 
 from edupoverty.errors import ArgumentError, PolicyStaleWarning
+from edupoverty.records.convert import to_dict
 from edupoverty.records.enums import FundingLevel, ProgrammeForm, Semester
 from edupoverty.records.model import EnrolmentPeriod, Period, Student
 from edupoverty.records.money import FEN, ZERO
@@ -243,6 +244,40 @@ class Assessment:
     def not_configured(self) -> tuple[Entitlement, ...]:
         """Entitlements that apply but whose amount the documents do not give."""
         return self._result.not_configured
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (what :func:`edupoverty.records.convert.to_dict` and
+        ``to_json`` give for an assessment): the student as ``to_dict`` gives a student, the
+        policy, school year, totals as exact strings, entitlements (an amount not configured
+        is an explicit marker, never zero), the programmes not configured, every decision.
+
+        Examples:
+            >>> from edupoverty.records import SchoolLocation, Stage, Student
+            >>> from edupoverty.records.convert import to_json
+            >>> from edupoverty.rules import load_policy
+            >>> s = Student(name="张三", id_number="11010520120307002X", school_code="1",
+            ...             stage=Stage.SENIOR, school_location=SchoolLocation.RURAL,
+            ...             registered_poor=True)
+            >>> d = assess(s, load_policy("seed"), 2019).to_dict()
+            >>> d["total"], d["not_configured"]
+            ('5000.00', ['senior.fee_waiver'])
+            >>> d["entitlements"][1]["amount"]["not_configured"]
+            True
+            >>> '"total": "5000.00"' in to_json(assess(s, load_policy("seed"), 2019))
+            True
+        """
+        return {
+            "student": to_dict(self.student),
+            "policy": self.policy,
+            "school_year": self.school_year,
+            "total": to_dict(self.total),
+            "cash_total": to_dict(self.cash_total),
+            "waiver_total": to_dict(self.waiver_total),
+            "in_kind_total": to_dict(self.in_kind_total),
+            "entitlements": to_dict(list(self.entitlements)),
+            "not_configured": [e.programme for e in self.not_configured],
+            "decisions": to_dict(list(self.decisions)),
+        }
 
     def entitlement(self, programme: str) -> Entitlement | None:
         """The entitlement for ``programme``, or ``None`` if it does not apply."""

@@ -103,6 +103,20 @@ class NotConfigured:
     def __bool__(self) -> bool:
         return False
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready marker: ``not_configured`` true, the parameter and the reasons.
+
+        Examples:
+            >>> NotConfigured("rain_dew.amount", "未给出", "not given").to_dict()["not_configured"]
+            True
+        """
+        return {
+            "not_configured": True,
+            "parameter": self.parameter,
+            "reason_zh": self.reason_zh,
+            "reason_en": self.reason_en,
+        }
+
     def message(self, lang: str = "zh") -> str:
         """A one-line description in ``"zh"`` or ``"en"`` (the parameter's key, which a
         profile would set, only in English: Chinese text names no code)."""
