@@ -33,15 +33,18 @@ def test_the_check_digit_follows_iso_7064_mod_11_2_with_the_standard_weights() -
     assert "10X98765432"[total % 11] == "X" == idcard.calc_check_digit(body)
 
 
-@given(st.from_regex(r"\A[0-9]{17}\Z"))
-def test_the_fast_base_13_checksum_agrees_with_the_weighted_sum(body: str) -> None:
+@given(st.from_regex(r"\A[0-9]{17}\Z"), st.sampled_from("0123456789X"))
+def test_only_the_check_character_of_the_weighted_sum_passes_the_checksum(
+    body: str, last: str
+) -> None:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     expected = "10X98765432"[sum(w * int(c) for w, c in zip(weights, body, strict=True)) % 11]
-    number = body + expected
-    if idcard.problem(number, date(2100, 1, 1)) != "id.birth_date":
-        assert idcard.problem(number, date(2100, 1, 1)) is None
-    wrong = body + ("0" if expected != "0" else "1")
-    assert idcard.problem(wrong, date(2100, 1, 1)) == "id.checksum"
+    assert idcard.calc_check_digit(body) == expected
+    code = idcard.problem(body + last, date(2100, 1, 1))
+    if last == expected:
+        assert code in (None, "id.birth_date")
+    else:
+        assert code == "id.checksum"
 
 
 def test_a_lower_case_x_is_accepted_and_returned_upper_case() -> None:
@@ -51,6 +54,24 @@ def test_a_lower_case_x_is_accepted_and_returned_upper_case() -> None:
 
 def test_spaces_and_hyphens_are_removed() -> None:
     assert idcard.validate(" 110105-20120307-002X ") == GIRL
+
+
+def test_no_break_and_full_width_spaces_are_removed_like_spaces() -> None:
+    assert idcard.validate("110105\u00a020120307\u3000002\u202fx") == GIRL
+    assert idcard.compact("\u3000" + GIRL.lower() + "\u00a0") == GIRL
+
+
+def test_every_white_space_character_is_removed_wherever_it_stands() -> None:
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert idcard.compact(GIRL[:6] + space + GIRL[6:] + space) == GIRL
+
+
+def test_full_width_digits_are_not_taken_for_digits() -> None:
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in GIRL)  # １１０１０５…Ｘ
+    assert idcard.compact(full_width) == full_width
+    assert idcard.problem(full_width, date(2026, 1, 1)) == "id.format"
 
 
 @pytest.mark.parametrize(
@@ -81,6 +102,31 @@ def test_a_birth_date_in_the_future_is_an_invalid_component() -> None:
     with pytest.raises(InvalidComponent):
         idcard.validate(GIRL, today=date(2012, 3, 6))
     assert idcard.validate(GIRL, today=date(2012, 3, 7)) == GIRL
+
+
+@pytest.mark.parametrize(
+    ("born", "valid"),
+    [
+        ("20120229", True),  # 2012 is a leap year
+        ("20130229", False),
+        ("20000229", True),  # divisible by 400: a leap year
+        ("19000229", False),  # divisible by 100 only: not a leap year
+        ("20121231", True),
+        ("20121131", False),  # November has 30 days
+        ("20120431", False),
+        ("20120031", False),
+        ("20121301", False),
+        ("20120100", False),
+        ("00000101", False),  # there is no year 0
+    ],
+)
+def test_the_birth_date_must_exist(born: str, valid: bool) -> None:
+    body = "110105" + born + "002"
+    number = body + idcard.calc_check_digit(body)
+    code = idcard.problem(number, date(2026, 1, 1))
+    assert code == (None if valid else "id.birth_date")
+    if valid:
+        assert idcard.birth_date(number) == date(int(born[:4]), int(born[4:6]), int(born[6:]))
 
 
 def test_birth_date_and_gender_come_from_the_number() -> None:
