@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,17 @@ from hypothesis import strategies as st
 
 from edupoverty.records.writers import neutralise, write_csv, write_xlsx
 
-DANGEROUS = ["=1+1", "+86 138", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://evil","点我")']
+DANGEROUS = [
+    "=1+1",
+    "+86 138",
+    "-2+3",
+    "@SUM(A1:A2)",
+    '=HYPERLINK("http://evil","点我")',
+    "＝1+1",
+    "＋86 138",
+    "－2",
+    "＠SUM(A1)",
+]
 
 
 @pytest.mark.parametrize("text", DANGEROUS)
@@ -21,11 +32,20 @@ def test_a_cell_that_starts_like_a_formula_is_kept_readable_as_text(text: str) -
     assert neutralise(text) == "'" + text
 
 
-@given(st.text(max_size=30))
-def test_no_neutralised_text_starts_a_formula_and_the_text_stays_inside(text: str) -> None:
+def test_a_formula_after_a_semicolon_is_neutralised_where_it_starts() -> None:
+    # where the list separator is ";", Excel opens "x;=1+1" as two cells
+    assert neutralise("x;=1+1") == "x;'=1+1"
+    assert neutralise('x;"@A1') == "x;\"'@A1"
+    assert neutralise("a;b-c") == "a;b-c"
+
+
+@given(st.text(max_size=30) | st.text(alphabet="=+-@\t\r＝＋－＠;\"' a", max_size=8))
+def test_no_neutralised_text_starts_a_formula_and_only_apostrophes_are_added(text: str) -> None:
     safe = neutralise(text)
-    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert safe.endswith(text)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"))
+    assert safe.replace("'", "") == text.replace("'", "")
+    assert safe == text or safe.startswith("'") or ";" in text
+    assert neutralise(safe) == safe
 
 
 def test_a_written_csv_neutralises_every_dangerous_cell_and_opens_in_excel(tmp_path: Path) -> None:
@@ -251,3 +271,30 @@ def test_a_cell_holding_a_lone_carriage_return_stays_one_cell(tmp_path: Path, wr
     with open(p, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows == [["行", "学籍号"], ["2", "G1\r=1+1"]]
+
+
+def broken_rows() -> Iterator[list[object]]:
+    yield ["张三", Decimal("500.00")]
+    raise OSError("No space left on device")
+
+
+@pytest.mark.parametrize("writer", ["write_csv", "write_csv_columns", "write_xlsx"])
+def test_the_row_writers_replace_a_file_whole_or_leave_it_as_it_was(
+    tmp_path: Path, writer: str
+) -> None:
+    from edupoverty.records import writers
+
+    out = tmp_path / "公示名单.out"
+    out.write_bytes(b"the old list")
+    with pytest.raises(OSError):
+        if writer == "write_csv_columns":
+            writers.write_csv_columns(out, ["姓名", "金额"], [["张三"], ["1"]], more=broken_rows())
+        else:
+            getattr(writers, writer)(out, ["姓名", "金额"], broken_rows())
+    assert out.read_bytes() == b"the old list"
+    assert [p.name for p in tmp_path.iterdir()] == ["公示名单.out"]
+    if writer == "write_xlsx":
+        assert writers.write_xlsx(out, ["姓名"], [["=1+1"]]) == 1
+    else:
+        assert getattr(writers, writer)(out, ["姓名"], [["=1+1"]]) == 1
+        assert out.read_bytes() == "\ufeff姓名\n'=1+1\n".encode()

@@ -1,107 +1,104 @@
-"""Writing CSV and XLSX files safely (导出).
+"""Writing CSV, JSON Lines and XLSX files safely (导出).
 
-Every cell the library writes passes through :func:`neutralise`: text that begins with ``=``,
-``+``, ``-`` or ``@`` (or a tab or carriage return, which some spreadsheet programs strip
-before looking) is prefixed with an apostrophe so that Excel and WPS show it as text instead
-of running it as a formula (CSV/Excel injection). Numbers and dates are written as values.
+Two families of writers:
 
-CSV is written as UTF-8 with a byte-order mark, which Excel and WPS on Chinese Windows open
-correctly. XLSX needs the ``xlsx`` extra (XlsxWriter); every cell is written as a string or
-a number, never as a formula.
+- **from an Arrow table** (the assessment table, a roster table, any table):
+  :func:`write_table_csv`, :func:`write_table_jsonl` and
+  :func:`~edupoverty.records.xlsx.write_table_xlsx` take a ``pyarrow.Table`` or a stream
+  of record batches (written a batch at a time, in bounded memory) and work on whole
+  columns: text columns are neutralised by one Arrow kernel per column and batch, and the
+  rows are joined in C.
+- **from Python rows** (:func:`write_csv`, :func:`write_csv_columns`,
+  :func:`~edupoverty.records.xlsx.write_xlsx`): the older writers, for short outputs made
+  row by row (ledger exports, public lists).
+
+What every writer does:
+
+- **Formulas are neutralised** in every text cell and header of a CSV or XLSX:
+  an apostrophe before a formula character where a spreadsheet may start a cell
+  (:func:`~edupoverty.records.celltext.neutralise`; the rule: CSV or formula injection,
+  including the full-width ``＝＋－＠`` and a formula after a ``;``). JSON Lines are data
+  for programs and are written as they are.
+- **Values are written exactly**: money (``decimal128``) with its places (``1200.00``;
+  a number with the ``0.00`` format in XLSX), dates as ISO ``2026-10-09``, integers as
+  they are, a null as an empty cell (JSON ``null``), a list as its items joined by
+  ``list_separator`` (a JSON array). Booleans are ``true``/``false`` (CSV, JSON) or
+  TRUE/FALSE (XLSX): a caller that wants 是/否 maps the column first.
+- **A file is replaced whole** (:func:`~edupoverty.records.outfile.replace_whole`): the
+  writer fills a temporary file beside the target and renames it over the target only
+  when complete; on any failure the old file stays. A stream given instead of a path is
+  written as it goes (its owner decides what to do with a partial write).
+
+CSV is UTF-8 with a byte-order mark when written to a path (Excel and WPS on Chinese
+Windows then read it right), lines end with ``\\n``. The table writer quotes every text
+cell (as :mod:`pyarrow.csv` does), so a cell holding a comma, a quote, a carriage return or
+a line feed stays one cell.
 
 Examples:
-    >>> from edupoverty.records.writers import neutralise
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise("张三"), neutralise("-12.5 kg")
-    ('张三', "'-12.5 kg")
+    >>> import io
+    >>> import pyarrow as pa
+    >>> from decimal import Decimal
+    >>> t = pa.table({"name": ["张三", "=1+1"],
+    ...               "total": pa.array([Decimal("1200"), None], pa.decimal128(18, 2))})
+    >>> buf = io.StringIO()
+    >>> write_table_csv(t, buf, header=["姓名", "合计"])
+    2
+    >>> print(buf.getvalue(), end="")
+    "姓名","合计"
+    "张三",1200.00
+    "'=1+1",
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
-from collections.abc import Iterable, Sequence
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
-from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
-from edupoverty.errors import InputError
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
-__all__ = ["Cells", "cell_text", "neutralise", "write_csv", "write_csv_columns", "write_xlsx"]
+from edupoverty.errors import ArgumentError
+from edupoverty.records.celltext import (
+    Cells,
+    Tabular,
+    cell_text,
+    header_names,
+    is_text,
+    is_value,
+    joined_lists,
+    map_items,
+    neutralise,
+    neutralise_column,
+    record_batches,
+    starts_formula,
+    text_column,
+)
+from edupoverty.records.outfile import replace_whole
+from edupoverty.records.xlsx import write_table_xlsx, write_xlsx
 
-_DANGEROUS = frozenset("=+-@\t\r")
+__all__ = [
+    "Cells",
+    "Tabular",
+    "cell_text",
+    "neutralise",
+    "replace_whole",
+    "write_csv",
+    "write_csv_columns",
+    "write_table_csv",
+    "write_table_jsonl",
+    "write_table_xlsx",
+    "write_xlsx",
+]
 
-
-def neutralise(text: str) -> str:
-    """Make ``text`` safe in a spreadsheet cell while keeping it readable.
-
-    Examples:
-        >>> neutralise("@SUM(A1:A9)")
-        "'@SUM(A1:A9)"
-        >>> neutralise("1000.00")
-        '1000.00'
-    """
-    if text and text[0] in _DANGEROUS:
-        return "'" + text
-    return text
-
-
-def cell_text(value: Any) -> str:
-    """The text written for ``value``: money with two places, ISO dates, enum ids, and
-    :func:`neutralise` applied to everything else.
-
-    Examples:
-        >>> cell_text(Decimal("800")), cell_text(date(2026, 10, 9)), cell_text(None)
-        ('800', '2026-10-09', '')
-        >>> cell_text("+86 123")
-        "'+86 123"
-    """
-    kind = type(value)
-    if kind is str:  # the common case first: one type check, one prefix test
-        text: str = value
-        return "'" + text if text and text[0] in _DANGEROUS else text
-    if kind is Decimal or kind is int:
-        return str(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal | int):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    text = getattr(value, "value", value)
-    return neutralise(str(text))
-
-
-class Cells(tuple[str, ...]):
-    """Cells rendered once, by :func:`cell_text` (so neutralised), to end many rows.
-
-    Rows of a long export often share their last cells (every student of one profile has
-    the same amounts): a row given to :func:`write_csv` whose last item is a ``Cells`` is
-    written as its other values, each through :func:`cell_text`, followed by these cells,
-    rendered when the ``Cells`` was made. A ``Cells`` can only be made by rendering.
-
-    Examples:
-        >>> tail = Cells([Decimal("500.00"), "=1+1", None])
-        >>> tail
-        ('500.00', "'=1+1", '')
-        >>> buf = io.StringIO()
-        >>> write_csv(buf, ["姓名", "金额", "备注", "其他"], [["张三", tail], ["+李四", tail]])
-        2
-        >>> buf.getvalue().splitlines()[1:]
-        ["张三,500.00,'=1+1,", "'+李四,500.00,'=1+1,"]
-    """
-
-    __slots__ = ()
-
-    def __new__(cls, values: Iterable[Any]) -> Cells:
-        return super().__new__(cls, map(cell_text, values))
+Output = str | os.PathLike[str] | IO[Any]
 
 
 def write_csv(
@@ -126,7 +123,7 @@ def write_csv(
         return _write_rows(path, header, rows, preamble)
     # UTF-8 with the byte-order mark written by hand: the "utf-8-sig" codec encodes through
     # a Python-level incremental encoder on every write, the plain "utf-8" one in C.
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    with replace_whole(path, "w", newline="") as fh:
         fh.write("\ufeff")
         return _write_rows(fh, header, rows, preamble)
 
@@ -166,6 +163,7 @@ def _csv_writer(fh: Any) -> _CsvWriter:
 
 # A cell holding none of these is written by the csv module as it is, unquoted.
 _QUOTED = re.compile('[,"\r\n\x00]')
+_QUOTED_IN_LINE = re.compile('[,"\r\x00]')
 
 
 def _fragment(tail: Cells) -> str:
@@ -234,7 +232,7 @@ def write_csv_columns(
     """
     if not isinstance(path, str | os.PathLike):
         return _write_columns(path, header, columns, tails, more)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    with replace_whole(path, "w", newline="") as fh:
         if header is not None:
             fh.write("\ufeff")  # by hand: see write_csv
         return _write_columns(fh, header, columns, tails, more)
@@ -242,10 +240,6 @@ def write_csv_columns(
 
 _CHUNK_ROWS = 2048
 _NONE_TO_EMPTY = {None: ""}.get  # (v, v) -> "" for None, else v (C-level)
-# Over a column's cells, each preceded by the unit separator: a cell beginning with a
-# dangerous character (to neutralise). A separator inside a cell can only cause a false
-# alarm, never hide a cell: the slow path then takes the rows.
-_DANGER_AT = re.compile("\x1f[=+\\-@\t\r]")
 
 
 def _column_texts(values: Sequence[Any]) -> list[str] | None:
@@ -258,10 +252,10 @@ def _column_texts(values: Sequence[Any]) -> list[str] | None:
     if not kinds <= {str, type(None)}:
         return None
     texts: list[str] = list(map(_NONE_TO_EMPTY, values, values))
-    joined = "\x1f" + "\x1f".join(texts)
-    if _DANGER_AT.search(joined) or _QUOTED.search(joined):
+    joined = "\n".join(texts)  # one cell a line, if no cell holds a line end
+    if _QUOTED_IN_LINE.search(joined) or joined.count("\n") != len(texts) - 1:
         return None
-    return texts
+    return None if starts_formula(joined) else texts
 
 
 def _write_columns(
@@ -314,76 +308,230 @@ def _write_columns(
     return n + m
 
 
-def write_xlsx(
-    path: str | os.PathLike[str],
-    header: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    sheet: str = "Sheet1",
-    preamble: Sequence[str] = (),
-    footer: Sequence[str] = (),
-    landscape: bool = False,
-) -> int:
-    """Write an XLSX file ready to print and return the number of data rows written.
+# --- writers from an Arrow table -------------------------------------------------------------
 
-    ``preamble`` lines come above the header (the first in bold, as a title), ``footer``
-    lines below the data (a complaint channel, a signature line). Header rows repeat on every
-    printed page. Needs the ``xlsx`` extra.
+
+def write_table_csv(
+    table: Tabular,
+    out: Output,
+    *,
+    header: Sequence[str] | None = None,
+    bom: bool | None = None,
+    list_separator: str = "、",
+) -> int:
+    """Write ``table`` as CSV and return the number of data rows written.
+
+    ``table`` is an Arrow table or a stream of record batches (see
+    :data:`~edupoverty.records.celltext.Tabular`); ``header`` the names shown for its
+    columns (``["姓名", …]``), its column names when None. ``out`` is a path (replaced
+    whole, UTF-8 with a byte-order mark) or an open stream, text or binary (no byte-order
+    mark unless ``bom``). Text cells and the header are neutralised, column by column; the
+    lines are made by :mod:`pyarrow.csv` (every text cell quoted; numbers, money, dates
+    and booleans not; a null as nothing). A list column is written as its items joined by
+    ``list_separator``.
 
     Examples:
-        >>> import tempfile, pathlib
-        >>> out = pathlib.Path(tempfile.mkdtemp()) / "list.xlsx"
-        >>> write_xlsx(out, ["姓名", "金额"], [["张三", Decimal("500.00")]], preamble=["公示"])
-        1
-        >>> out.stat().st_size > 0
-        True
+        >>> import io
+        >>> import pyarrow as pa
+        >>> t = pa.table({"row": [2, 3], "name": ["张三", "-李四"],
+        ...               "missing": [["营养改善计划"], []], "boarding": [True, None]})
+        >>> buf = io.StringIO()
+        >>> write_table_csv(t, buf)
+        2
+        >>> print(buf.getvalue(), end="")
+        "row","name","missing","boarding"
+        2,"张三","营养改善计划",true
+        3,"'-李四","",
     """
-    try:
-        import xlsxwriter
-    except ImportError:
-        raise _missing_extra() from None
-    target = Path(path)
-    workbook = xlsxwriter.Workbook(
-        str(target), {"constant_memory": True, "strings_to_formulas": False}
-    )
-    try:
-        ws = workbook.add_worksheet(sheet[:31])
-        bold = workbook.add_format({"bold": True})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        r = 0
-        for i, line in enumerate(preamble):
-            ws.write_string(r, 0, neutralise(line), title if i == 0 else None)
-            r += 1
-        for c, h in enumerate(header):
-            ws.write_string(r, c, neutralise(h), bold)
-        ws.repeat_rows(r)
-        r += 1
-        n = 0
-        for row in rows:
-            for c, v in enumerate(row):
-                if isinstance(v, Decimal | int) and not isinstance(v, bool):
-                    ws.write_number(r, c, v)  # exact for yuan with two places
-                else:
-                    ws.write_string(r, c, cell_text(v))
-            r += 1
-            n += 1
-        r += 1 if footer else 0
-        for line in footer:
-            ws.write_string(r, 0, neutralise(line))
-            r += 1
-        if landscape:
-            ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.set_column(0, max(len(header) - 1, 0), 16)
-    finally:
-        workbook.close()
+    schema, batches = record_batches(table)
+    shown = header_names(schema, header)
+    names = None if shown is None else [neutralise(h) for h in shown]
+    if isinstance(out, str | os.PathLike):
+        with replace_whole(out, "wb") as fh:
+            return _csv_to(fh, names, batches, True if bom is None else bom, list_separator)
+    return _csv_to(out, names, batches, bool(bom), list_separator)
+
+
+def _csv_to(
+    fh: IO[Any], names: list[str] | None, batches: Iterator[pa.RecordBatch], bom: bool, sep: str
+) -> int:
+    write = _sink(fh)
+    if bom:
+        write(b"\xef\xbb\xbf")
+    written = False
+    n = 0
+    for batch in batches:
+        cells = [_csv_column(c, sep) for c in batch.columns]
+        if len(cells) == 1:  # a null alone on its line would be a blank line, which readers skip
+            cells = [pc.fill_null(text_column(cells[0]), "")]
+        write(_csv_text(pa.RecordBatch.from_arrays(cells, names=names), not written))
+        written = True
+        n += batch.num_rows
+    if not written and names is not None:  # no rows: the header alone
+        empty = pa.RecordBatch.from_arrays([pa.array([], pa.string()) for _ in names], names=names)
+        write(_csv_text(empty, True))
     return n
 
 
-def _missing_extra() -> InputError:
-    err = InputError(
-        "写入 Excel 需要安装 xlsx 扩展：pip install 'edupoverty[xlsx]'",
-        "writing Excel needs the xlsx extra: pip install 'edupoverty[xlsx]'",
+def _csv_text(batch: pa.RecordBatch, header: bool) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=header))
+    return sink.getvalue()
+
+
+def _csv_column(column: pa.Array, sep: str) -> pa.Array:
+    """A column ready for :mod:`pyarrow.csv`: text neutralised, lists joined, numbers, money,
+    dates and booleans as they are (the CSV writer prints them), NaN and infinities null."""
+    kind = column.type
+    if is_text(kind):
+        return neutralise_column(column)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return neutralise_column(joined_lists(column, sep))
+    if pa.types.is_floating(kind):
+        return pc.if_else(pc.is_finite(column), column, None)
+    if is_value(kind):
+        return column
+    raise ArgumentError("table", "可写出的列", "columns that can be written", str(kind))
+
+
+def _sink(fh: IO[Any]) -> Any:
+    """A function writing a :class:`pyarrow.Buffer` (or bytes) of UTF-8 text to ``fh``,
+    a binary or a text stream."""
+    if isinstance(fh, io.TextIOBase):
+        return lambda data: fh.write(bytes(data).decode("utf-8"))
+    return lambda data: fh.write(memoryview(data))
+
+
+def write_table_jsonl(table: Tabular, out: Output) -> int:
+    """Write ``table`` as JSON Lines (one JSON object a row, UTF-8, no byte-order mark) and
+    return the number of rows written.
+
+    Each object has the table's column names as keys, in column order. Text is written as
+    it is (JSON Lines are data for programs, not spreadsheets: nothing is neutralised);
+    money as a string with its places (``"1200.00"``, exact, as
+    :func:`~edupoverty.records.convert.to_json` writes it); dates as ISO strings; integers,
+    floats and booleans as JSON numbers and ``true``/``false``; a null (and a NaN) as
+    ``null``; a list as a JSON array. ``out`` is a path (replaced whole) or an open stream.
+
+    Examples:
+        >>> import io, json
+        >>> import pyarrow as pa
+        >>> from decimal import Decimal
+        >>> t = pa.table({"name": ['张"三'],
+        ...               "total": pa.array([Decimal("1200")], pa.decimal128(18, 2)),
+        ...               "not_configured": [["营养改善计划"]],
+        ...               "grade": pa.array([None], pa.int64())})
+        >>> buf = io.StringIO()
+        >>> write_table_jsonl(t, buf)
+        1
+        >>> print(buf.getvalue(), end="")
+        {"name":"张\\"三","total":"1200.00","not_configured":["营养改善计划"],"grade":null}
+        >>> json.loads(buf.getvalue())["name"]
+        '张"三'
+    """
+    schema, batches = record_batches(table)
+    if isinstance(out, str | os.PathLike):
+        with replace_whole(out, "wb") as fh:
+            return _jsonl_to(fh, schema, batches)
+    return _jsonl_to(out, schema, batches)
+
+
+def _jsonl_to(fh: IO[Any], schema: pa.Schema | None, batches: Iterator[pa.RecordBatch]) -> int:
+    write = _sink(fh)
+    keys = [] if schema is None else [_json_key(k) for k in schema.names]
+    n = 0
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        # {"key":value,"key":value}: a piece a column, its key and brackets included, then
+        # one join of the pieces (a join of few pieces is what Arrow does fast)
+        last = batch.num_columns - 1
+        pairs = [
+            _json_column(
+                values, ("{" if i == 0 else "") + keys[i] + ":", "}\n" if i == last else ""
+            )
+            for i, values in enumerate(batch.columns)
+        ]
+        lines = (
+            pc.binary_join_element_wise(*pairs, ",")
+            if pairs
+            else pa.array(["{}\n"] * batch.num_rows)
+        )
+        write(_concatenated(lines))
+        n += batch.num_rows
+    return n
+
+
+def _concatenated(strings: pa.Array) -> memoryview:
+    """The text of a string array without nulls: all its values one after the other, as
+    they lie in its data buffer."""
+    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    offsets = np.frombuffer(
+        strings.buffers()[1],
+        dtype=width,
+        count=len(strings) + 1,
+        offset=strings.offset * width().itemsize,
     )
-    err.code = "xlsx.missing"
-    return err
+    return memoryview(strings.buffers()[2])[offsets[0] : offsets[-1]]
+
+
+# What a JSON string escapes: quotes, backslashes and control characters; and the line
+# ends a reader splitting text into lines may see (U+0085, U+2028, U+2029), so that one
+# object stays one line for every reader.
+_LINE_ENDS: dict[str, str | int | None] = {c: f"\\u{ord(c):04x}" for c in "\u0085\u2028\u2029"}
+_JSON_SPECIAL = '[\\x00-\\x1f"\\\\\u0085\u2028\u2029]'
+_JSON_CONTROL = "[\\x00-\\x1f\u0085\u2028\u2029]"
+_CONTROLS = [(c, json.dumps(c)[1:-1]) for c in map(chr, range(0x20))] + [*_LINE_ENDS.items()]
+
+
+def _json_key(name: str) -> str:
+    """A column name as a JSON string, escaped as :func:`_json_escaped` escapes values."""
+    return json.dumps(name, ensure_ascii=False).translate(str.maketrans(_LINE_ENDS))
+
+
+def _json_column(column: pa.Array, before: str = "", after: str = "") -> pa.Array:
+    """A column as JSON texts, one a row (a null as ``null``), each between ``before`` and
+    ``after``."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        values = _json_column(column.dictionary, before, after)
+        return values.take(column.indices).fill_null(before + "null" + after)
+    if is_text(kind):
+        return _wrapped(before, _json_escaped(text_column(column)), after, '"', '"')
+    if pa.types.is_decimal(kind) or _is_time(kind):  # exact money, ISO dates: no escapes
+        return _wrapped(before, text_column(column), after, '"', '"')
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        items = pc.binary_join(map_items(column, _json_column), ",")
+        return _wrapped(before, items, after, "[", "]")
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return _wrapped(before, text_column(column), after)
+    if pa.types.is_null(kind):
+        return pa.array([before + "null" + after] * len(column), pa.string())
+    raise ArgumentError("table", "可写出的列", "columns that can be written", str(kind))
+
+
+def _is_time(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_date(kind) or pa.types.is_timestamp(kind) or pa.types.is_time(kind))
+
+
+def _wrapped(
+    before: str, texts: pa.Array, after: str, opening: str = "", closing: str = ""
+) -> pa.Array:
+    """``before + opening + text + closing + after`` a row; ``before + "null" + after`` for
+    a null."""
+    if before or after or opening or closing:
+        texts = pc.binary_join_element_wise(before + opening, texts, closing + after, "")
+    return texts.fill_null(before + "null" + after)
+
+
+def _json_escaped(texts: pa.Array) -> pa.Array:
+    """Text escaped for the inside of a JSON string, as :func:`json.dumps` escapes it with
+    ``ensure_ascii=False`` (and the line ends of :data:`_LINE_ENDS`)."""
+    if pc.any(pc.match_substring_regex(texts, _JSON_SPECIAL)).as_py():
+        texts = pc.replace_substring(texts, "\\", "\\\\")
+        texts = pc.replace_substring(texts, '"', '\\"')
+        if pc.any(pc.match_substring_regex(texts, _JSON_CONTROL)).as_py():
+            for char, escaped in _CONTROLS:
+                if pc.any(pc.match_substring(texts, char)).as_py():
+                    texts = pc.replace_substring(texts, char, escaped)
+    return texts
