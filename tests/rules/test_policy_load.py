@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from edupoverty.errors import PolicyError
 from edupoverty.records import Semester
 from edupoverty.rules import list_profiles, load_policy
-from edupoverty.rules.policy import compose
+from edupoverty.rules.loading import compose
 
 HEAD = '[profile]\nid = "county"\nextends = "seed"\nreviewed_school_years = [2016, 2020]\n'
 

@@ -27,6 +27,7 @@ from edupoverty.rules.assess import (
 from edupoverty.rules.audit import audit, check_average_grants
 from edupoverty.rules.bulk import RosterAssessment, assess_columns
 from edupoverty.rules.eligibility import Condition, Label, evaluate, parse_condition
+from edupoverty.rules.loading import compose, list_profiles, load_policy, profile_aliases
 from edupoverty.rules.policy import (
     AmountCase,
     DatedValue,
@@ -36,10 +37,6 @@ from edupoverty.rules.policy import (
     Policy,
     Programme,
     Term,
-    compose,
-    list_profiles,
-    load_policy,
-    profile_aliases,
 )
 from edupoverty.rules.values import NotConfigured, is_configured, split_exact
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from edupoverty.rules.policy import AmountCase, Policy, Programme, load_policy
+from edupoverty.rules.loading import load_policy
+from edupoverty.rules.policy import AmountCase, Policy, Programme
 
 __all__ = ["catalogue_markdown", "describe", "describe_programme"]
 
@@ -131,7 +132,7 @@ def catalogue_markdown(*names: str) -> str:
         >>> "liling.preschool_fee_reduction" in md and "500.00" in md
         True
     """
-    from edupoverty.rules.policy import list_profiles
+    from edupoverty.rules.loading import list_profiles
 
     if not names:
         names = tuple(["seed", *(n for n, _, _ in list_profiles() if n != "seed")])
