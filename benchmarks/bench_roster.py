@@ -12,7 +12,9 @@ file on one thread):
   the realistic one;
 * the peak memory of each — under 1 GB at 1M rows;
 * with ``--ten-million``: a 10,000,000-row realistic roster assessed once (``--format csv``):
-  peak memory under 1.5 GB (the file is 2.7 GB; writing it takes a minute or two).
+  peak memory under 1.5 GB (the file is 2.7 GB; writing it takes a minute or two). The run
+  is killed when it passes ``--memory-limit`` (default 4,000 MB), so that a version that
+  does not stream cannot exhaust a shared machine.
 
 Prints a table (seconds min/median/max, the median of the per-round ratios by wall and by CPU
 time, peak memory, target, verdict); ``--json`` also writes the figures to
@@ -80,6 +82,9 @@ def main() -> None:
     parser.add_argument("--defect-rate", type=float, default=harness.DEFECT_RATE)
     parser.add_argument("--ten-million", action="store_true", help="also assess 10M rows")
     parser.add_argument("--timeout", type=float, default=900, help="per run, seconds")
+    parser.add_argument(
+        "--memory-limit", type=float, default=4000, help="kill a 10M run above this many MB"
+    )
     args = parser.parse_args()
     env = harness.use_source(args.src)
     python = [sys.executable, "-m", "edupoverty"]
@@ -128,6 +133,7 @@ def main() -> None:
                 env,
                 1,
                 args.timeout,
+                args.memory_limit,
             )
             results["ten_million"] = found
             tables.append(harness.table("\n10,000,000-row realistic roster", found))

@@ -59,34 +59,56 @@ def add_common_arguments(parser: Any) -> None:
 
 @dataclass
 class Run:
-    """One finished process (or one killed at its time limit)."""
+    """One finished process (or one stopped at its time or memory limit)."""
 
     wall: float  # seconds
     cpu: float  # user + system seconds
     peak_mb: float  # peak resident memory (MiB)
     exit: int
     timed_out: bool = False
+    over_memory: bool = False  # killed on passing the memory limit
 
 
 # Linux keeps a process's peak memory across exec, so a child started from this (large)
 # process would report at least this process's size: a small Python process starts each
-# command instead and reports the command's own figures (os.wait4) as JSON.
-_STARTER = (
-    "import json, os, subprocess, sys, time\n"
-    "start = time.perf_counter()\n"
-    "proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-    "_pid, status, use = os.wait4(proc.pid, 0)\n"
-    "wall = time.perf_counter() - start\n"
-    "code = os.waitstatus_to_exitcode(status)\n"
-    "print(json.dumps([wall, use.ru_utime + use.ru_stime, use.ru_maxrss / 1024, code]))\n"
-)
+# command instead and reports the command's own figures (os.wait4) as JSON. Given a limit
+# (MiB), it kills the command when its resident memory passes it (Linux: /proc).
+_STARTER = """
+import json, os, subprocess, sys, time
+limit, argv = float(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+over = False
+while True:
+    pid, status, use = os.wait4(proc.pid, os.WNOHANG if limit else 0)
+    if pid:
+        break
+    try:
+        with open(f"/proc/{proc.pid}/status") as fh:
+            rss = next(int(ln.split()[1]) for ln in fh if ln.startswith("VmRSS:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        rss = 0
+    if rss > limit and not over:
+        proc.kill()
+        over = True
+    time.sleep(0.2)
+wall = time.perf_counter() - start
+code = os.waitstatus_to_exitcode(status)
+print(json.dumps([wall, use.ru_utime + use.ru_stime, use.ru_maxrss / 1024, code, over]))
+"""
 
 
-def run(argv: Sequence[str], env: dict[str, str], timeout: float | None = None) -> Run:
+def run(
+    argv: Sequence[str],
+    env: dict[str, str],
+    timeout: float | None = None,
+    memory_limit_mb: float | None = None,
+) -> Run:
     """Run ``argv`` as its own process, its output discarded: wall and CPU time and peak
-    memory of that process alone (``os.wait4``). Killed after ``timeout`` seconds."""
+    memory of that process alone (``os.wait4``). Killed after ``timeout`` seconds, or on
+    passing ``memory_limit_mb`` of resident memory."""
     with tempfile.TemporaryFile() as err:
-        starter = [sys.executable, "-c", _STARTER, *argv]
+        starter = [sys.executable, "-c", _STARTER, str(memory_limit_mb or 0), *argv]
         proc = subprocess.Popen(
             starter, stdout=subprocess.PIPE, stderr=err, env=env, start_new_session=True
         )
@@ -97,12 +119,14 @@ def run(argv: Sequence[str], env: dict[str, str], timeout: float | None = None) 
             proc.communicate()
             print(f"  ! timed out after {timeout:.0f} s: {' '.join(argv[:4])} …", flush=True)
             return Run(float(timeout or 0), 0.0, 0.0, -1, timed_out=True)
-        wall, cpu, peak_mb, code = json.loads(out)
-        if code not in (0, 1):  # 1: the roster has rows with errors
+        wall, cpu, peak_mb, code, over = json.loads(out)
+        if over:
+            print(f"  ! killed at {peak_mb:,.0f} MB (limit {memory_limit_mb:,.0f} MB)", flush=True)
+        elif code not in (0, 1):  # 1: the roster has rows with errors
             err.seek(0)
             tail = err.read()[-2000:].decode("utf-8", "replace")
             print(f"  ! exit {code}: {' '.join(argv[:4])} …\n{tail}", flush=True)
-    return Run(wall, cpu, peak_mb, code)
+    return Run(wall, cpu, peak_mb, code, over_memory=over)
 
 
 def floor_argv(path: Path) -> list[str]:
@@ -167,6 +191,8 @@ class Comparison:
     def verdict(self) -> str:
         if not self.command or any(c.timed_out for c in self.command):
             return "timed out"
+        if any(c.over_memory for c in self.command):
+            return "NOT met (killed over the memory limit)"
         ok = self.target is None or statistics.median(self.ratios) <= self.target
         ok = ok and (
             self.memory_mb is None or max(c.peak_mb for c in self.command) < self.memory_mb
@@ -180,14 +206,15 @@ def compare(
     env: dict[str, str],
     rounds: int,
     timeout: float | None = None,
+    memory_limit_mb: float | None = None,
 ) -> list[Comparison]:
     """Each ``(label, argv, target ratio, memory target MB)`` measured ``rounds`` times, each
-    run just after a run of the floor."""
+    run just after a run of the floor (limits: see :func:`run`)."""
     results = [Comparison(label, target, memory) for label, _argv, target, memory in commands]
     for r in range(rounds):
         for result, (_label, argv, _t, _m) in zip(results, commands, strict=True):
             result.floor.append(run(floor, env))
-            result.command.append(run(argv, env, timeout))
+            result.command.append(run(argv, env, timeout, memory_limit_mb))
             f, c = result.floor[-1], result.command[-1]
             print(
                 f"  round {r + 1}: {result.label}: {c.wall:.2f} s (cpu {c.cpu:.2f} s, "
@@ -206,7 +233,7 @@ def table(title: str, results: Sequence[Comparison]) -> str:
     """The results as a text table: seconds min/median/max, the median of the per-round
     ratios (by wall time, and by CPU time), peak memory, the target and whether it is met."""
     head = (
-        f"{'measurement':<44}{'floor s':>17}{'command s':>20}{'x floor':>9}{'x cpu':>7}"
+        f"{'measurement':<44}{'floor s':>20}{'command s':>23}{'x floor':>9}{'x cpu':>7}"
         f"{'peak MB':>9}  {'target':<20}verdict"
     )
     lines = [title, head, "-" * len(head)]
@@ -221,8 +248,8 @@ def table(title: str, results: Sequence[Comparison]) -> str:
         )
         cpu = statistics.median(c.cpu / f.cpu for f, c in zip(r.floor, r.command, strict=True))
         lines.append(
-            f"{r.label:<44}{_spread([f.wall for f in r.floor]):>17}"
-            f"{_spread([c.wall for c in r.command]):>20}{statistics.median(r.ratios):>8.2f}x"
+            f"{r.label:<44}{_spread([f.wall for f in r.floor]):>20}"
+            f"{_spread([c.wall for c in r.command]):>23}{statistics.median(r.ratios):>8.2f}x"
             f"{cpu:>6.1f}x{max(c.peak_mb for c in r.command):>9,.0f}  {target:<20}{r.verdict()}"
         )
     return "\n".join(lines)
