@@ -115,25 +115,43 @@ def table_from_students(students: Iterable[Student]) -> pa.Table:
 
 def students_from_table(table: pa.Table) -> Iterator[Student]:
     """The :class:`Student` of each row of a table with the columns of
-    :data:`STUDENT_SCHEMA` (extra columns are ignored), in order. Each is built by the
-    ``Student`` constructor: a table from elsewhere is checked like any other input.
+    :data:`STUDENT_SCHEMA` (extra columns are ignored; a missing or null value of a field
+    with a default takes the default), in order. Each is built by the ``Student``
+    constructor: a table from elsewhere is checked like any other input.
 
     Examples:
         >>> list(students_from_table(table_from_students([])))
         []
     """
-    names = [f.name for f in _FIELDS if f.name in table.column_names]
-    for batch in table.select(names).to_batches():
-        data = batch.to_pydict()
-        for i in range(batch.num_rows):
-            kwargs: dict[str, Any] = {}
-            for name in names:
-                value = data[name][i]
-                if value is None and _FIELDS_BY_NAME[name].default is not attrs.NOTHING:
-                    continue
-                kind = _ENUMS.get(name)
-                kwargs[name] = kind(value) if kind is not None and value is not None else value
-            yield Student(**kwargs)
+    n = table.num_rows
+    for start in range(0, n, _CHUNK):
+        part = table.slice(start, _CHUNK)
+        columns = [_python_values(part, f.name, min(_CHUNK, n - start)) for f in _FIELDS]
+        yield from map(Student, *columns)
+
+
+_CHUNK = 65_536
+
+
+def _python_values(table: pa.Table, name: str, n: int) -> list[Any]:
+    """One column as Python values for the Student constructor: enums as members, a null
+    of a field with a default as the default."""
+    f = _FIELDS_BY_NAME[name]
+    default = f.default if f.default is not attrs.NOTHING else None
+    if name not in table.column_names:
+        return [default] * n
+    column = table.column(name)
+    kind = _ENUMS.get(name)
+    if kind is not None:
+        encoded = column.combine_chunks().dictionary_encode()
+        members = [kind(v) for v in encoded.dictionary.to_pylist()]
+        lookup = [*members, default]  # a null index picks the default
+        indices = encoded.indices.fill_null(len(members)).to_numpy(zero_copy_only=False)
+        return [lookup[i] for i in indices.tolist()]
+    if default is not None and column.null_count:
+        column = column.fill_null(pa.scalar(default, column.type))
+    values: list[Any] = column.to_pylist()
+    return values
 
 
 _FIELDS_BY_NAME = {f.name: f for f in _FIELDS}

@@ -89,6 +89,12 @@ CODES: dict[str, FindingCode] = {
             "the value cannot be read{detail_en}",
         ),
         FindingCode(
+            "row.above_header",
+            _W,
+            "表头之前的行，未作为数据读取（请核对）",
+            "a row above the header, not read as data (check it)",
+        ),
+        FindingCode(
             "row.age_stage",
             _W,
             "学年开始时年龄{age}岁，与学段{stage_zh}不符",

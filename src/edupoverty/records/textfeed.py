@@ -70,6 +70,8 @@ def detect_encoding(path: Path, head: bytes) -> str:
         ('utf-8', 'utf-8')
         >>> detect_encoding(Path("t.csv"), "姓名\\n张三\\n".encode("gbk"))
         'gb18030'
+        >>> detect_encoding(Path("t.csv"), "a,b\\n王五,1\\n".encode())
+        'utf-8'
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -78,8 +80,10 @@ def detect_encoding(path: Path, head: bytes) -> str:
     if head.count(b"\x00") > max(8, len(head) // 100):  # binary; a stray NUL is a bad cell
         raise RosterError(path, "不是文本文件（CSV）", "not a text (CSV) file", code="roster.type")
     votes = {"utf-8": 0, "gb18030": 0}
-    lines = head[: 1 << 18].splitlines()
-    for line in lines[:-1] or lines:  # the last may be cut in a character
+    sample = head[: 1 << 18]
+    lines = sample.splitlines()
+    cut = not sample.endswith((b"\n", b"\r"))  # the last line may be cut in a character
+    for line in (lines[:-1] if cut else lines) or lines:
         if not line.isascii():
             for encoding in votes:
                 try:

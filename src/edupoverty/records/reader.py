@@ -1,0 +1,444 @@
+"""Reading a roster into a table (读取名单): sources → schema → checks → the roster table.
+
+:func:`read_roster_table` streams a CSV or XLSX roster as Arrow batches of text
+(:mod:`~edupoverty.records.sources`), maps the header to the declared columns
+(:mod:`~edupoverty.records.schema`), checks each batch column by column
+(:mod:`~edupoverty.records.checks`) and returns a :class:`RosterTable`: the accepted rows as
+a typed Arrow table (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`), every finding, and
+the rejected rows with all their findings. Every row of the file is accounted for: ``rows``
+= accepted + rejected; blank rows are counted apart.
+
+A student is counted once (R-REC-3, R-STK-3): a later row with the same ID number — in any
+spelling: ``x``/``X``, spaces, hyphens — is rejected with ``report.duplicate`` naming the
+first row, and never enters the table.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+    ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+    ...     "张三,110105 20120307002x,3412001,小学,乡村\\n"
+    ...     "李四,123,3412001,小学,乡村\\n", encoding="utf-8")
+    >>> t = read_roster_table(p)
+    >>> t.rows, t.accepted, [(r.row, r.findings[0].code) for r in t.rejected]
+    (3, 1, [(3, 'report.duplicate'), (4, 'id.length')])
+    >>> t.table.column("name").to_pylist()
+    ['张三']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from attrs import field, frozen
+
+from edupoverty.records.checks import Checked, Problem, age_stage, check_batch, problem_rank
+from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
+from edupoverty.records.enums import Stage
+from edupoverty.records.findings import Finding, finding
+from edupoverty.records.model import Student
+from edupoverty.records.schema import ROSTER, ROSTER_KEYS, Header, names_a_header
+from edupoverty.records.sources import open_source
+
+__all__ = [
+    "FINDING_SCHEMA",
+    "RejectedRow",
+    "RosterTable",
+    "Seen",
+    "read_roster_table",
+    "read_source",
+]
+
+_STAGE: dict[str, Stage] = {s.value: s for s in Stage}
+
+FINDING_SCHEMA = pa.schema(
+    [
+        ("row", pa.int64()),
+        ("field", pa.string()),
+        ("code", pa.string()),
+        ("severity", pa.string()),
+        ("message_zh", pa.string()),
+        ("message_en", pa.string()),
+    ]
+)
+"""The columns of a findings table (:meth:`RosterTable.findings_table`)."""
+
+
+@frozen
+class RejectedRow:
+    """A row that was not accepted: its spreadsheet row number and every problem in it.
+
+    Examples:
+        >>> r = RejectedRow(3, (finding("field.missing", row=3, field="name"),))
+        >>> r.row, r.findings[0].code
+        (3, 'field.missing')
+    """
+
+    row: int
+    findings: tuple[Finding, ...]
+    source: str | None = None
+
+
+@frozen
+class RosterTable:
+    """What :func:`read_roster_table` found in one roster file.
+
+    ``table`` holds the accepted rows (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`,
+    in file order); ``findings`` every finding in row order (``column.unknown`` and rows
+    above the header first); ``rejected`` each rejected row with its findings; ``rows`` =
+    accepted + rejected (blank rows counted apart in ``blank_rows``).
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,乡村\\n", encoding="utf-8")
+        >>> t = read_roster_table(p)
+        >>> next(t.students()).name, t.findings_table().num_rows
+        ('张三', 0)
+    """
+
+    source: str
+    table: pa.Table = field(repr=lambda t: f"<{t.num_rows} rows>")
+    rejected: tuple[RejectedRow, ...]
+    findings: tuple[Finding, ...]
+    rows: int
+    unknown_columns: tuple[str, ...] = ()
+    encoding: str | None = None
+    blank_rows: int = 0
+
+    @property
+    def accepted(self) -> int:
+        """Number of accepted rows."""
+        return int(self.table.num_rows)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity error."""
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity warning."""
+        return tuple(f for f in self.findings if not f.is_error)
+
+    def students(self) -> Iterator[Student]:
+        """The accepted rows as :class:`~edupoverty.records.model.Student` records, built
+        on demand, in order."""
+        return students_from_table(self.table)
+
+    def student(self, i: int) -> Student:
+        """The :class:`~edupoverty.records.model.Student` of accepted row ``i``."""
+        return next(students_from_table(self.table.slice(i, 1)))
+
+    def findings_table(self) -> pa.Table:
+        """The findings as a table (:data:`FINDING_SCHEMA`)."""
+        fs = self.findings
+        return pa.table(
+            [
+                pa.array([f.row for f in fs], pa.int64()),
+                pa.array([f.field for f in fs], pa.string()),
+                pa.array([f.code for f in fs], pa.string()),
+                pa.array([f.severity.value for f in fs], pa.string()),
+                pa.array([f.message_zh for f in fs], pa.string()),
+                pa.array([f.message_en for f in fs], pa.string()),
+            ],
+            schema=FINDING_SCHEMA,
+        )
+
+
+class Seen:
+    """The ID numbers accepted so far across the rosters checked together (重报, R-REC-3):
+    the first row (and file) of each.
+
+    Examples:
+        >>> seen = Seen()
+        >>> seen.add(pa.array(["A", "B", "A"]), pa.array([2, 3, 4]), "a.csv").tolist()
+        [-1, -1, 0]
+        >>> seen.add(pa.array(["B"]), pa.array([2]), "b.csv").tolist()
+        [1]
+        >>> seen.first(1)
+        ('a.csv', 3)
+    """
+
+    def __init__(self) -> None:
+        self._ids: list[pa.Array] = []
+        self._rows: list[np.ndarray[Any, Any]] = []
+        self._sources: list[str] = []
+
+    def add(self, ids: pa.Array, rows: pa.Array, source: str) -> np.ndarray[Any, Any]:
+        """Record ``ids`` (accepted, in row order) and return, for each, the index of its
+        first occurrence (:meth:`first`) if it is a repeat, or -1. Hash lookups over the
+        whole column: no Python per row."""
+        n = len(ids)
+        out = np.full(n, -1, dtype=np.int64)
+        offset = sum(len(x) for x in self._ids)
+        if self._ids:
+            earlier = pa.concat_arrays(self._ids)
+            at = pc.index_in(ids, value_set=earlier).to_numpy(zero_copy_only=False)
+            found = ~np.isnan(at) if at.dtype.kind == "f" else at >= 0
+            out[found] = at[found].astype(np.int64)
+        codes = pc.dictionary_encode(ids).indices.to_numpy(zero_copy_only=False)
+        distinct, first = np.unique(codes, return_index=True)
+        repeat = np.ones(n, dtype=bool)
+        repeat[first] = False
+        repeat &= out < 0
+        local = first[np.searchsorted(distinct, codes[repeat])]
+        # a repeat of a value first seen in an earlier file points at that first occurrence
+        out[repeat] = np.where(out[local] >= 0, out[local], offset + local)
+        self._ids.append(ids)
+        self._rows.append(np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64))
+        self._sources.append(source)
+        return out
+
+    def first(self, k: int) -> tuple[str, int]:
+        """(source, row) of the value at position ``k`` of everything added."""
+        for rows, source in zip(self._rows, self._sources, strict=True):
+            if k < len(rows):
+                return source, int(rows[k])
+            k -= len(rows)
+        raise IndexError(k)
+
+
+def _finding(p: Problem, row: int, source: str) -> Finding:
+    return finding(
+        p.code, row=row, field=p.field, source=source, detail_zh=p.detail_zh, detail_en=p.detail_en
+    )
+
+
+def read_roster_table(
+    path: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    school_year: int | None = None,
+    seen: Seen | None = None,
+    batch_rows: int = 65_536,
+) -> RosterTable:
+    """Read one roster file (CSV or XLSX, Chinese or English headers) into a
+    :class:`RosterTable`.
+
+    ``today`` (default: the current date) bounds birth dates; ``school_year``, if given,
+    adds the ``row.age_stage`` warnings (the age at its 1 September against the stage);
+    ``seen`` shares duplicate detection with other rosters read before (a repeat of an ID
+    accepted there is ``report.duplicate`` naming that file). Raises
+    :class:`~edupoverty.errors.RosterError` for a file that cannot be read.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("name,id_number,school_code,stage,school_location\\n"
+        ...     "王五,11010520120307002X,1,senior,city\\n", encoding="utf-8")
+        >>> [f.code for f in read_roster_table(p, school_year=2019).findings]
+        ['row.age_stage']
+    """
+    source_name = str(path)
+    src = open_source(
+        path, find_header=lambda cells: names_a_header(cells, ROSTER_KEYS), batch_rows=batch_rows
+    )
+    return read_source(src, source_name, today=today, school_year=school_year, seen=seen)
+
+
+def read_source(
+    src: Any,
+    source_name: str,
+    *,
+    today: date | None = None,
+    school_year: int | None = None,
+    seen: Seen | None = None,
+) -> RosterTable:
+    """Read a roster from an opened source: anything with ``header`` (the header cells),
+    ``header_row``, ``encoding``, ``batches()`` (Arrow batches of text columns ``"0"``,
+    ``"1"`` … and ``row``) and ``bad_rows`` (``(row, code)`` of rows that could not be
+    split or decoded) — a :class:`~edupoverty.records.sources.TextSource`, or rows already
+    in memory (:func:`~edupoverty.records.roster.read_rows`). A source that counts its
+    blank rows itself (``blank_rows``) leaves them out of its batches; otherwise blank rows
+    are found here."""
+    day = today if today is not None else date.today()
+    header = Header(list(src.header), ROSTER, source_name)
+    head: list[Finding] = [
+        finding("column.unknown", row=src.header_row, field=c, source=source_name)
+        for c in header.unknown
+    ]
+    head += [
+        finding("row.above_header", row=r, field="(line)", source=source_name)
+        for r in getattr(src, "above_header", ())
+    ]
+    per_row: dict[int, list[tuple[int, Finding]]] = {}
+    errors: set[int] = set()
+    pieces: list[pa.Table] = []
+    rows = blank = 0
+    for batch in src.batches():
+        checked = check_batch(batch, header, day, find_blank=not hasattr(src, "blank_rows"))
+        blank += int(checked.blank.sum())
+        rows += batch.num_rows - int(checked.blank.sum())
+        pieces.append(_accepted(checked, source_name, per_row, errors, school_year))
+    width_rows = [b for b in src.bad_rows if b.code == "row.width"]
+    if width_rows:
+        batch, extra = _padded(width_rows, header.width)
+        checked = check_batch(batch, header, day)
+        blank += int(checked.blank.sum())
+        rows += batch.num_rows - int(checked.blank.sum())
+        if extra.size:
+            checked.problems.append(
+                Problem(extra, "field.invalid", "(extra cells)", *_EXTRA_CELLS)
+            )
+        pieces.append(_accepted(checked, source_name, per_row, errors, school_year))
+    for bad in src.bad_rows:
+        if bad.code == "row.width":
+            continue
+        rows += 1
+        zh, en = _UNREADABLE.get(bad.code, _UNREADABLE["row.too_long"])
+        f = finding(
+            "field.invalid",
+            row=bad.row,
+            field="(line)",
+            source=source_name,
+            detail_zh=zh,
+            detail_en=en,
+        )
+        per_row.setdefault(bad.row, []).append((0, f))
+        errors.add(bad.row)
+    blank += int(getattr(src, "blank_rows", 0))
+    table = pa.concat_tables(pieces) if pieces else STUDENT_SCHEMA.empty_table()
+    table = _without_duplicates(
+        table, seen if seen is not None else Seen(), source_name, per_row, errors
+    )
+    rejected = tuple(
+        RejectedRow(row, tuple(f for _, f in sorted(per_row[row], key=_rank)), source_name)
+        for row in sorted(errors)
+    )
+    findings = head + [f for row in sorted(per_row) for _, f in sorted(per_row[row], key=_rank)]
+    return RosterTable(
+        source=source_name,
+        table=table,
+        rejected=rejected,
+        findings=tuple(findings),
+        rows=rows,
+        unknown_columns=header.unknown,
+        encoding=src.encoding,
+        blank_rows=blank,
+    )
+
+
+def _rank(item: tuple[int, Finding]) -> int:
+    return item[0]
+
+
+_UNREADABLE = {
+    "row.encoding": ("（无法按文件的编码读取）", " (cannot be decoded in the file's encoding)"),
+    "row.too_long": ("（该行或单元格过长）", " (the line or a cell is too long)"),
+}
+_EXTRA_CELLS = ("（表头之外还有内容）", " (cells beyond the last header)")
+
+
+def _padded(
+    bad: list[Any], width: int
+) -> tuple[pa.RecordBatch, np.ndarray[Any, np.dtype[np.int64]]]:
+    """Rows with more or fewer cells than the header, as one batch: short rows padded with
+    empty cells, long rows cut at the header's width; the positions of rows whose cut cells
+    held something (rejected: ``(extra cells)``)."""
+    cells: list[list[str]] = [[] for _ in range(width)]
+    extra: list[int] = []
+    for k, b in enumerate(bad):
+        texts = list(b.cells)
+        if len(texts) > width and any(c.strip() for c in texts[width:]):
+            extra.append(k)
+        for column, text in zip(cells, (texts + [""] * width)[:width], strict=True):
+            column.append(text)
+    data = {str(i): pa.array(c, pa.string()) for i, c in enumerate(cells)}
+    data["row"] = pa.array([b.row for b in bad], pa.int64())
+    return pa.record_batch(data), np.asarray(extra, dtype=np.int64)
+
+
+# ranks of the findings of an accepted row, after any problem of a rejected one
+_REGION, _DUPLICATE, _AGE = 1000, 1001, 1002
+
+
+def _accepted(
+    checked: Checked,
+    source: str,
+    per_row: dict[int, list[tuple[int, Finding]]],
+    errors: set[int],
+    school_year: int | None,
+) -> pa.Table:
+    """The batch's accepted rows as a typed table; findings recorded by row."""
+    row_numbers = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
+    failed = np.zeros(len(row_numbers), dtype=bool)
+    for p in checked.problems:
+        if p.code != "id.region":
+            failed[p.rows] = True
+    for p in checked.problems:
+        rank = problem_rank(p.field)
+        for pos in p.rows.tolist():
+            row = int(row_numbers[pos])
+            if p.code == "id.region" and not failed[pos]:
+                per_row.setdefault(row, []).append((_REGION, _finding(p, row, source)))
+            else:
+                per_row.setdefault(row, []).append((rank, _finding(p, row, source)))
+    errors.update(int(r) for r in row_numbers[failed])
+    keep = pa.array(~failed & ~checked.blank)
+    columns = {**checked.columns, "row": checked.rows}
+    table = pa.table(
+        [columns[f.name] for f in STUDENT_SCHEMA], schema=STUDENT_SCHEMA
+    ).filter(keep)
+    if school_year is not None and table.num_rows:
+        birth = checked.birth.filter(keep)
+        positions, ages = age_stage(birth, table.column("stage").combine_chunks(), school_year)
+        rows = table.column("row").to_numpy()
+        stages = table.column("stage").to_pylist() if positions.size else []
+        for pos, age in zip(positions.tolist(), ages.tolist(), strict=True):
+            row = int(rows[pos])
+            stage = _STAGE[stages[pos]]
+            f = finding(
+                "row.age_stage",
+                row=row,
+                field="id_number",
+                source=source,
+                age=age,
+                stage=stage.value,
+                stage_zh=stage.zh,
+            )
+            per_row.setdefault(row, []).append((_AGE, f))
+    return table
+
+
+def _without_duplicates(
+    table: pa.Table,
+    seen: Seen,
+    source: str,
+    per_row: dict[int, list[tuple[int, Finding]]],
+    errors: set[int],
+) -> pa.Table:
+    """The table without repeated ID numbers: each later row rejected (report.duplicate)."""
+    if not table.num_rows:
+        return table
+    ids = table.column("id_number").combine_chunks()
+    rows = table.column("row").combine_chunks()
+    firsts = seen.add(ids, rows, source)
+    repeated = firsts >= 0
+    if not repeated.any():
+        return table
+    row_list = rows.to_pylist()
+    for pos in np.flatnonzero(repeated).tolist():
+        first_source, first_row = seen.first(int(firsts[pos]))
+        other = first_source if first_source != source else ""
+        row = row_list[pos]
+        f = finding(
+            "report.duplicate",
+            row=row,
+            field="id_number",
+            source=source,
+            other_row=first_row,
+            other_file_zh=f"（{other}）" if other else "",
+            other_file_en=f" of {other}" if other else "",
+        )
+        per_row.setdefault(row, []).append((_DUPLICATE, f))
+        errors.add(row)
+    return table.filter(pa.array(~repeated))
+
