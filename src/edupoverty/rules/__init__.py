@@ -25,7 +25,7 @@ from edupoverty.rules.assess import (
     summarize,
 )
 from edupoverty.rules.audit import audit, check_average_grants
-from edupoverty.rules.bulk import RosterAssessment, assess_columns
+from edupoverty.rules.bulk import RosterAssessment, assess_columns, assess_table, summarize_table
 from edupoverty.rules.eligibility import Condition, Label, evaluate, parse_condition
 from edupoverty.rules.loading import compose, list_profiles, load_policy, profile_aliases
 from edupoverty.rules.policy import (
@@ -62,6 +62,7 @@ __all__ = [
     "assess",
     "assess_columns",
     "assess_many",
+    "assess_table",
     "audit",
     "check_average_grants",
     "compose",
@@ -77,4 +78,5 @@ __all__ = [
     "projection",
     "split_exact",
     "summarize",
+    "summarize_table",
 ]

@@ -1,0 +1,156 @@
+"""Column arithmetic for assessing tables: group codes and exact money (列运算).
+
+Small NumPy/Arrow helpers :mod:`edupoverty.rules.bulk` works with: dense integer codes of a
+column's distinct values (:func:`codes`), of combinations of columns (:func:`combine`), and
+money as whole fen in ``int64`` read from and written to Arrow ``decimal128(18, 2)`` columns
+exactly, without going through floats or Python objects (:func:`fen`, :func:`money`).
+
+Examples:
+    >>> import pyarrow as pa
+    >>> ids, count = combine([codes(pa.array(["a", "b", "a"])), codes(pa.array([1, 1, 1]))], 3)
+    >>> ids.tolist(), count
+    ([0, 1, 0], 2)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from edupoverty.records.columns import MONEY
+
+__all__ = ["Codes", "codes", "combine", "distinct", "fen", "first_rows", "money"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+Codes = tuple[IntArray, int]
+"""Dense codes ``0 … count − 1``, one per row, and ``count``."""
+
+_LIMIT = 2**62
+
+
+def _array(column: Any) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def codes(column: Any) -> Codes:
+    """A code per row for the distinct value of ``column`` in it (null is a value of its
+    own): booleans 0 (false), 1 (true), 2 (null); other types in order of first appearance.
+
+    Examples:
+        >>> c, n = codes(pa.array([True, None, False]))
+        >>> c.tolist(), n
+        ([1, 2, 0], 3)
+        >>> c, n = codes(pa.array(["x", None, "x"]))
+        >>> c.tolist(), n
+        ([0, 1, 0], 2)
+    """
+    array = _array(column)
+    if pa.types.is_boolean(array.type):
+        flags = pc.fill_null(pc.cast(array, pa.int8()), 2)
+        return np.asarray(flags.to_numpy(zero_copy_only=False), dtype=np.int64), 3
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    return (
+        np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
+        len(encoded.dictionary),
+    )
+
+
+def distinct(column: Any) -> tuple[IntArray, list[Any]]:
+    """A code per row and the distinct values of ``column`` they stand for (null included),
+    in order of first appearance.
+
+    Examples:
+        >>> ids, values = distinct(pa.array(["primary", None, "primary"]))
+        >>> ids.tolist(), values
+        ([0, 1, 0], ['primary', None])
+    """
+    encoded = pc.dictionary_encode(_array(column), null_encoding="encode")
+    ids = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return ids, encoded.dictionary.to_pylist()
+
+
+def _dense(key: IntArray) -> Codes:
+    encoded = pc.dictionary_encode(pa.array(key, pa.int64()))
+    return (
+        np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
+        len(encoded.dictionary),
+    )
+
+
+def combine(columns: list[Codes], rows: int) -> Codes:
+    """One code per row for the combination of the codes of ``columns`` (each ``rows``
+    long), in order of first appearance.
+
+    Examples:
+        >>> a = (np.array([0, 0, 1, 1]), 2)
+        >>> b = (np.array([2, 0, 2, 2]), 3)
+        >>> ids, count = combine([a, b], 4)
+        >>> ids.tolist(), count
+        ([0, 1, 2, 2], 3)
+    """
+    key = np.zeros(rows, dtype=np.int64)
+    size = 1
+    for values, count in columns:
+        if size * count >= _LIMIT:
+            key, size = _dense(key)
+        key = key * count + values
+        size *= max(count, 1)
+    return _dense(key)
+
+
+def first_rows(ids: IntArray, count: int) -> IntArray:
+    """For each code ``0 … count − 1`` of ``ids``, the first row that has it.
+
+    Examples:
+        >>> first_rows(np.array([0, 1, 0, 2, 1]), 3).tolist()
+        [0, 1, 3]
+    """
+    first = np.full(count, len(ids), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(ids), dtype=np.int64))
+    return first
+
+
+def fen(column: Any) -> tuple[IntArray, BoolArray]:
+    """A money column (``decimal128(18, 2)``, or one that casts to it) as whole fen in
+    ``int64``, and which rows hold a value (nulls are 0 fen).
+
+    Examples:
+        >>> from decimal import Decimal
+        >>> values, valid = fen(pa.array([Decimal("12.34"), None, Decimal("-0.05")], MONEY))
+        >>> values.tolist(), valid.tolist()
+        ([1234, 0, -5], [True, False, True])
+    """
+    array = _array(column)
+    if array.type != MONEY:
+        array = pc.cast(array, MONEY)
+    n = len(array)
+    valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), valid
+    # Each value is a 16-byte little-endian integer of fen; with 18 digits it fits the low 8.
+    words = np.frombuffer(array.buffers()[1], dtype="<i8")
+    low = words[2 * array.offset : 2 * (array.offset + n) : 2]
+    return np.where(valid, low, 0).astype(np.int64), valid
+
+
+def money(values: IntArray, valid: BoolArray | None = None) -> pa.Array:
+    """A ``decimal128(18, 2)`` array of ``values`` fen (null where ``valid`` is false).
+
+    Examples:
+        >>> money(np.array([1234, -5, 0]), np.array([True, True, False])).to_pylist()
+        [Decimal('12.34'), Decimal('-0.05'), None]
+    """
+    n = len(values)
+    data = np.empty((n, 2), dtype="<i8")
+    data[:, 0] = values
+    data[:, 1] = np.asarray(values, dtype=np.int64) >> 63  # the sign, over the high 8 bytes
+    validity = None
+    if valid is not None and not valid.all():
+        validity = pa.array(valid, pa.bool_()).buffers()[1]
+    return pa.Array.from_buffers(MONEY, n, [validity, pa.py_buffer(data)])
