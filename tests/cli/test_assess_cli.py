@@ -32,12 +32,18 @@ def test_json_has_the_documented_shape(roster: Path, capsys: pytest.CaptureFixtu
     ]
     assert data["policy"] == "seed" and data["school_year"] == 2019
     assert len(data["students"]) == 40 and data["rejected"] == []
+    programmes = [
+        "preschool.provincial_grant",
+        "compulsory.fee_waiver",
+        "compulsory.nutrition",
+        "senior.fee_waiver",
+        "rain_dew",
+    ]
     for s in data["students"]:
-        assert {"row", "name", "student_number", "entitlements", "total", "cash_total"} <= set(s)
+        assert {"row", "name", "student_number", "school_code", "total", "cash_total"} <= set(s)
+        assert {*programmes, "not_configured", "funding_central", "funding_unknown"} <= set(s)
         assert isinstance(s["total"], str) and isinstance(s["cash_total"], str)
-        for e in s["entitlements"]:
-            assert set(e["semesters"]) == {"autumn", "spring"}
-            assert e["basis"] and all(r.startswith("R-") for r in e["basis"])
+        assert all(s[p] is None or isinstance(s[p], str) for p in programmes)
     assert data["summary"]["students"] == 40
 
 
@@ -50,12 +56,12 @@ def test_a_registered_poor_rural_boarder_row_gets_the_documented_amounts(
     )
     assert main(["assess", str(path), "--format", "json"]) == 0
     (student,) = json.loads(capsys.readouterr().out)["students"]
-    got = {e["programme"]: e["amount"] for e in student["entitlements"]}
+    got = {k: v for k, v in student.items() if "." in k and v is not None}
     assert got == {
-        "compulsory.fee_waiver": "600.00",
-        "compulsory.free_textbooks": "90.00",
-        "compulsory.boarding_allowance": "1000.00",
-        "compulsory.nutrition": "800.00",
+        "compulsory.fee_waiver": "600.00",  # R-CMP-1
+        "compulsory.free_textbooks": "90.00",  # R-CMP-2
+        "compulsory.boarding_allowance": "1000.00",  # R-CMP-3
+        "compulsory.nutrition": "800.00",  # R-CMP-4
     }
     assert (student["row"], student["total"], student["cash_total"]) == (2, "2490.00", "1000.00")
 
@@ -69,10 +75,9 @@ def test_amounts_not_configured_are_null_and_listed(
     )
     assert main(["assess", str(path), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    waiver = next(
-        e for e in data["students"][0]["entitlements"] if e["programme"] == "senior.fee_waiver"
-    )
-    assert waiver["amount"] is None
+    student = data["students"][0]
+    assert student["senior.fee_waiver"] is None
+    assert student["not_configured"] == ["senior.fee_waiver"]
     assert data["not_configured"][0]["programme"] == "senior.fee_waiver"
     assert data["not_configured"][0]["students"] == 1
     assert data["students"][0]["total"] == "5000.00"
@@ -152,9 +157,8 @@ def test_policy_overlays_and_school_year_are_applied(
         == 0
     )
     (student,) = json.loads(capsys.readouterr().out)["students"]
-    got = {e["programme"]: e["amount"] for e in student["entitlements"]}
-    assert got["dangshan.non_boarder_allowance"] == "500.00"
-    assert got["compulsory.nutrition"] == "1000.00"
+    assert student["dangshan.non_boarder_allowance"] == "500.00"  # R-DS-1
+    assert student["compulsory.nutrition"] == "1000.00"  # 5 yuan × 200 days from 2021
 
 
 def test_an_unknown_policy_or_missing_roster_is_one_line_and_exit_2(
@@ -166,24 +170,19 @@ def test_an_unknown_policy_or_missing_roster_is_one_line_and_exit_2(
     assert len(err.strip().splitlines()) == 2 and "Traceback" not in err
 
 
-def test_json_escapes_names_and_keeps_chinese_readable() -> None:
-    import io
-
-    from edupoverty.cli.commands.assess import AssessReport, write_json
-    from edupoverty.records import SchoolLocation, Stage, Student
-    from edupoverty.rules import assess_many, load_policy
-
-    s = Student(
-        name='张"三\\\n',
-        id_number="11010520120307002X",
-        school_code="1",
-        row=7,
-        stage=Stage.PRIMARY,
-        school_location=SchoolLocation.RURAL,
-    )
-    policy = load_policy("seed")
-    buf = io.StringIO()
-    write_json(AssessReport(policy, 2019, list(assess_many([s], policy, 2019)), []), buf)
-    (student,) = json.loads(buf.getvalue())["students"]
-    assert (student["row"], student["name"], student["student_number"]) == (7, '张"三\\\n', None)
-    assert "张" in buf.getvalue()
+def test_json_escapes_names_and_keeps_chinese_readable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                HEADER.strip().split(","),
+                ['张"三\\', "11010520120307002X", "3412001", "小学", "乡村", "否", "否", "3"],
+            ]
+        )
+    assert main(["assess", str(path), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    (student,) = json.loads(out)["students"]
+    assert (student["row"], student["name"], student["student_number"]) == (2, '张"三\\', None)
+    assert "张" in out

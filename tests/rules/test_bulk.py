@@ -8,7 +8,6 @@ import itertools
 import json
 import pickle
 import warnings
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,10 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edupoverty.cli.commands.assess import AssessReport
 from edupoverty.errors import PolicyStaleWarning
 from edupoverty.records import read_roster
-from edupoverty.records.roster import RosterColumns, read_roster_columns, slice_roster
+from edupoverty.records.reader import read_roster_table
 from edupoverty.records.synthetic import DEFECTS, write_roster_csv
 from edupoverty.rules import (
     Assessment,
@@ -34,7 +32,8 @@ from edupoverty.rules import (
     merge_summaries,
     summarize,
 )
-from edupoverty.rules.bulk import RosterAssessment, assess_columns
+from edupoverty.rules.bulk import assess_table, summarize_table
+from tests.rules.rules_helpers import county
 
 TODAY = date(2026, 6, 1)
 CASES = [
@@ -59,113 +58,69 @@ def rosters(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     }
 
 
-def in_order(assessed: RosterAssessment) -> list[Assessment]:
-    return list(assessed)
-
-
 def dumps(summary: Summary) -> str:
     """The summary as the JSON output writes it: key order included."""
     return json.dumps(summary.to_dict(), ensure_ascii=False)
 
 
+def _amounts(a: Assessment) -> dict[str, Decimal | None]:
+    return {
+        e.programme: e.amount if isinstance(e.amount, Decimal) else None for e in a.entitlements
+    }
+
+
 @pytest.mark.parametrize(("name", "year"), CASES)
-def test_assess_columns_agrees_with_assess_many_row_for_row(
+def test_a_roster_file_assessed_as_a_table_agrees_with_assess_many_row_for_row(
     rosters: dict[int, Path], name: str, year: int
 ) -> None:
     policy = load_policy(name)
     path = rosters[year]
-    cols = read_roster_columns(path, today=TODAY)
+    table = read_roster_table(path, today=TODAY)
     whole = read_roster(path, today=TODAY)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # none of these policies is stale for its year
-        assessed = assess_columns(cols, policy, year)
+        assessed = assess_table(table.table, policy, year)
         expected = list(assess_many(whole.students, policy, year))
-    assert len(assessed) == len(expected) == whole.accepted > 1300
-    got = in_order(assessed)
-    for i, (a, b) in enumerate(zip(got, expected, strict=True)):
-        assert a == b  # the same student, an equal result
-        assert a.entitlements == b.entitlements and a.total == b.total
-        assert a.cash_total == b.cash_total and a.not_configured == b.not_configured
-        assert a.policy == policy.name and a.school_year == year
-        if i % 97 == 0:
-            assert assessed.assessment(i) == b
-    assert assessed.summary() == summarize(expected)
-    assert dumps(assessed.summary()) == dumps(summarize(expected))
-    reference = AssessReport(policy, year, expected, []).not_configured()
-    assert assessed.not_configured() == reference
-    assert assessed.policy == policy.name and assessed.school_year == year
-
-
-@pytest.mark.parametrize(("name", "year"), CASES)
-def test_each_distinct_profile_gets_what_assess_gives_its_first_row(
-    rosters: dict[int, Path], name: str, year: int
-) -> None:
-    """Independent of the sharing of assess_many: each profile's first row assessed alone."""
-    policy = load_policy(name)
-    cols = read_roster_columns(rosters[year], today=TODAY)
-    assessed = assess_columns(cols, policy, year)
-    for k, (profile, row) in enumerate(cols.profile_rows.items()):
-        if k % 3:
-            continue
-        alone = assess(cols.student(row), policy, year)
-        shared = assessed.distinct[assessed.by_profile[profile]]
-        assert alone.entitlements == shared.entitlements
-        assert alone.decisions == shared.decisions
-        assert alone.total == shared.total
-
-
-def test_the_shape_of_a_roster_assessment(rosters: dict[int, Path]) -> None:
-    policy = load_policy("seed")
-    cols = read_roster_columns(rosters[2019], today=TODAY)
-    assessed = assess_columns(cols, policy, 2019)
-    n = cols.accepted
-    assert len(assessed.result_index) == n
-    assert set(assessed.by_profile) == set(cols.profile_rows)
-    assert 1 < len(assessed.distinct) < len(cols.profile_rows) < n
-    assert sorted(set(assessed.result_index)) == list(range(len(assessed.distinct)))
-    for i, profile in enumerate(cols.profiles):
-        assert assessed.result_index[i] == assessed.by_profile[profile]
-    having: dict[int, set[object]] = {}
-    for i, k in enumerate(assessed.result_index):
-        having.setdefault(k, set()).add(cols.student(i))
-    for k, a in enumerate(assessed.distinct):  # an assessment of a row that has it
-        assert a.student in having[k]
-    counts = assessed.counts()
-    assert sum(counts.values()) == n
-    expected = Counter((cols.student(i).school_code, assessed.result_index[i]) for i in range(n))
-    assert counts == expected
+    assert assessed.num_rows == len(expected) == whole.accepted > 1300
+    rows = assessed.to_pylist()
+    for got, want in zip(rows, expected, strict=True):
+        assert got["row"] == want.student.row and got["name"] == want.student.name
+        assert got["total"] == want.total and got["cash_total"] == want.cash_total
+        amounts = _amounts(want)
+        for pid in policy.programme_ids():
+            assert got[pid] == amounts.get(pid)
+        assert got["not_configured"] == [e.programme for e in want.not_configured]
+    assert summarize_table(assessed) == summarize(expected)
+    assert dumps(summarize_table(assessed)) == dumps(summarize(expected))
 
 
 def test_a_stale_policy_warns_as_assess_many_does(rosters: dict[int, Path]) -> None:
     policy = load_policy("seed")  # reviewed up to 2020
-    cols = read_roster_columns(rosters[2021], today=TODAY)
+    table = read_roster_table(rosters[2021], today=TODAY)
     with pytest.warns(PolicyStaleWarning, match="2021"):
-        assessed = assess_columns(cols, policy, 2021)
+        assessed = assess_table(table.table, policy, 2021)
     with pytest.warns(PolicyStaleWarning):
-        expected = list(assess_many(cols.students(), policy, 2021))
-    assert in_order(assessed) == expected
-    assert assessed.summary() == summarize(expected)
+        expected = list(assess_many(table.students(), policy, 2021))
+    assert summarize_table(assessed) == summarize(expected)
 
 
 def test_rows_differing_only_in_enrolment_dates_are_prorated_apart(tmp_path: Path) -> None:
+    # R-DYN-1: the county's teaching days decide (tests/rules/data/county_terms.toml).
     p = tmp_path / "r.csv"
     head = "姓名,身份证号,学校代码,学段,学校所在地,寄宿,建档立卡,入学日期,离校日期\n"
     rows = [
         "甲,11010520120307002X,3412001,小学,乡村,是,是,2019-09-01,",
         "乙,110105201203070011,3412001,小学,乡村,是,是,2019-09-01,2019-12-20",
-        "丙,11010520120307002X,3412001,小学,乡村,是,是,2020-03-01,",
-        "丁,110105201203070011,3412001,小学,乡村,是,是,2019-09-01,",
+        "丙,110105201203070038,3412001,小学,乡村,是,是,2020-03-01,",
+        "丁,110105201203070046,3412001,小学,乡村,是,是,2019-09-01,",
     ]
     p.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
-    cols = read_roster_columns(p, today=TODAY)
-    policy = load_policy("seed")
-    assessed = assess_columns(cols, policy, 2019)
+    policy = county()
+    assessed = assess_table(read_roster_table(p, today=TODAY).table, policy, 2019)
     expected = [assess(s, policy, 2019) for s in read_roster(p, today=TODAY).students]
-    assert in_order(assessed) == expected
-    totals = [a.total for a in assessed]
+    totals = assessed.column("total").to_pylist()
+    assert totals == [a.total for a in expected]
     assert totals[0] == totals[3] and totals[1] < totals[0] and totals[2] < totals[0]
-    assert assessed.result_index[0] == assessed.result_index[3]
-    assert len(set(assessed.result_index)) == 3
 
 
 def test_a_roster_with_no_accepted_row(tmp_path: Path) -> None:
@@ -174,11 +129,10 @@ def test_a_roster_with_no_accepted_row(tmp_path: Path) -> None:
         "姓名,身份证号,学校代码,学段,学校所在地\n张三,110105201203070021,1,小学,乡村\n",
         encoding="utf-8",
     )
-    cols = read_roster_columns(p, today=TODAY)
-    assessed = assess_columns(cols, load_policy("seed"), 2019)
-    assert (len(assessed), assessed.distinct, in_order(assessed)) == (0, (), [])
-    assert assessed.summary() == summarize([])
-    assert assessed.not_configured() == []
+    table = read_roster_table(p, today=TODAY)
+    assessed = assess_table(table.table, load_policy("seed"), 2019)
+    assert assessed.num_rows == 0
+    assert summarize_table(assessed) == summarize([])
 
 
 def test_key_fields_decide_the_result_and_end_with_the_enrolment_dates() -> None:
@@ -219,18 +173,6 @@ def test_merged_summaries_of_parts_are_the_summary_of_the_whole(
 def test_merging_no_summary_is_the_empty_summary() -> None:
     assert merge_summaries([]) == summarize([])
     assert merge_summaries([]).total == Decimal("0")
-
-
-def test_merged_summaries_of_slices_are_the_whole_rosters_summary(rosters: dict[int, Path]) -> None:
-    path = rosters[2019]
-    policy = load_policy("dangshan")
-    cut = slice_roster(path, 3, min_bytes=0)
-    assert cut is not None and len(cut) == 3
-    parts: list[RosterColumns] = [read_roster_columns(path, today=TODAY, part=p) for p in cut]
-    merged = merge_summaries(assess_columns(c, policy, 2019).summary() for c in parts)
-    whole = assess_columns(read_roster_columns(path, today=TODAY), policy, 2019).summary()
-    assert merged == whole
-    assert dumps(merged) == dumps(whole)
 
 
 def test_a_summary_survives_pickling(assessed_2019: tuple[Policy, list[Assessment]]) -> None:

@@ -281,7 +281,11 @@ def test_a_stale_policy_warns_as_assess_many_does() -> None:
 def test_the_output_names_the_policy_school_year_and_each_programme() -> None:
     policy = load_policy("seed")
     out = assess_table(table_from_students([student()]), policy, 2019)
-    assert out.schema.metadata == {b"policy": b"seed", b"school_year": b"2019"}
+    assert out.schema.metadata == {
+        b"policy": b"seed",
+        b"school_year": b"2019",
+        b"not_configured": b"[]",  # a rural primary day pupil: every amount is configured
+    }
     field = out.schema.field("compulsory.nutrition")
     assert field.metadata is not None and field.metadata[b"form"] == b"in_kind"
     assert out.schema.names[4:8] == list(TOTAL_COLUMNS)
@@ -300,3 +304,22 @@ def test_each_row_gets_what_assess_gives_its_student_alone() -> None:
     programmes = [p.id for p in policy.programmes]
     for got, s in zip(out.to_pylist(), kids, strict=True):
         assert got == expected_row(assess(s, policy, 2019), programmes)
+
+
+def test_the_amounts_not_configured_are_counted_by_programme_and_reason() -> None:
+    # R-SEN-2: the senior waiver is the school's fee; without the fee it is not configured.
+    from edupoverty.rules.bulk import not_configured_of
+
+    kids = [
+        student(stage=Stage.SENIOR, registered_poor=True, school_location=SchoolLocation.CITY),
+        student(stage=Stage.SENIOR, registered_poor=True, school_location=SchoolLocation.TOWN),
+        student(stage=Stage.SENIOR, registered_poor=True, tuition_fee="1200"),
+    ]
+    out = assess_table(table_from_students(kids), load_policy("seed"), 2019)
+    [item] = not_configured_of(out)
+    assert (item["programme"], item["parameter"], item["students"]) == (
+        "senior.fee_waiver",
+        "senior.fee_waiver.amount",
+        2,
+    )
+    assert "tuition_fee" in item["reason_en"]

@@ -47,10 +47,19 @@ from edupoverty.records import idcard
 from edupoverty.records import spellings as sp
 from edupoverty.records.columns import STUDENT_SCHEMA
 from edupoverty.records.enums import Stage
+from edupoverty.records.findings import Finding, finding
 from edupoverty.records.model import Student
 from edupoverty.records.schema import MAX_TEXT, ROSTER, ROSTER_BY_NAME, Header
 
-__all__ = ["AGE_RANGES", "Checked", "Problem", "age_stage", "check_batch", "problem_rank"]
+__all__ = [
+    "AGE_RANGES",
+    "Checked",
+    "Problem",
+    "age_finding",
+    "age_stage",
+    "check_batch",
+    "problem_rank",
+]
 
 
 @frozen(eq=False)
@@ -482,3 +491,21 @@ def age_stage(
     rows = _positions(bad)
     return rows, age[rows]
 
+
+
+def age_finding(row: int, age: int, stage: Stage, source: str | None = None) -> Finding:
+    """The ``row.age_stage`` warning of a row whose age is implausible for its stage.
+
+    Examples:
+        >>> age_finding(2, 7, Stage.SENIOR).message_en
+        'row 2, id_number: age 7 at the start of the school year is implausible for stage senior'
+    """
+    return finding(
+        "row.age_stage",
+        row=row,
+        field="id_number",
+        source=source,
+        age=age,
+        stage=stage.value,
+        stage_zh=stage.zh,
+    )

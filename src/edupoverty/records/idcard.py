@@ -164,15 +164,6 @@ def _verdict(number: str, today: date) -> tuple[int, date | None]:
     return code, date(year, month, day) if code == 0 else None
 
 
-def _birth(yyyymmdd: str) -> date | None:
-    """The date written ``YYYYMMDD`` if it exists, by the one check. Only for
-    ``records/roster.py``, which still imports it; goes when that reader goes."""
-    if not (len(yyyymmdd) == 8 and yyyymmdd.isascii() and yyyymmdd.isdigit()):
-        return None
-    body = "110000" + yyyymmdd + "000"
-    return _verdict(body + calc_check_digit(body), date.max)[1]
-
-
 _BLOCK = 1 << 15  # numbers checked at a time in a column: the arrays stay in the CPU cache
 IntArray = npt.NDArray[np.int64]
 ByteMatrix = npt.NDArray[np.uint8]

@@ -38,7 +38,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from attrs import field, frozen
 
-from edupoverty.records.checks import Checked, Problem, age_stage, check_batch, problem_rank
+from edupoverty.records.checks import (
+    Checked,
+    Problem,
+    age_finding,
+    age_stage,
+    check_batch,
+    problem_rank,
+)
 from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
 from edupoverty.records.enums import Stage
 from edupoverty.records.findings import Finding, finding
@@ -51,6 +58,7 @@ __all__ = [
     "RejectedRow",
     "RosterTable",
     "Seen",
+    "duplicate_finding",
     "read_roster_table",
     "read_source",
 ]
@@ -394,16 +402,7 @@ def _accepted(
         stages = table.column("stage").to_pylist() if positions.size else []
         for pos, age in zip(positions.tolist(), ages.tolist(), strict=True):
             row = int(rows[pos])
-            stage = _STAGE[stages[pos]]
-            f = finding(
-                "row.age_stage",
-                row=row,
-                field="id_number",
-                source=source,
-                age=age,
-                stage=stage.value,
-                stage_zh=stage.zh,
-            )
+            f = age_finding(row, age, _STAGE[stages[pos]], source)
             per_row.setdefault(row, []).append((_AGE, f))
     return table
 
@@ -426,19 +425,31 @@ def _without_duplicates(
         return table
     row_list = rows.to_pylist()
     for pos in np.flatnonzero(repeated).tolist():
-        first_source, first_row = seen.first(int(firsts[pos]))
-        other = first_source if first_source != source else ""
         row = row_list[pos]
-        f = finding(
-            "report.duplicate",
-            row=row,
-            field="id_number",
-            source=source,
-            other_row=first_row,
-            other_file_zh=f"（{other}）" if other else "",
-            other_file_en=f" of {other}" if other else "",
-        )
+        f = duplicate_finding(row, seen.first(int(firsts[pos])), source)
         per_row.setdefault(row, []).append((_DUPLICATE, f))
         errors.add(row)
     return table.filter(pa.array(~repeated))
 
+
+
+def duplicate_finding(row: int, first: tuple[str, int], source: str) -> Finding:
+    """The ``report.duplicate`` error of a row whose ID number was first seen at ``first``
+    (``(source, row)``; another file is named, the same file is not).
+
+    Examples:
+        >>> duplicate_finding(5, ("a.csv", 2), "a.csv").message_en
+        'row 5, id_number: duplicate report: the same ID number is also on row 2'
+        >>> duplicate_finding(5, ("a.csv", 2), "b.csv").message_zh
+        '第5行 id_number：重报：同一身份证号已出现在第2行（a.csv）'
+    """
+    other = first[0] if first[0] != source else ""
+    return finding(
+        "report.duplicate",
+        row=row,
+        field="id_number",
+        source=source,
+        other_row=first[1],
+        other_file_zh=f"（{other}）" if other else "",
+        other_file_en=f" of {other}" if other else "",
+    )

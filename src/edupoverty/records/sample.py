@@ -21,7 +21,7 @@ Examples:
     >>> from edupoverty.records.roster import read_roster
     >>> result = read_roster(sample_roster_path())
     >>> result.rows, result.accepted, len(result.rejected)
-    (40, 33, 7)
+    (40, 32, 8)
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ stable codes of :data:`~edupoverty.records.findings.CODES`:
   ``id.birth_date``, ``id.region`` (warning), ``field.missing``, ``field.invalid``,
   ``column.unknown`` (warning);
 - across rows: ``row.age_stage`` (warning: age at 1 September of the school year outside
-  the plausible range for the stage, :data:`~edupoverty.records.roster.AGE_RANGES`) and
+  the plausible range for the stage, :data:`~edupoverty.records.checks.AGE_RANGES`) and
   ``report.duplicate`` (重报: one ID number twice in a roster, or in several rosters checked
   together; the later row is reported, naming the first);
 - payments: ``payment.method`` (a boarding allowance not paid by bank transfer to the family,
@@ -37,24 +37,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
-from operator import attrgetter, itemgetter, le
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from attrs import frozen
 
-from edupoverty.records.enums import Payee, PaymentMethod, Stage
+from edupoverty.records import idcard
+from edupoverty.records.checks import age_finding, age_stage
+from edupoverty.records.enums import Payee, PaymentMethod
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.model import Disbursement
-from edupoverty.records.roster import (
-    AGE_RANGES,
-    DisbursementResult,
-    RosterResult,
-    _age,
-    _gc_paused,
-    _read,
-    _Seen,
-    read_disbursements,
-)
+from edupoverty.records.reader import Seen, duplicate_finding, read_roster_table
+from edupoverty.records.roster import DisbursementResult, RosterResult, read_disbursements
 
 __all__ = [
     "ValidationReport",
@@ -107,43 +102,27 @@ def school_year_of(day: date) -> int:
 
 
 def _cross_checks(
-    result: RosterResult, seen: _Seen, source_no: int, school_year: int
+    result: RosterResult, seen: Seen, school_year: int, today: date
 ) -> list[Finding]:
-    """Duplicates and age checks over the students of a roster already read."""
+    """Duplicates (across the rosters checked together) and ages over the students of a
+    roster already read."""
     src = result.source
     students = result.students
-    ids: list[str] = list(map(_ID, students))
-    rows = [0 if r is None else r for r in map(_ROW, students)]
-    out = seen.add(ids, rows, source_no, src)
-    stages = list(map(_STAGE, students))
-    ymds = list(map(_BORN, ids))
-    bounds = _born_bounds(school_year)
-    los = map(bounds.__getitem__, stages)
-    if not all(map(le, map(_FIRST, los), ymds)) or not all(
-        map(le, ymds, map(_SECOND, map(bounds.__getitem__, stages)))
-    ):
-        for stage, ymd, ident, row in zip(stages, ymds, ids, rows, strict=True):
-            lo, hi = bounds[stage]
-            if not lo <= ymd <= hi:
-                age = school_year - int(ident[6:10]) - (ident[10:14] > "0901")
-                out.append(_age(row, age, stage, src))
+    if not students:
+        return []
+    ids = pa.array([s.id_number for s in students], pa.string())
+    rows = [0 if s.row is None else s.row for s in students]
+    firsts = seen.add(ids, pa.array(rows, pa.int64()), src)
+    out = [
+        duplicate_finding(rows[pos], seen.first(int(firsts[pos])), src)
+        for pos in np.flatnonzero(firsts >= 0).tolist()
+    ]
+    birth = idcard.check_column(ids, today).birth
+    stages = pa.array([s.stage.value for s in students], pa.string())
+    positions, ages = age_stage(birth, stages, school_year)
+    for pos, age in zip(positions.tolist(), ages.tolist(), strict=True):
+        out.append(age_finding(rows[pos], age, students[pos].stage, src))
     return out
-
-
-def _born_bounds(school_year: int) -> dict[Stage, tuple[str, str]]:
-    """Birth dates (YYYYMMDD) plausible for each stage at 1 September of ``school_year``."""
-    return {
-        stage: (f"{school_year - hi - 1:04d}0902", f"{school_year - lo:04d}0901")
-        for stage, (lo, hi) in AGE_RANGES.items()
-    }
-
-
-_ID = attrgetter("id_number")
-_ROW = attrgetter("row")
-_STAGE = attrgetter("stage")
-_BORN = itemgetter(slice(6, 14))
-_FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
 
 
 def validation_report(
@@ -154,10 +133,10 @@ def validation_report(
 ) -> ValidationReport:
     """Check rosters and disbursements; return counts and findings (see :func:`validate`).
 
-    A roster given as a path is streamed: its rows are checked without keeping
-    :class:`~edupoverty.records.model.Student` records, so memory stays small whatever the
-    file's size. Raises :class:`~edupoverty.errors.RosterError` for a file that cannot be
-    read.
+    A roster given as a path is read as a table
+    (:func:`~edupoverty.records.reader.read_roster_table`): its rows are checked column by
+    column without building :class:`~edupoverty.records.model.Student` records. Raises
+    :class:`~edupoverty.errors.RosterError` for a file that cannot be read.
 
     Examples:
         >>> import tempfile, pathlib
@@ -171,32 +150,21 @@ def validation_report(
     day = today if today is not None else date.today()
     year = school_year if school_year is not None else school_year_of(day)
     sources = [r.source if isinstance(r, RosterResult) else str(r) for r in rosters]
-    seen = _Seen(sources)
+    seen = Seen()
     findings: list[Finding] = []
     rows = accepted = rejected = 0
-    for no, roster in enumerate(rosters):
+    for roster in rosters:
         if isinstance(roster, RosterResult):
-            result = roster
-            with _gc_paused():
-                cross = _cross_checks(result, seen, no, year)
-            findings.extend(_merge(result.findings, cross))
-        else:
-            result = _read(
-                roster,
-                day,
-                keep=False,
-                seen=seen,
-                source_no=no,
-                school_year=year,
-            )
-            findings.extend(result.findings)
-            accepted += result.rows - len(result.rejected)
-            rows += result.rows
-            rejected += len(result.rejected)
+            findings.extend(_merge(roster.findings, _cross_checks(roster, seen, year, day)))
+            rows += roster.rows
+            accepted += roster.accepted
+            rejected += len(roster.rejected)
             continue
-        rows += result.rows
-        accepted += result.accepted
-        rejected += len(result.rejected)
+        table = read_roster_table(roster, today=day, school_year=year, seen=seen)
+        findings.extend(table.findings)
+        rows += table.rows
+        accepted += table.accepted
+        rejected += len(table.rejected)
     pay_rows = pay_ok = pay_bad = 0
     for item in _payment_sources(disbursements):
         if isinstance(item, DisbursementResult):

@@ -44,7 +44,9 @@ column                       type                  holds
 ===========================  ====================  ===========================================
 
 Each programme column's field metadata gives its ``name_zh``, ``name_en`` and ``form``; the
-schema's metadata the ``policy`` name and ``school_year``.
+schema's metadata the ``policy`` name, ``school_year`` and ``not_configured``: a JSON list of
+``{programme, parameter, reason_zh, reason_en, students}``, the students whose amount of a
+programme is not configured, by reason (:func:`not_configured_of`).
 
 Examples:
     >>> from edupoverty.records import SchoolLocation, Stage, Student
@@ -62,6 +64,7 @@ Examples:
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -95,17 +98,15 @@ from edupoverty.rules.plan import DailyRate, FeeShare, Fixed, Plan, half_fen, pl
 from edupoverty.rules.policy import FEE_FIELDS, FundingShares, Policy, Programme
 from edupoverty.rules.proration import Proration, View, counted_days
 from edupoverty.rules.results import SEMESTERS
-from edupoverty.rules.roster_columns import RosterAssessment, assess_columns
 from edupoverty.rules.totals import ProgrammeTotal, Summary, make_summary
-from edupoverty.rules.values import split_exact
+from edupoverty.rules.values import NotConfigured, split_exact
 
 __all__ = [
     "FUNDING_COLUMNS",
     "TOTAL_COLUMNS",
-    "RosterAssessment",
-    "assess_columns",
     "assess_table",
     "assessment_schema",
+    "not_configured_of",
     "summarize_table",
 ]
 
@@ -242,6 +243,15 @@ class _Programme:
                     school_days[i, k] = price.school_days
                 else:
                     kind[i, k] = _NOT_CONFIGURED
+        # the first amount not configured of each plan, as an index into ``reasons``
+        self.reasons: list[NotConfigured] = []
+        reason = np.full(c, -1, dtype=np.int64)
+        for k, p in enumerate(plans):
+            nc = next((x for x in p.prices if isinstance(x, NotConfigured)), None)
+            if nc is not None:
+                if nc not in self.reasons:
+                    self.reasons.append(nc)
+                reason[k] = self.reasons.index(nc)
         applies = np.array([p.decision.applies for p in plans], dtype=np.bool_)
         priced = kind >= _FIXED
         self.prog = prog
@@ -257,6 +267,7 @@ class _Programme:
         self.school_days = school_days[:, of_group]
         self.fee_at = fee_at[:, of_group]
         self.share = share[:, of_group]
+        self.reason = reason[of_group]
 
 
 class _Assessing:
@@ -390,7 +401,25 @@ class _Assessing:
         arrays.append(nc.take(pa.array(group)))
         arrays += [money(funding[k][group] + row.funding[k]) for k in range(len(_LEVELS))]
         arrays.append(money(unknown[group] + row.unknown))
-        return pa.Table.from_arrays(arrays, schema=assessment_schema(self.policy, self.school_year))
+        schema = assessment_schema(self.policy, self.school_year)
+        meta = dict(schema.metadata or {})
+        meta[b"not_configured"] = json.dumps(self._reasons(done), ensure_ascii=False).encode()
+        return pa.Table.from_arrays(arrays, schema=schema.with_metadata(meta))
+
+    def _reasons(self, done: list[_Programme]) -> list[dict[str, Any]]:
+        """Students per programme and reason its amount is not configured."""
+        per_group = np.bincount(self.group, minlength=len(self.first))
+        out: dict[tuple[str, str, str, str], int] = {}
+        for d in done:
+            for k, nc in enumerate(d.reasons):
+                n = int(per_group[d.nc & (d.reason == k)].sum())
+                if n:
+                    key = (d.prog.id, nc.parameter, nc.reason_zh, nc.reason_en)
+                    out[key] = out.get(key, 0) + n
+        return [
+            {"programme": p, "parameter": par, "reason_zh": zh, "reason_en": en, "students": n}
+            for (p, par, zh, en), n in out.items()
+        ]
 
     def _vary(
         self, d: _Programme, i: int, valid: BoolArray, amount: IntArray, row: _RowTotals
@@ -459,6 +488,26 @@ def _listed(ids: list[str], flags: list[BoolArray], n: int) -> pa.Array:
     offsets = np.zeros(n + 1, dtype=np.int32)
     offsets[1:] = np.cumsum(np.bincount(rows, minlength=n))
     return pa.ListArray.from_arrays(pa.array(offsets), pa.array(ids, pa.string()).take(which))
+
+
+def not_configured_of(assessed: pa.Table) -> list[dict[str, Any]]:
+    """The amounts not configured in an assessment table, by programme and reason, with
+    their student counts (from the table's metadata).
+
+    Examples:
+        >>> from edupoverty.records import SchoolLocation, Stage, Student
+        >>> from edupoverty.records.columns import table_from_students
+        >>> from edupoverty.rules import load_policy
+        >>> s = Student(name="王五", id_number="11010520120307002X", school_code="A",
+        ...             stage=Stage.SENIOR, school_location=SchoolLocation.CITY,
+        ...             registered_poor=True)
+        >>> out = assess_table(table_from_students([s]), load_policy("seed"), 2019)
+        >>> [(x["programme"], x["parameter"], x["students"]) for x in not_configured_of(out)]
+        [('senior.fee_waiver', 'senior.fee_waiver.amount', 1)]
+    """
+    raw = (assessed.schema.metadata or {}).get(b"not_configured")
+    items: list[dict[str, Any]] = json.loads(raw) if raw else []
+    return items
 
 
 def summarize_table(assessed: pa.Table) -> Summary:
