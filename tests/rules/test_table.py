@@ -38,10 +38,17 @@ from edupoverty.rules import (
     assess_table,
     list_profiles,
     load_policy,
+    merge_summaries,
     summarize,
     summarize_table,
 )
-from edupoverty.rules.bulk import FUNDING_COLUMNS, TOTAL_COLUMNS, assessment_schema
+from edupoverty.rules.bulk import (
+    FUNDING_COLUMNS,
+    TOTAL_COLUMNS,
+    TableAssessor,
+    assessment_schema,
+    not_configured_of,
+)
 from edupoverty.rules.proration import Proration, enrolment_spans
 from tests.rules.rules_helpers import county, student
 
@@ -136,6 +143,35 @@ def expected_row(a: Assessment, programmes: list[str]) -> dict[str, object]:
     }
 
 
+def reasons(assessments: list[Assessment]) -> list[dict[str, object]]:
+    """The amounts not configured by programme (in policy order) and reason, counted."""
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for a in assessments:
+        for e in a.not_configured:
+            assert isinstance(e.amount, NotConfigured)
+            key = (
+                e.programme,
+                e.amount.parameter,
+                e.amount.reason_zh,
+                e.amount.reason_en,
+            )
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        {
+            "programme": p,
+            "parameter": par,
+            "reason_zh": zh,
+            "reason_en": en,
+            "students": n,
+        }
+        for (p, par, zh, en), n in counts.items()
+    ]
+
+
+def by_key(items: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return sorted(tuple(item.values()) for item in items)
+
+
 def dumps(summary: Summary) -> str:
     """The summary as the JSON output writes it: key order included."""
     return json.dumps(summary.to_dict(), ensure_ascii=False)
@@ -170,6 +206,24 @@ def test_a_table_is_assessed_row_for_row_as_assess_many_assesses_each_student(
     summary = summarize_table(out)
     assert summary == summarize(expected)
     assert dumps(summary) == dumps(summarize(expected))  # keys in the same order too
+    assert by_key(not_configured_of(out)) == by_key(reasons(expected))
+
+
+@pytest.mark.parametrize("which", ["hebei", "county terms"])
+@settings(max_examples=40, deadline=None)
+@given(many=st.lists(students, min_size=1, max_size=30), size=st.integers(1, 7))
+def test_a_table_assessed_batch_by_batch_is_the_table_assessed_whole(
+    which: str, many: list[Student], size: int
+) -> None:
+    policy = POLICIES[which]
+    table = table_from_students(many)
+    assessor = TableAssessor(policy, 2019)
+    parts = [assessor.assess(batch) for batch in table.to_batches(max_chunksize=size)]
+    whole = assess_table(table, policy, 2019)
+    assert all(isinstance(p, pa.RecordBatch) for p in parts)
+    assert pa.Table.from_batches(parts).to_pylist() == whole.to_pylist()
+    assert by_key(assessor.not_configured()) == by_key(not_configured_of(whole))
+    assert merge_summaries(summarize_table(p) for p in parts) == summarize_table(whole)
 
 
 @settings(max_examples=200, deadline=None)
@@ -281,11 +335,11 @@ def test_a_stale_policy_warns_as_assess_many_does() -> None:
 def test_the_output_names_the_policy_school_year_and_each_programme() -> None:
     policy = load_policy("seed")
     out = assess_table(table_from_students([student()]), policy, 2019)
-    assert out.schema.metadata == {
-        b"policy": b"seed",
-        b"school_year": b"2019",
-        b"not_configured": b"[]",  # a rural primary day pupil: every amount is configured
-    }
+    meta = out.schema.metadata
+    assert meta is not None and (meta[b"policy"], meta[b"school_year"]) == (
+        b"seed",
+        b"2019",
+    )
     field = out.schema.field("compulsory.nutrition")
     assert field.metadata is not None and field.metadata[b"form"] == b"in_kind"
     assert out.schema.names[4:8] == list(TOTAL_COLUMNS)
@@ -297,7 +351,12 @@ def test_each_row_gets_what_assess_gives_its_student_alone() -> None:
     kids = [
         student(stage=Stage.PRIMARY, boarding=True, financial_difficulty=True),
         student(stage=Stage.JUNIOR, enrolled_until=date(2019, 11, 15)),
-        student(stage=Stage.SENIOR, grant_tier=2, financial_difficulty=True, tuition_fee="900"),
+        student(
+            stage=Stage.SENIOR,
+            grant_tier=2,
+            financial_difficulty=True,
+            tuition_fee="900",
+        ),
         student(stage=Stage.PRESCHOOL, inclusive_kindergarten=True, orphan=True),
     ]
     out = assess_table(table_from_students(kids), policy, 2019)
@@ -308,8 +367,6 @@ def test_each_row_gets_what_assess_gives_its_student_alone() -> None:
 
 def test_the_amounts_not_configured_are_counted_by_programme_and_reason() -> None:
     # R-SEN-2: the senior waiver is the school's fee; without the fee it is not configured.
-    from edupoverty.rules.bulk import not_configured_of
-
     kids = [
         student(stage=Stage.SENIOR, registered_poor=True, school_location=SchoolLocation.CITY),
         student(stage=Stage.SENIOR, registered_poor=True, school_location=SchoolLocation.TOWN),

@@ -25,7 +25,7 @@ from edupoverty.rules.assess import (
     summarize,
 )
 from edupoverty.rules.audit import audit, check_average_grants
-from edupoverty.rules.bulk import assess_table, summarize_table
+from edupoverty.rules.bulk import TableAssessor, assess_table, summarize_table
 from edupoverty.rules.eligibility import Condition, Label, evaluate, parse_condition
 from edupoverty.rules.loading import compose, list_profiles, load_policy, profile_aliases
 from edupoverty.rules.policy import (
@@ -57,6 +57,7 @@ __all__ = [
     "Programme",
     "ProgrammeTotal",
     "Summary",
+    "TableAssessor",
     "Term",
     "assess",
     "assess_many",

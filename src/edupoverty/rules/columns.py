@@ -38,41 +38,38 @@ def _array(column: Any) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
-def codes(column: Any) -> Codes:
-    """A code per row for the distinct value of ``column`` in it (null is a value of its
-    own): booleans 0 (false), 1 (true), 2 (null); other types in order of first appearance.
-
-    Examples:
-        >>> c, n = codes(pa.array([True, None, False]))
-        >>> c.tolist(), n
-        ([1, 2, 0], 3)
-        >>> c, n = codes(pa.array(["x", None, "x"]))
-        >>> c.tolist(), n
-        ([0, 1, 0], 2)
-    """
-    array = _array(column)
-    if pa.types.is_boolean(array.type):
-        flags = pc.fill_null(pc.cast(array, pa.int8()), 2)
-        return np.asarray(flags.to_numpy(zero_copy_only=False), dtype=np.int64), 3
-    encoded = pc.dictionary_encode(array, null_encoding="encode")
-    return (
-        np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
-        len(encoded.dictionary),
-    )
-
-
 def distinct(column: Any) -> tuple[IntArray, list[Any]]:
-    """A code per row and the distinct values of ``column`` they stand for (null included),
-    in order of first appearance.
+    """A code per row and the distinct values of ``column`` they stand for (null is a value
+    of its own): booleans 0 (false), 1 (true), 2 (null); other types in order of first
+    appearance.
 
     Examples:
         >>> ids, values = distinct(pa.array(["primary", None, "primary"]))
         >>> ids.tolist(), values
         ([0, 1, 0], ['primary', None])
+        >>> ids, values = distinct(pa.array([True, None, False]))
+        >>> ids.tolist(), values
+        ([1, 2, 0], [False, True, None])
     """
-    encoded = pc.dictionary_encode(_array(column), null_encoding="encode")
-    ids = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    array = _array(column)
+    if pa.types.is_boolean(array.type):
+        flags = pc.fill_null(pc.cast(array, pa.int8()), 2)
+        return np.asarray(flags.to_numpy(zero_copy_only=False)), [False, True, None]
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    ids = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
     return ids, encoded.dictionary.to_pylist()
+
+
+def codes(column: Any) -> Codes:
+    """:func:`distinct`'s codes of ``column`` and how many values there are.
+
+    Examples:
+        >>> c, n = codes(pa.array(["x", None, "x"]))
+        >>> c.tolist(), n
+        ([0, 1, 0], 2)
+    """
+    ids, values = distinct(column)
+    return ids, len(values)
 
 
 def _dense(key: IntArray) -> Codes:
@@ -99,7 +96,8 @@ def combine(columns: list[Codes], rows: int) -> Codes:
     for values, count in columns:
         if size * count >= _LIMIT:
             key, size = _dense(key)
-        key = key * count + values
+        key *= count
+        key += values
         size *= max(count, 1)
     return _dense(key)
 
@@ -147,10 +145,11 @@ def money(values: IntArray, valid: BoolArray | None = None) -> pa.Array:
         [Decimal('12.34'), Decimal('-0.05'), None]
     """
     n = len(values)
+    # each value a 16-byte little-endian integer of fen: the low 8 bytes, then the sign
     data = np.empty((n, 2), dtype="<i8")
-    data[:, 0] = values
-    data[:, 1] = np.asarray(values, dtype=np.int64) >> 63  # the sign, over the high 8 bytes
+    np.copyto(data[:, 0], values)
+    np.right_shift(values, 63, out=data[:, 1])
     validity = None
     if valid is not None and not valid.all():
-        validity = pa.array(valid, pa.bool_()).buffers()[1]
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
     return pa.Array.from_buffers(MONEY, n, [validity, pa.py_buffer(data)])

@@ -1,0 +1,126 @@
+"""The assessment table: what :func:`~edupoverty.rules.bulk.assess_table` gives (测算结果表).
+
+One row per student, in the order of the student table, with these columns:
+
+===========================  ====================  ===========================================
+column                       type                  holds
+===========================  ====================  ===========================================
+``row``                      ``int64``             the input's ``row`` (spreadsheet row)
+``name``                     ``string``            the input's, passed through
+``student_number``           ``string``            the input's, passed through
+``school_code``              ``string``            the input's, passed through
+``total``                    ``decimal128(18,2)``  sum of every configured amount
+``cash_total``               ``decimal128(18,2)``  sum of configured cash amounts
+``waiver_total``             ``decimal128(18,2)``  sum of configured waivers
+``in_kind_total``            ``decimal128(18,2)``  sum of configured in-kind provisions
+*programme id* (each)        ``decimal128(18,2)``  the year's amount; null when the programme
+                                                   does not apply or its amount is not
+                                                   configured (one column per programme of the
+                                                   policy, in policy order)
+``not_configured``           ``list<string>``      ids of the programmes that apply but whose
+                                                   amount is not configured, in policy order
+``funding_central`` …        ``decimal128(18,2)``  configured amounts paid by each level of
+``funding_county``                                 government (R-FND-1..4)
+``funding_unknown``          ``decimal128(18,2)``  configured amounts whose shares are unknown
+===========================  ====================  ===========================================
+
+Each programme column's field metadata gives its ``name_zh``, ``name_en`` and ``form``; the
+schema's metadata the ``policy`` name, the ``school_year`` and, once assessed,
+``not_configured``: a JSON list of ``{programme, parameter, reason_zh, reason_en, students}``,
+the students whose amount of a programme is not configured, by reason
+(:func:`not_configured_of`).
+
+Examples:
+    >>> from edupoverty.rules import load_policy
+    >>> schema = assessment_schema(load_policy("seed"), 2019)
+    >>> schema.names[:5], schema.names[-6:-5]
+    (['row', 'name', 'student_number', 'school_code', 'total'], ['not_configured'])
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyarrow as pa
+
+from edupoverty.records.columns import MONEY
+from edupoverty.records.enums import FundingLevel
+from edupoverty.rules.policy import Policy
+
+__all__ = [
+    "FUNDING_COLUMNS",
+    "PASSED_COLUMNS",
+    "TOTAL_COLUMNS",
+    "assessment_schema",
+    "not_configured_of",
+]
+
+PASSED_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
+    ("row", pa.int64()),
+    ("name", pa.string()),
+    ("student_number", pa.string()),
+    ("school_code", pa.string()),
+)
+"""The columns passed through from the student table, with their types."""
+
+TOTAL_COLUMNS: tuple[str, ...] = (
+    "total",
+    "cash_total",
+    "waiver_total",
+    "in_kind_total",
+)
+"""The columns of totals, in order (``<form>_total`` for each programme form)."""
+
+FUNDING_COLUMNS: tuple[str, ...] = (
+    *(f"funding_{level.value}" for level in FundingLevel),
+    "funding_unknown",
+)
+"""The columns of the funding split, in order."""
+
+
+def assessment_schema(policy: Policy, school_year: int | None = None) -> pa.Schema:
+    """The schema of the assessment table under ``policy`` (and ``school_year``).
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> field = assessment_schema(load_policy("seed")).field("compulsory.nutrition")
+        >>> field.type, field.metadata[b"form"]
+        (Decimal128Type(decimal128(18, 2)), b'in_kind')
+    """
+    fields = [pa.field(name, kind) for name, kind in PASSED_COLUMNS]
+    fields += [pa.field(name, MONEY, nullable=False) for name in TOTAL_COLUMNS]
+    fields += [
+        pa.field(
+            p.id,
+            MONEY,
+            metadata={"name_zh": p.name_zh, "name_en": p.name_en, "form": p.form.value},
+        )
+        for p in policy.programmes
+    ]
+    fields.append(pa.field("not_configured", pa.list_(pa.string()), nullable=False))
+    fields += [pa.field(name, MONEY, nullable=False) for name in FUNDING_COLUMNS]
+    meta = {"policy": policy.name}
+    if school_year is not None:
+        meta["school_year"] = str(school_year)
+    return pa.schema(fields, metadata=meta)
+
+
+def not_configured_of(assessed: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
+    """The amounts not configured in an assessment table, by programme and reason, with
+    their student counts (from the table's metadata).
+
+    Examples:
+        >>> from edupoverty.records import SchoolLocation, Stage, Student
+        >>> from edupoverty.records.columns import table_from_students
+        >>> from edupoverty.rules import assess_table, load_policy
+        >>> s = Student(name="王五", id_number="11010520120307002X", school_code="A",
+        ...             stage=Stage.SENIOR, school_location=SchoolLocation.CITY,
+        ...             registered_poor=True)
+        >>> out = assess_table(table_from_students([s]), load_policy("seed"), 2019)
+        >>> [(x["programme"], x["parameter"], x["students"]) for x in not_configured_of(out)]
+        [('senior.fee_waiver', 'senior.fee_waiver.amount', 1)]
+    """
+    raw = (assessed.schema.metadata or {}).get(b"not_configured")
+    items: list[dict[str, Any]] = json.loads(raw) if raw else []
+    return items
