@@ -178,13 +178,21 @@ def _positions(mask: Any) -> np.ndarray[Any, np.dtype[np.int64]]:
 
 
 def _read_distinct(
-    values: pa.Array, read: Callable[[str], tuple[Any, tuple[str, str, str] | None]]
+    values: pa.Array,
+    read: Callable[[str], tuple[Any, tuple[str, str, str] | None]],
+    memo: dict[Any, Any],
 ) -> tuple[list[Any], list[tuple[str, str, str] | None], np.ndarray[Any, Any]]:
-    """``read`` applied once per distinct value: (values, problems) per distinct value and
-    the index of each row's distinct value."""
+    """``read`` applied once per distinct value (``memo`` keeps what earlier batches of the
+    same reading found): (values, problems) per distinct value and the index of each row's
+    distinct value."""
     encoded = pc.dictionary_encode(values)
     distinct = encoded.dictionary.to_pylist()
-    out = [read(v) for v in distinct]
+    out = []
+    for v in distinct:
+        hit = memo.get(v)
+        if hit is None:
+            hit = memo[v] = read(v)
+        out.append(hit)
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     return [v for v, _ in out], [p for _, p in out], indices
 
@@ -232,9 +240,9 @@ def _problems_of(
 
 
 def _value_column(
-    name: str, values: pa.Array, out: list[Problem]
+    name: str, values: pa.Array, out: list[Problem], memo: dict[Any, Any]
 ) -> tuple[pa.Array, np.ndarray[Any, Any], list[Any]]:
-    distinct, problems, indices = _read_distinct(values, _value_reader(name))
+    distinct, problems, indices = _read_distinct(values, _value_reader(name), memo)
     _problems_of(name, problems, indices, out)
     column = _arrow(name, distinct).take(pa.array(indices))
     return column, indices, distinct
@@ -370,7 +378,12 @@ def _ids(
 
 
 def check_batch(
-    batch: pa.RecordBatch, header: Header, today: date, *, find_blank: bool = True
+    batch: pa.RecordBatch,
+    header: Header,
+    today: date,
+    *,
+    find_blank: bool = True,
+    memo: dict[str, dict[Any, Any]] | None = None,
 ) -> Checked:
     """Read and check one batch of roster rows (text columns named by their position,
     ``"0"``, ``"1"`` …, and ``row``) against ``header``.
@@ -379,7 +392,9 @@ def check_batch(
     file's, read and checked, or the field's default where the file has no such column.
     Rows whose cells are all empty are marked ``blank`` (without problems) unless
     ``find_blank`` is false: a source that leaves blank rows out of its batches need not
-    look for them.
+    look for them. ``memo`` (one per reading of a file) keeps the distinct values each
+    column's spelling table has read, so that a value met again in a later batch is not read
+    again.
 
     Examples:
         >>> import pyarrow as pa
@@ -414,7 +429,9 @@ def check_batch(
                 _arrow(name, [_DEFAULTS[name]]).take(pa.array(np.zeros(n, dtype=np.int64)))
             )
             continue
-        out[name], indices, distinct = _value_column(name, values, problems)
+        out[name], indices, distinct = _value_column(
+            name, values, problems, memo.setdefault(name, {}) if memo is not None else {}
+        )
         if name == "stage":
             stage_idx, stages = indices, distinct
     grade = raw.get("grade")

@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from attrs import field, frozen
 
+from edupoverty.records import idcard
 from edupoverty.records.checks import (
     Checked,
     Problem,
@@ -56,9 +56,11 @@ from edupoverty.records.sources import open_source
 __all__ = [
     "FINDING_SCHEMA",
     "RejectedRow",
+    "RosterReading",
     "RosterTable",
     "Seen",
     "duplicate_finding",
+    "read_roster_batches",
     "read_roster_table",
     "read_source",
 ]
@@ -167,49 +169,59 @@ class Seen:
 
     Examples:
         >>> seen = Seen()
-        >>> seen.add(pa.array(["A", "B", "A"]), pa.array([2, 3, 4]), "a.csv").tolist()
+        >>> a, b = "11010520120307002X", "110105201203070011"
+        >>> seen.add(pa.array([a, b, a]), pa.array([2, 3, 4]), "a.csv").tolist()
         [-1, -1, 0]
-        >>> seen.add(pa.array(["B"]), pa.array([2]), "b.csv").tolist()
+        >>> seen.add(pa.array([b]), pa.array([2]), "b.csv").tolist()
         [1]
         >>> seen.first(1)
         ('a.csv', 3)
     """
 
     def __init__(self) -> None:
-        self._ids: list[pa.Array] = []
-        self._rows: list[np.ndarray[Any, Any]] = []
+        self._keys = np.zeros(0, dtype=np.int64)  # sorted keys of the numbers seen
+        self._index = np.zeros(0, dtype=np.int64)  # each key's first occurrence
         self._sources: list[str] = []
+        self._source_of: list[np.ndarray[Any, Any]] = []  # per add: source number, rows
+        self._rows: list[np.ndarray[Any, Any]] = []
+        self._count = 0
 
     def add(self, ids: pa.Array, rows: pa.Array, source: str) -> np.ndarray[Any, Any]:
-        """Record ``ids`` (accepted, in row order) and return, for each, the index of its
-        first occurrence (:meth:`first`) if it is a repeat, or -1. Hash lookups over the
-        whole column: no Python per row."""
-        n = len(ids)
-        out = np.full(n, -1, dtype=np.int64)
-        offset = sum(len(x) for x in self._ids)
-        if self._ids:
-            earlier = pa.concat_arrays(self._ids)
-            at = pc.index_in(ids, value_set=earlier).to_numpy(zero_copy_only=False)
-            found = ~np.isnan(at) if at.dtype.kind == "f" else at >= 0
-            out[found] = at[found].astype(np.int64)
-        codes = pc.dictionary_encode(ids).indices.to_numpy(zero_copy_only=False)
-        distinct, first = np.unique(codes, return_index=True)
-        repeat = np.ones(n, dtype=bool)
-        repeat[first] = False
-        repeat &= out < 0
-        local = first[np.searchsorted(distinct, codes[repeat])]
-        # a repeat of a value first seen in an earlier file points at that first occurrence
-        out[repeat] = np.where(out[local] >= 0, out[local], offset + local)
-        self._ids.append(ids)
-        self._rows.append(np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64))
-        self._sources.append(source)
+        """Record ``ids`` (accepted, compact, in row order) and return, for each, the index
+        of its first occurrence (:meth:`first`) if it is a repeat, or -1. Numbers are
+        compared as integers (:func:`~edupoverty.records.idcard.keys`): sorted arrays and
+        binary search, no Python per row."""
+        if not self._sources or self._sources[-1] != source:
+            self._sources.append(source)
+        number = len(self._sources) - 1
+        k = idcard.keys(ids)
+        distinct, first_at, inverse = np.unique(k, return_index=True, return_inverse=True)
+        at = np.searchsorted(self._keys, distinct)
+        known = at < len(self._keys)
+        known[known] = self._keys[at[known]] == distinct[known]
+        index = np.empty(len(distinct), dtype=np.int64)
+        index[known] = self._index[at[known]]
+        new = np.flatnonzero(~known)
+        # new numbers are numbered in row order of their first occurrence
+        order = new[np.argsort(first_at[new], kind="stable")]
+        index[order] = self._count + np.arange(len(order))
+        self._count += len(order)
+        self._source_of.append(np.full(len(order), number, dtype=np.int64))
+        row_values = np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64)
+        self._rows.append(row_values[first_at[order]])
+        self._keys = np.insert(self._keys, at[new], distinct[new])
+        self._index = np.insert(self._index, at[new], index[new])
+        out = index[inverse]
+        positions = np.arange(len(k))
+        is_first = ~known[inverse] & (first_at[inverse] == positions)
+        out[is_first] = -1
         return out
 
     def first(self, k: int) -> tuple[str, int]:
-        """(source, row) of the value at position ``k`` of everything added."""
-        for rows, source in zip(self._rows, self._sources, strict=True):
+        """(source, row) of the first occurrence ``k``."""
+        for sources, rows in zip(self._source_of, self._rows, strict=True):
             if k < len(rows):
-                return source, int(rows[k])
+                return self._sources[int(sources[k])], int(rows[k])
             k -= len(rows)
         raise IndexError(k)
 
@@ -245,11 +257,12 @@ def read_roster_table(
         >>> [f.code for f in read_roster_table(p, school_year=2019).findings]
         ['row.age_stage']
     """
-    source_name = str(path)
-    src = open_source(
-        path, find_header=lambda cells: names_a_header(cells, ROSTER_KEYS), batch_rows=batch_rows
+    reading = read_roster_batches(
+        path, today=today, school_year=school_year, seen=seen, batch_rows=batch_rows
     )
-    return read_source(src, source_name, today=today, school_year=school_year, seen=seen)
+    pieces = list(reading)
+    table = pa.concat_tables(pieces) if pieces else STUDENT_SCHEMA.empty_table()
+    return reading.result(table)
 
 
 def read_source(
@@ -260,78 +273,194 @@ def read_source(
     school_year: int | None = None,
     seen: Seen | None = None,
 ) -> RosterTable:
-    """Read a roster from an opened source: anything with ``header`` (the header cells),
-    ``header_row``, ``encoding``, ``batches()`` (Arrow batches of text columns ``"0"``,
-    ``"1"`` … and ``row``) and ``bad_rows`` (``(row, code)`` of rows that could not be
-    split or decoded) — a :class:`~edupoverty.records.sources.TextSource`, or rows already
-    in memory (:func:`~edupoverty.records.roster.read_rows`). A source that counts its
-    blank rows itself (``blank_rows``) leaves them out of its batches; otherwise blank rows
-    are found here."""
-    day = today if today is not None else date.today()
-    header = Header(list(src.header), ROSTER, source_name)
-    head: list[Finding] = [
-        finding("column.unknown", row=src.header_row, field=c, source=source_name)
-        for c in header.unknown
-    ]
-    head += [
-        finding("row.above_header", row=r, field="(line)", source=source_name)
-        for r in getattr(src, "above_header", ())
-    ]
-    per_row: dict[int, list[tuple[int, Finding]]] = {}
-    errors: set[int] = set()
-    pieces: list[pa.Table] = []
-    rows = blank = 0
-    for batch in src.batches():
-        checked = check_batch(batch, header, day, find_blank=not hasattr(src, "blank_rows"))
-        blank += int(checked.blank.sum())
-        rows += batch.num_rows - int(checked.blank.sum())
-        pieces.append(_accepted(checked, source_name, per_row, errors, school_year))
-    width_rows = [b for b in src.bad_rows if b.code == "row.width"]
-    if width_rows:
-        batch, extra = _padded(width_rows, header.width)
-        checked = check_batch(batch, header, day)
-        blank += int(checked.blank.sum())
-        rows += batch.num_rows - int(checked.blank.sum())
-        if extra.size:
+    """Read a roster from an opened source into a :class:`RosterTable` (see
+    :class:`RosterReading` for what a source is)."""
+    reading = RosterReading(src, source_name, today=today, school_year=school_year, seen=seen)
+    pieces = list(reading)
+    table = pa.concat_tables(pieces) if pieces else STUDENT_SCHEMA.empty_table()
+    return reading.result(table)
+
+
+class RosterReading:
+    """A roster being read batch by batch: iterating gives the accepted rows as typed
+    tables (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`), in row order, repeated ID
+    numbers already left out; once iterated, :meth:`result` gives the findings, the rejected
+    rows and the counts. Memory is bounded by the batch, whatever the file's size.
+
+    A source is anything with ``header`` (the header cells), ``header_row``, ``encoding``,
+    ``batches()`` (Arrow batches of text columns ``"0"``, ``"1"`` … and ``row``) and
+    ``bad_rows`` (:class:`~edupoverty.records.sources.BadRow`: rows that could not be
+    split or decoded, known up to each batch's last row when the batch comes) — a
+    :class:`~edupoverty.records.sources.TextSource`, or rows already in memory
+    (:func:`~edupoverty.records.roster.read_rows`). A source that counts its blank rows
+    itself (``blank_rows``) leaves them out of its batches; otherwise they are found here.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+        ...     "李四,123,3412001,小学,乡村\\n", encoding="utf-8")
+        >>> reading = read_roster_batches(p)
+        >>> sum(t.num_rows for t in reading), reading.result().rows
+        (1, 2)
+    """
+
+    def __init__(
+        self,
+        src: Any,
+        source_name: str,
+        *,
+        today: date | None = None,
+        school_year: int | None = None,
+        seen: Seen | None = None,
+        batch_rows: int = 65_536,
+    ) -> None:
+        self.src = src
+        self.batch_rows = batch_rows
+        self.source = source_name
+        self.today = today if today is not None else date.today()
+        self.school_year = school_year
+        self.seen = seen if seen is not None else Seen()
+        self.header = Header(list(src.header), ROSTER, source_name)
+        self.head: list[Finding] = [
+            finding("column.unknown", row=src.header_row, field=c, source=source_name)
+            for c in self.header.unknown
+        ]
+        self.head += [
+            finding("row.above_header", row=r, field="(line)", source=source_name)
+            for r in getattr(src, "above_header", ())
+        ]
+        self.per_row: dict[int, list[tuple[int, Finding]]] = {}
+        self.errors: set[int] = set()
+        self.memo: dict[str, dict[Any, Any]] = {}
+        self.rows = self.blank = 0
+        self.done = False
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        src = self.src
+        taken = 0  # bad rows handled so far
+        find_blank = not hasattr(src, "blank_rows")
+        for batch in _regrouped(src.batches(), self.batch_rows):
+            first = batch.column("row")[0].as_py() if batch.num_rows else None
+            pending = [b for b in src.bad_rows[taken:] if first is None or b.row < first]
+            taken += len(pending)
+            if pending:
+                yield from self._bad(pending)
+            checked = check_batch(
+                batch, self.header, self.today, memo=self.memo, find_blank=find_blank
+            )
+            yield self._checked(checked)
+        rest = src.bad_rows[taken:]
+        if rest:
+            yield from self._bad(list(rest))
+        self.blank += int(getattr(src, "blank_rows", 0))
+        self.done = True
+
+    def _checked(self, checked: Checked, extra: Any = None) -> pa.Table:
+        self.blank += int(checked.blank.sum())
+        self.rows += len(checked.blank) - int(checked.blank.sum())
+        if extra is not None and extra.size:
             checked.problems.append(
                 Problem(extra, "field.invalid", "(extra cells)", *_EXTRA_CELLS)
             )
-        pieces.append(_accepted(checked, source_name, per_row, errors, school_year))
-    for bad in src.bad_rows:
-        if bad.code == "row.width":
-            continue
-        rows += 1
-        zh, en = _UNREADABLE.get(bad.code, _UNREADABLE["row.too_long"])
-        f = finding(
-            "field.invalid",
-            row=bad.row,
-            field="(line)",
-            source=source_name,
-            detail_zh=zh,
-            detail_en=en,
+        table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
+        return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
+
+    def _bad(self, bad: list[Any]) -> Iterator[pa.Table]:
+        """Rows of another width than the header (padded or cut, then checked), and rows
+        that could not be read at all (rejected)."""
+        width = [b for b in bad if b.code == "row.width"]
+        if width:
+            batch, extra = _padded(width, self.header.width)
+            yield self._checked(check_batch(batch, self.header, self.today), extra)
+        for b in bad:
+            if b.code == "row.width":
+                continue
+            self.rows += 1
+            zh, en = _UNREADABLE.get(b.code, _UNREADABLE["row.too_long"])
+            f = finding(
+                "field.invalid",
+                row=b.row,
+                field="(line)",
+                source=self.source,
+                detail_zh=zh,
+                detail_en=en,
+            )
+            self.per_row.setdefault(b.row, []).append((0, f))
+            self.errors.add(b.row)
+
+    def result(self, table: pa.Table | None = None) -> RosterTable:
+        """What the reading found (call after iterating): a :class:`RosterTable` holding
+        ``table`` (the accepted rows, if kept; else an empty table) and every finding."""
+        if not self.done:
+            for _ in self:
+                pass
+        per_row = self.per_row
+        rejected = tuple(
+            RejectedRow(row, tuple(f for _, f in sorted(per_row[row], key=_rank)), self.source)
+            for row in sorted(self.errors)
         )
-        per_row.setdefault(bad.row, []).append((0, f))
-        errors.add(bad.row)
-    blank += int(getattr(src, "blank_rows", 0))
-    table = pa.concat_tables(pieces) if pieces else STUDENT_SCHEMA.empty_table()
-    table = _without_duplicates(
-        table, seen if seen is not None else Seen(), source_name, per_row, errors
+        findings = self.head + [
+            f for row in sorted(per_row) for _, f in sorted(per_row[row], key=_rank)
+        ]
+        return RosterTable(
+            source=self.source,
+            table=table if table is not None else STUDENT_SCHEMA.empty_table(),
+            rejected=rejected,
+            findings=tuple(findings),
+            rows=self.rows,
+            unknown_columns=self.header.unknown,
+            encoding=self.src.encoding,
+            blank_rows=self.blank,
+        )
+
+
+def read_roster_batches(
+    path: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    school_year: int | None = None,
+    seen: Seen | None = None,
+    batch_rows: int = 65_536,
+) -> RosterReading:
+    """Read a roster file batch by batch (:class:`RosterReading`): for a roster too large to
+    hold, the accepted rows come as typed tables to assess and write one after another.
+
+    Examples:
+        >>> read_roster_batches("no/such/roster.csv")
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
+    """
+    src = open_source(
+        path, find_header=lambda cells: names_a_header(cells, ROSTER_KEYS), batch_rows=batch_rows
     )
-    rejected = tuple(
-        RejectedRow(row, tuple(f for _, f in sorted(per_row[row], key=_rank)), source_name)
-        for row in sorted(errors)
+    return RosterReading(
+        src, str(path), today=today, school_year=school_year, seen=seen, batch_rows=batch_rows
     )
-    findings = head + [f for row in sorted(per_row) for _, f in sorted(per_row[row], key=_rank)]
-    return RosterTable(
-        source=source_name,
-        table=table,
-        rejected=rejected,
-        findings=tuple(findings),
-        rows=rows,
-        unknown_columns=header.unknown,
-        encoding=src.encoding,
-        blank_rows=blank,
-    )
+
+
+def _regrouped(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
+    """The source's batches gathered into batches of about ``rows`` rows: each column of a
+    batch is checked at once, so fewer, larger batches cost less."""
+    held: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        held.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield _one(held)
+            held, count = [], 0
+    if held:
+        yield _one(held)
+
+
+def _one(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    if len(batches) == 1:
+        return batches[0]
+    table = pa.Table.from_batches(batches).combine_chunks()
+    return table.to_batches(max_chunksize=table.num_rows)[0]
 
 
 def _rank(item: tuple[int, Finding]) -> int:

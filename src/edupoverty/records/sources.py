@@ -201,8 +201,13 @@ class TextSource:
                 ),
             }
             reader = self._parsing(lambda: pcsv.open_csv(feed, **options), block)
-            while (batch := self._parsing(reader.read_next_batch, block)) is not None:
-                yield from self._settle(batch, pending, feed)
+            try:
+                while (batch := self._parsing(reader.read_next_batch, block)) is not None:
+                    yield from self._settle(batch, pending, feed)
+            finally:
+                # the parser reads ahead on a thread of its own: stop it before the file
+                # closes, whatever happened (an error, or the caller stopping early)
+                reader.close()
             self._settle_invalid(pending, len(pending))
 
     def _parsing(self, step: Callable[[], Any], block: int) -> Any:

@@ -23,7 +23,7 @@ import argparse
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, cast
@@ -33,8 +33,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from edupoverty.errors import InputError
+from edupoverty.records.columns import STUDENT_SCHEMA
 from edupoverty.records.outfile import replace_whole
-from edupoverty.records.reader import RejectedRow, RosterTable, read_roster_table
+from edupoverty.records.reader import (
+    RejectedRow,
+    RosterTable,
+    read_roster_batches,
+    read_roster_table,
+)
 from edupoverty.records.writers import write_table_csv, write_table_jsonl, write_table_xlsx
 from edupoverty.rules import Policy, load_policy
 from edupoverty.rules.bulk import (
@@ -43,9 +49,21 @@ from edupoverty.rules.bulk import (
     not_configured_of,
     summarize_table,
 )
-from edupoverty.rules.totals import Summary
+from edupoverty.rules.totals import Summary, merge_summaries
 
-__all__ = ["AssessReport", "assess_report", "display_table", "format_table", "register", "run"]
+__all__ = [
+    "AssessReport",
+    "AssessStream",
+    "assess_report",
+    "display_header",
+    "display_of",
+    "format_table",
+    "merge_not_configured",
+    "register",
+    "rejected_of",
+    "run",
+    "write_json",
+]
 
 
 def register(sub: Any) -> None:
@@ -120,6 +138,10 @@ class AssessReport:
         """Amounts not configured, by programme and reason, with student counts."""
         return not_configured_of(self.assessed)
 
+    def tables(self) -> Iterator[pa.Table]:
+        """The assessment table, as one chunk (as :meth:`AssessStream.tables` gives it)."""
+        yield self.assessed
+
 
 def assess_report(
     roster: str | Path, policy: Sequence[str] | Policy = ("seed",), school_year: int = 2019
@@ -156,32 +178,144 @@ def run(args: argparse.Namespace) -> int:
             "and will be removed in the next release",
             file=sys.stderr,
         )
-    report = assess_report(args.roster, args.policy or ["seed"], args.school_year)
-    _write(report, args.format, args.lang, args.output)
-    return 1 if report.rejected else 0
+    policy = load_policy(*(args.policy or ["seed"]))
+    if args.format == "table":
+        report = assess_report(args.roster, policy, args.school_year)
+        if args.output:
+            with replace_whole(args.output) as fh:
+                _emit(report, "table", args.lang, fh)
+        else:
+            _emit(report, "table", args.lang, sys.stdout)
+        return 1 if report.rejected else 0
+    stream = AssessStream(args.roster, policy, args.school_year)
+    _write(stream, args.format, args.lang, args.output)
+    return 1 if stream.rejected else 0
 
 
-def _write(report: AssessReport, fmt: str, lang: str, output: str | None) -> None:
+def _write(stream: AssessStream, fmt: str, lang: str, output: str | None) -> None:
+    """Write the assessment as it is made, a chunk of rows at a time."""
     if fmt == "xlsx":
         assert output is not None
-        header, shown = display_table(report, lang)
         write_table_xlsx(
-            _with_rejected(shown, report.rejected, lang),
+            stream.display(lang),
             output,
             sheet="assessment" if lang == "en" else "资助测算",
-            header=header,
+            header=display_header(stream.policy, lang),
         )
     elif fmt == "csv":
-        header, shown = display_table(report, lang)
-        table = _with_rejected(shown, report.rejected, lang)
-        write_table_csv(table, output or sys.stdout, header=header)
+        header = display_header(stream.policy, lang)
+        write_table_csv(stream.display(lang), output or sys.stdout, header=header)
     elif fmt == "jsonl":
-        write_table_jsonl(report.assessed, output or sys.stdout)
+        write_table_jsonl(stream.tables(), output or sys.stdout)
     elif output:
         with replace_whole(output) as fh:
-            _emit(report, fmt, lang, fh)
+            write_json(stream, fh)
     else:
-        _emit(report, fmt, lang, sys.stdout)
+        write_json(stream, sys.stdout)
+
+
+class AssessStream:
+    """A roster read and assessed a chunk of rows at a time (for rosters of any size):
+    :meth:`tables` yields assessment tables (:func:`~edupoverty.rules.bulk.assess_table`)
+    of about ``chunk_rows`` rows, in row order; after them, :attr:`rejected`, :meth:`summary`
+    and :meth:`not_configured` hold the whole roster's. Memory is bounded by the chunk.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+        ...     "李四,123,3412001,小学,乡村\\n", encoding="utf-8")
+        >>> stream = AssessStream(p, load_policy("seed"), 2019)
+        >>> [t.num_rows for t in stream.tables()], len(stream.rejected)
+        ([1], 1)
+        >>> stream.summary().total
+        Decimal('1490.00')
+    """
+
+    def __init__(
+        self, roster: str | Path, policy: Policy, school_year: int, chunk_rows: int = 262_144
+    ) -> None:
+        self.policy = policy
+        self.school_year = school_year
+        self.chunk_rows = chunk_rows
+        self.reading = read_roster_batches(roster)
+        self.summaries: list[Summary] = []
+        self.missing: list[list[dict[str, Any]]] = []
+        self.result: RosterTable | None = None
+
+    def tables(self) -> Iterator[pa.Table]:
+        """The assessment, a chunk of rows at a time (at least one, maybe empty, table)."""
+        yielded = False
+        for chunk in _chunks(self.reading, self.chunk_rows):
+            table = assess_table(chunk, self.policy, self.school_year)
+            self.summaries.append(summarize_table(table))
+            self.missing.append(not_configured_of(table))
+            yielded = True
+            yield table
+        if not yielded:
+            empty = assess_table(STUDENT_SCHEMA.empty_table(), self.policy, self.school_year)
+            self.summaries.append(summarize_table(empty))
+            yield empty
+        self.result = self.reading.result()
+
+    def display(self, lang: str) -> Iterator[pa.Table]:
+        """The assessment as people read it (:func:`display_of`), then the rejected rows."""
+        schema = None
+        for table in self.tables():
+            shown = display_of(table, self.policy, lang)
+            schema = shown.schema
+            yield shown
+        assert schema is not None
+        if self.rejected:
+            yield rejected_of(self.rejected, schema, lang)
+
+    @property
+    def rejected(self) -> tuple[RejectedRow, ...]:
+        """The rows rejected (known once :meth:`tables` has run)."""
+        return self.result.rejected if self.result is not None else ()
+
+    def summary(self) -> Summary:
+        """The whole roster's totals (once :meth:`tables` has run)."""
+        return merge_summaries(self.summaries)
+
+    def not_configured(self) -> list[dict[str, Any]]:
+        """The amounts not configured, by programme and reason, with student counts."""
+        return merge_not_configured(self.missing)
+
+
+def _chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:
+    held: list[pa.Table] = []
+    count = 0
+    for t in tables:
+        if t.num_rows:
+            held.append(t)
+            count += t.num_rows
+        if count >= rows:
+            yield pa.concat_tables(held)
+            held, count = [], 0
+    if held:
+        yield pa.concat_tables(held)
+
+
+def merge_not_configured(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The amounts not configured of parts of a roster, added up by programme and reason
+    (in the order first met).
+
+    Examples:
+        >>> a = {"programme": "rain_dew", "parameter": "p", "reason_zh": "z", "reason_en": "e"}
+        >>> merge_not_configured([[{**a, "students": 1}], [{**a, "students": 2}]])[0]["students"]
+        3
+    """
+    out: dict[tuple[str, str, str, str], int] = {}
+    for part in parts:
+        for item in part:
+            key = (item["programme"], item["parameter"], item["reason_zh"], item["reason_en"])
+            out[key] = out.get(key, 0) + int(item["students"])
+    return [
+        {"programme": p, "parameter": par, "reason_zh": zh, "reason_en": en, "students": n}
+        for (p, par, zh, en), n in out.items()
+    ]
 
 
 def _emit(report: AssessReport, fmt: str, lang: str, out: IO[str]) -> None:
@@ -205,38 +339,55 @@ def _nc_mask(nc: pa.ChunkedArray | pa.Array, pid: str) -> pa.Array:
     return pa.array(values)
 
 
-def display_table(report: AssessReport, lang: str = "zh") -> tuple[list[str], pa.Table]:
-    """The assessment as people read it: header names in ``lang`` and a table of row, name,
-    student number, school code, the totals, one column per programme (the amount, 未配置,
-    or empty where it does not apply) and the programmes not configured, by name.
+def display_header(policy: Policy, lang: str = "zh") -> list[str]:
+    """The column names people read, in ``lang``, of :func:`display_of`'s table.
+
+    Examples:
+        >>> display_header(load_policy("seed"))[:5]
+        ['行', '姓名', '学籍号', '学校代码', '合计']
+    """
+    en = lang == "en"
+    lead = (
+        ("row", "name", "student_number", "school_code", *TOTAL_COLUMNS)
+        if en
+        else ("行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物")
+    )
+    names = _names(policy, lang)
+    return [*lead, *names.values(), "not_configured" if en else "未配置"]
+
+
+def display_of(assessed: pa.Table, policy: Policy, lang: str = "zh") -> pa.Table:
+    """An assessment table as people read it: row, name, student number, school code, the
+    totals, one column per programme (the amount, 未配置, or empty where it does not apply)
+    and the programmes not configured, by name, in ``lang`` (:func:`display_header`).
 
     Examples:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
         >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
         ...     "李四,11010520120307002X,3412001,高中,县城,是\\n", encoding="utf-8")
-        >>> header, t = display_table(assess_report(p), "zh")
-        >>> header[:5], t.column("senior.fee_waiver").to_pylist()
-        (['行', '姓名', '学籍号', '学校代码', '合计'], ['未配置'])
+        >>> r = assess_report(p)
+        >>> t = display_of(r.assessed, r.policy)
+        >>> t.column("senior.fee_waiver").to_pylist(), t.column("not_configured").to_pylist()
+        (['未配置'], ['普通高中免学杂费'])
     """
     en = lang == "en"
-    assessed = report.assessed
-    names = _names(report.policy, lang)
+    names = _names(policy, lang)
     nc_label = "not configured" if en else "未配置"
     columns: list[pa.Array | pa.ChunkedArray] = [
         assessed[c] for c in ("row", "name", "student_number", "school_code", *TOTAL_COLUMNS)
     ]
-    nc = assessed["not_configured"]
-    for p in report.policy.programmes:
+    nc = assessed["not_configured"].combine_chunks()
+    for p in policy.programmes:
         text = pc.cast(assessed[p.id], pa.string())
         columns.append(pc.if_else(_nc_mask(nc, p.id), nc_label, text))
     lookup = pa.array(list(names))
     shown = pa.array(list(names.values()))
-    flat = pc.list_flatten(nc.combine_chunks())
+    flat = pc.list_flatten(nc)
     listed = pa.ListArray.from_arrays(
-        nc.combine_chunks().offsets, pc.take(shown, pc.index_in(flat, value_set=lookup))
+        nc.offsets, pc.take(shown, pc.index_in(flat, value_set=lookup))
     )
-    columns.append(listed)
+    columns.append(pc.binary_join(listed, "; " if en else "、"))
     field_names = [
         "row",
         "name",
@@ -246,34 +397,29 @@ def display_table(report: AssessReport, lang: str = "zh") -> tuple[list[str], pa
         *names,
         "not_configured",
     ]
-    lead = (
-        ("row", "name", "student_number", "school_code", *TOTAL_COLUMNS)
-        if en
-        else ("行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物")
-    )
-    header = [*lead, *names.values(), "not_configured" if en else "未配置"]
-    return header, pa.table(columns, names=field_names)
+    return pa.table(columns, names=field_names)
 
 
-def _with_rejected(shown: pa.Table, rejected: Iterable[RejectedRow], lang: str) -> pa.Table:
-    """The display table followed by one row per rejected row: its row number, and its
-    reasons in the last column."""
+def rejected_of(rejected: Iterable[RejectedRow], schema: pa.Schema, lang: str) -> pa.Table:
+    """Rejected rows in the columns of :func:`display_of`'s table: the row number, and the
+    reasons in the last column (the rest empty).
+
+    Examples:
+        >>> from edupoverty.records.findings import finding
+        >>> bad = RejectedRow(3, (finding("field.missing", row=3, field="name"),))
+        >>> schema = pa.schema([("row", pa.int64()), ("name", pa.string())])
+        >>> rejected_of([bad], schema, "en").to_pylist()
+        [{'row': 3, 'name': 'row 3, name: a required value is missing'}]
+    """
     rows = list(rejected)
-    if not rows:
-        return shown
-    schema = pa.schema([pa.field(f.name, pa.string()) for f in shown.schema])
-    texts = [pc.cast(c, pa.string()) for c in shown.columns[:-1]]
-    body = pa.table([*texts, pc.binary_join(shown.columns[-1], "、")], schema=schema)
     n = len(rows)
-    extra: dict[str, Any] = {name: pa.nulls(n, pa.string()) for name in schema.names}
-    extra["row"] = pa.array([str(r.row) for r in rows])
-    extra[schema.names[-1]] = pa.array(
-        ["; ".join(f.message(lang) for f in r.findings) for r in rows]
-    )
-    return pa.concat_tables([body, pa.table(extra, schema=schema)])
+    columns = [pa.nulls(n, f.type) for f in schema]
+    columns[0] = pa.array([r.row for r in rows], schema.field(0).type)
+    columns[-1] = pa.array(["; ".join(f.message(lang) for f in r.findings) for r in rows])
+    return pa.table(columns, schema=schema)
 
 
-def write_json(report: AssessReport, out: IO[str]) -> None:
+def write_json(report: AssessReport | AssessStream, out: IO[str]) -> None:
     """The JSON document of ``edupoverty assess``: ``policy``, ``school_year``,
     ``students`` (each a row of the assessment table: row, name, student number, school
     code, the totals, the amount of each programme under its id — ``null`` where it does
@@ -296,7 +442,9 @@ def write_json(report: AssessReport, out: IO[str]) -> None:
     out.write(f'  "policy": {json.dumps(report.policy.name)},\n')
     out.write(f'  "school_year": {report.school_year},\n')
     out.write('  "students": [')
-    _JsonArray(out).write_table(report.assessed)
+    items = _JsonArray(out)
+    for table in report.tables():
+        items.write_table(table)
     out.write("\n  ],\n")
     rest = {
         "rejected": [
@@ -373,11 +521,10 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
         if en
         else ["行", "姓名", "学校", "合计", "现金", "减免", "实物", "未配置"]
     )
-    _, shown = display_table(report, lang)
+    shown = display_of(assessed, report.policy, lang)
     cols = [shown[c].to_pylist() for c in ("row", "name", "school_code", *TOTAL_COLUMNS)]
     listed = shown["not_configured"].to_pylist()
-    sep = "; " if en else "、"
-    rows = [[*(c[i] for c in cols), sep.join(listed[i])] for i in range(shown.num_rows)]
+    rows = [[*(c[i] for c in cols), listed[i] or ""] for i in range(shown.num_rows)]
     lines.append(table(head, rows))
     summary = report.summary()
     names = _names(report.policy, lang)
