@@ -48,8 +48,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from edupoverty.errors import ArgumentError, InputError
-from edupoverty.records.columns import students_from_table
-from edupoverty.records.enums import FundingLevel, ProgrammeForm, Stage
+from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
+from edupoverty.records.enums import FundingLevel, ProgrammeForm
+from edupoverty.records.model import Student
 from edupoverty.rules.columns import (
     BoolArray,
     IntArray,
@@ -61,12 +62,14 @@ from edupoverty.rules.columns import (
     money,
 )
 from edupoverty.rules.compute import (
+    amount_reads,
     check_arguments,
-    fails_on_stage,
+    condition_reads,
+    eligibility_checks,
     relevant_fields,
     replacements,
 )
-from edupoverty.rules.eligibility import student_statuses
+from edupoverty.rules.eligibility import Label, evaluate, student_statuses
 from edupoverty.rules.plan import DailyRate, FeeShare, Fixed, Plan, half_fen, plan
 from edupoverty.rules.policy import FEE_FIELDS, FundingShares, Policy
 from edupoverty.rules.proration import Proration, View, counted_days
@@ -92,9 +95,9 @@ __all__ = [
 ]
 
 _LEVELS = tuple(FundingLevel)
-_STAGES = {s.value: s for s in Stage}
 _VIEW = tuple(f"{what}:{s.value}" for s in SEMESTERS for what in ("counted", "unknown"))
-_UNREAD = object()  # a field a programme does not read of a student at that stage
+_UNREAD = object()  # what a programme does not read of a student
+_Outcome = tuple[bool, tuple[Label, ...]]  # a check holds, and the condition that held
 # how a semester's amount is found (a plan's price), as a code
 _ABSENT, _NOT_CONFIGURED, _FIXED, _FEE, _DAILY = range(5)
 # a plan as a row of integers: applies, then per semester the kind, fixed fen, daily rate in
@@ -178,10 +181,12 @@ class TableAssessor:
         self.schema = assessment_schema(policy, school_year)
         self.proration = Proration(policy, school_year)
         self.fields = tuple(dict.fromkeys(("stage", *relevant_fields(policy))))
-        self.names = [
-            (*sorted({"stage", *relevant_fields(policy, p)}), *_VIEW) for p in policy.programmes
+        self.checks = [
+            [(check, condition_reads(policy, check)) for check in eligibility_checks(p)]
+            for p in policy.programmes
         ]
-        self.reads: dict[tuple[int, Stage | None], frozenset[str]] = {}
+        self.amounts = [(*amount_reads(policy, p), *_VIEW) for p in policy.programmes]
+        self.outcomes: dict[Any, tuple[bool, tuple[Label, ...]]] = {}
         self.plans: dict[Any, tuple[int, ...]] = {}
         self.shares: dict[FundingShares, int] = {}
         self.reasons: dict[NotConfigured, int] = {}
@@ -246,21 +251,6 @@ class TableAssessor:
                     out[_REASON] = self.reasons.setdefault(price, len(self.reasons))
         return tuple(out)
 
-    def read(self, j: int, stage: Stage | None) -> frozenset[str]:
-        """What programme ``j`` reads of a student at ``stage`` (``None``: not a stage)."""
-        found = self.reads.get((j, stage))
-        if found is None:
-            prog = self.policy.programmes[j]
-            if stage is None:
-                found = frozenset(self.names[j])
-            else:
-                fields = {"stage", *relevant_fields(self.policy, prog, stage=stage)}
-                if not fails_on_stage(prog, stage):
-                    fields |= set(_VIEW)
-                found = frozenset(fields)
-            self.reads[j, stage] = found
-        return found
-
 
 class _Batch:
     """One table being assessed. Its rows fall into groups alike in everything the rules
@@ -289,8 +279,8 @@ class _Batch:
         for i, sem in enumerate(SEMESTERS):
             self.keys[f"counted:{sem.value}"] = (view.counted[i].view(np.int8), [False, True])
             self.keys[f"unknown:{sem.value}"] = (view.unknown[i].view(np.int8), [False, True])
-            if assessor.proration.daily:
-                priced.append(codes(pa.array(view.days[i])))
+            if assessor.proration.daily:  # days enrolled: 0 … the window's length
+                priced.append((view.days[i], assessor.proration.lengths[i] + 1))
         self.group, count = combine([(c, len(v)) for c, v in self.keys.values()], n)
         self.first = first_rows(self.group, count)
         if priced:
@@ -301,20 +291,29 @@ class _Batch:
         self.of2 = self.group[self.first2]
         self.fees = fees[:, self.first2]
         self.days = [d[self.first2] for d in view.days]
-        stages = self.keys["stage"][1]
-        self.stages = [_STAGES.get(v) if isinstance(v, str) else None for v in stages]
+        self.students: dict[int, Student] = {}
+        record = source.select([f.name for f in STUDENT_SCHEMA if f.name in source.column_names])
+        self.batches = record.to_batches()
+        self.starts = np.cumsum([0, *(len(b) for b in self.batches)])
 
     def table(self) -> pa.Table:
         a = self.a
-        combos = [self._combos(j) for j in range(len(a.policy.programmes))]
+        checks = self._checks()
+        combos = [self._combos(j, found, read) for j, (found, read) in enumerate(checks)]
         missing = {
             (j, key): row
             for j, (_, keys, rows) in enumerate(combos)
             for key, row in zip(keys, rows.tolist(), strict=True)
             if (j, key) not in a.plans
         }
-        if missing:
-            self._plan(missing)
+        self._student(set(missing.values()))
+        params = a.policy.parameters
+        for (j, key), row in missing.items():
+            student = self.students[row]
+            statuses = student_statuses(student, params.difficulty_statuses)
+            prog = a.policy.programmes[j]
+            found = plan(prog, student, statuses, a.school_year, self._view(row), params)
+            a.plans[j, key] = a.encode(found)
         done = [
             _Priced(np.array([a.plans[j, k] for k in keys], np.int64).reshape(-1, 14), of_group)
             for j, (of_group, keys, _) in enumerate(combos)
@@ -322,18 +321,76 @@ class _Batch:
         self._replace(done)
         return self._output(done)
 
-    def _combos(self, j: int) -> tuple[IntArray, list[tuple[Any, ...]], IntArray]:
-        """Each group's combination of what programme ``j`` reads of a student at its stage,
-        each combination's values (as a key) and a row that has it."""
-        stage_at = self.keys["stage"][0][self.first]
+    def _checks(self) -> list[tuple[list[tuple[IntArray, list[_Outcome]]], BoolArray]]:
+        """For each programme, the outcome of each eligibility check in each group it is
+        reached in (as an index into the check's outcomes, each whether the check holds and
+        the condition that held; elsewhere 0), and the groups no check failed in. A check
+        is evaluated once per distinct combination of the fields it reads among the groups
+        that reach it (:func:`evaluate` stops at the first condition that fails)."""
+        a = self.a
+        groups = len(self.first)
+        difficulty = a.policy.parameters.difficulty_statuses
+        out: list[tuple[list[tuple[IntArray, list[_Outcome]]], BoolArray]] = [
+            ([], np.ones(groups, dtype=np.bool_)) for _ in a.checks
+        ]
+        for k in range(max((len(c) for c in a.checks), default=0)):
+            due = []
+            for j, (_, read) in enumerate(out):
+                if k < len(a.checks[j]):
+                    at = np.flatnonzero(read)
+                    fields = a.checks[j][k][1]
+                    first = self.first[at]
+                    columns = [(self.keys[f][0][first], len(self.keys[f][1])) for f in fields]
+                    ids, count = combine(columns, len(at))
+                    rows = first[first_rows(ids, count)].tolist()
+                    values = [
+                        tuple(self.keys[f][1][self.keys[f][0][r]] for f in fields) for r in rows
+                    ]
+                    due.append((j, at, ids, rows, [(j, k, v) for v in values]))
+            self._student(
+                {
+                    r
+                    for *_, rows, keys in due
+                    for r, key in zip(rows, keys, strict=True)
+                    if key not in a.outcomes
+                }
+            )
+            for j, at, ids, rows, keys in due:
+                check = a.checks[j][k][0]
+                outcomes = []
+                for r, key in zip(rows, keys, strict=True):
+                    found_one = a.outcomes.get(key)
+                    if found_one is None:
+                        ok, held, _ = evaluate(check, self.students[r], difficulty)
+                        found_one = a.outcomes[key] = (ok, held)
+                    outcomes.append(found_one)
+                every = np.zeros(groups, dtype=np.int64)
+                every[at] = ids
+                found, read = out[j]
+                found.append((every, outcomes or [(False, ())]))
+                read[at] &= np.array([ok for ok, _ in outcomes], dtype=np.bool_)[ids]
+        return out
+
+    def _combos(
+        self, j: int, checks: list[tuple[IntArray, list[_Outcome]]], eligible: BoolArray
+    ) -> tuple[IntArray, list[tuple[Any, ...]], IntArray]:
+        """Each group's combination of what programme ``j`` decides from (the outcome of its
+        eligibility checks up to the first that fails; if none fails, what it reads to find
+        the amount and what proration sees), each combination's values (as a key) and a row
+        that has it."""
+        groups = len(self.first)
+        read = np.ones(groups, dtype=np.bool_)  # no check has failed
         per_group = []
-        key_columns = []
-        for name in self.a.names[j]:
-            codes_of, values = self.keys[name]
-            read = np.array([name in self.a.read(j, st) for st in self.stages], np.bool_)
-            per_group.append(((codes_of[self.first] + 1) * read[stage_at], len(values) + 1))
-            key_columns.append([_UNREAD, *values])
-        of_group, count = combine(per_group, len(self.first))
+        key_columns: list[list[Any]] = []
+        for ids, outcomes in checks:
+            per_group.append(((ids + 1) * read, len(outcomes) + 1))
+            key_columns.append([_UNREAD, *outcomes])
+            read &= np.array([ok for ok, _ in outcomes], dtype=np.bool_)[ids]
+        for name in self.a.amounts[j]:
+            codes_of, count = self._at_groups(name)
+            per_group.append(((codes_of + 1) * eligible, count + 1))
+            key_columns.append([_UNREAD, *self.keys[name][1]])
+        of_group, count = combine(per_group, groups)
         at = first_rows(of_group, count)
         lists = [
             [column[c] for c in k[at].tolist()]
@@ -341,24 +398,33 @@ class _Batch:
         ]
         return of_group, list(zip(*lists, strict=True)), self.first[at]
 
-    def _plan(self, missing: dict[tuple[int, Any], int]) -> None:
-        """Plan each combination not planned before, for a row that has it."""
-        a = self.a
-        params = a.policy.parameters
-        rows = sorted(set(missing.values()))
-        taken = students_from_table(self.source.take(pa.array(rows, pa.int64())))
-        students = dict(zip(rows, taken, strict=True))
-        statuses = {r: student_statuses(s, params.difficulty_statuses) for r, s in students.items()}
+    def _at_groups(self, name: str) -> tuple[IntArray, int]:
+        """The codes of key ``name`` in each group, and how many values it has."""
+        codes_of, values = self.keys[name]
+        return codes_of[self.first], len(values)
+
+    def _student(self, rows: set[int]) -> None:
+        """Build the :class:`Student` of each of ``rows`` not built yet."""
+        wanted = sorted(r for r in rows if r not in self.students)
+        if wanted:
+            # batch by batch: a take across many chunks would join them first
+            at = np.asarray(wanted, dtype=np.int64)
+            where = np.searchsorted(self.starts, at, side="right") - 1
+            parts = [
+                self.batches[b].take(pa.array(at[where == b] - self.starts[b]))
+                for b in np.unique(where).tolist()
+            ]
+            taken = pa.Table.from_batches(parts, schema=self.batches[0].schema)
+            self.students.update(zip(wanted, students_from_table(taken), strict=True))
+
+    def _view(self, row: int) -> View:
+        """What proration sees of row ``row``'s enrolment (its days only enter prices)."""
         v = self.view
-        for (j, key), row in missing.items():
-            view = View(
-                tuple(s for i, s in enumerate(SEMESTERS) if v.counted[i][row]),
-                (),
-                tuple(s for i, s in enumerate(SEMESTERS) if v.unknown[i][row]),
-            )
-            prog = a.policy.programmes[j]
-            found = plan(prog, students[row], statuses[row], a.school_year, view, params)
-            a.plans[j, key] = a.encode(found)
+        return View(
+            tuple(s for i, s in enumerate(SEMESTERS) if v.counted[i][row]),
+            (),
+            tuple(s for i, s in enumerate(SEMESTERS) if v.unknown[i][row]),
+        )
 
     def _replace(self, done: list[_Priced]) -> None:
         """R-STK-4, decided once per distinct set of programmes that apply."""
@@ -386,7 +452,7 @@ class _Batch:
         forms = {form: np.zeros(fine, dtype=np.int64) for form in ProgrammeForm}
         funding = np.zeros((len(_LEVELS), fine), dtype=np.int64)
         unknown = np.zeros(fine, dtype=np.int64)
-        rows = pa.array(self.group2)
+        rows = self.group2  # each row's fine group
         columns: list[pa.Array] = []
         flags: list[BoolArray] = []
         reasons: dict[tuple[int, int], int] = {}
@@ -404,7 +470,7 @@ class _Batch:
                     funding[:, split] += _split(value[split], d.rec[c[split], _SHARE + i], shares)
             forms[prog.form] += amount
             unknown += np.where(valid & ~known, amount, 0)
-            columns.append(pc.take(money(amount, valid), rows))
+            columns.append(money(amount[rows], valid[rows]))
             flags.append(nc)
             counted = np.bincount(d.rec[d.of_group[nc], _REASON], weights=sizes[nc])
             for k in np.flatnonzero(counted).tolist():
@@ -413,10 +479,10 @@ class _Batch:
         total = sum(forms.values(), np.zeros(fine, dtype=np.int64))
         listed = _listed([p.id for p in a.policy.programmes], flags, len(self.first))
         arrays = [pc.cast(self.source[name], kind) for name, kind in PASSED_COLUMNS]
-        arrays += [pc.take(money(x), rows) for x in (total, *forms.values())]
+        arrays += [money(x[rows]) for x in (total, *forms.values())]
         arrays += columns
         arrays.append(listed.take(pa.array(self.group)))
-        arrays += [pc.take(money(x), rows) for x in (*funding, unknown)]
+        arrays += [money(x[rows]) for x in (*funding, unknown)]
         meta = dict(a.schema.metadata or {})
         meta[b"not_configured"] = json.dumps(_reasons(a, reasons), ensure_ascii=False).encode()
         return pa.Table.from_arrays(arrays, schema=a.schema.with_metadata(meta))

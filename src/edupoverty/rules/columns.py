@@ -72,7 +72,13 @@ def codes(column: Any) -> Codes:
     return ids, len(values)
 
 
-def _dense(key: IntArray) -> Codes:
+def _dense(key: IntArray, size: int) -> Codes:
+    """Codes ``0 … count − 1`` for the distinct values of ``key`` (each below ``size``)."""
+    if size <= max(4 * len(key), 1 << 16):  # a table of every possible value, no hashing
+        present = np.zeros(size, dtype=np.bool_)
+        present[key] = True
+        code = np.cumsum(present, dtype=np.int64) - 1
+        return code[key], int(code[-1]) + 1 if size else 0
     encoded = pc.dictionary_encode(pa.array(key, pa.int64()))
     return (
         np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
@@ -81,25 +87,26 @@ def _dense(key: IntArray) -> Codes:
 
 
 def combine(columns: list[Codes], rows: int) -> Codes:
-    """One code per row for the combination of the codes of ``columns`` (each ``rows``
-    long), in order of first appearance.
+    """One code ``0 … count − 1`` per row for the combination of the codes of ``columns``
+    (each ``rows`` long, with as many values as it says), and ``count``: rows share a code
+    exactly when they share every column's code.
 
     Examples:
         >>> a = (np.array([0, 0, 1, 1]), 2)
         >>> b = (np.array([2, 0, 2, 2]), 3)
         >>> ids, count = combine([a, b], 4)
         >>> ids.tolist(), count
-        ([0, 1, 2, 2], 3)
+        ([1, 0, 2, 2], 3)
     """
     key = np.zeros(rows, dtype=np.int64)
     size = 1
     for values, count in columns:
         if size * count >= _LIMIT:
-            key, size = _dense(key)
+            key, size = _dense(key, size)
         key *= count
         key += values
         size *= max(count, 1)
-    return _dense(key)
+    return _dense(key, size)
 
 
 def first_rows(ids: IntArray, count: int) -> IntArray:

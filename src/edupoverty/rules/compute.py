@@ -55,9 +55,12 @@ from edupoverty.rules.values import FrozenMap, NotConfigured, split_exact
 
 __all__ = [
     "Outcome",
+    "amount_reads",
     "assemble",
     "check_arguments",
     "compute",
+    "condition_reads",
+    "eligibility_checks",
     "fails_on_stage",
     "outcome",
     "price",
@@ -105,29 +108,66 @@ def relevant_fields(
     """
     fields: set[str] = set()
     for prog in programmes or policy.programmes:
-        fields |= _reads(prog, stage)
+        stop = _stage_check(prog, stage)
+        if stop is not None:
+            checked = Condition(checks=prog.eligibility.checks[: stop + 1])
+            fields.update(condition_reads(policy, checked))
+        else:
+            fields.update(condition_reads(policy, prog.eligibility))
+            fields.update(amount_reads(policy, prog))
+    return tuple(sorted(fields)) or ("stage",)
+
+
+def condition_reads(policy: Policy, cond: Condition) -> tuple[str, ...]:
+    """The :class:`~edupoverty.records.model.Student` fields evaluating ``cond`` reads, a
+    status by its field and "financially difficult" by the policy's statuses (R-ST-2),
+    sorted.
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> seed = load_policy("seed")
+        >>> condition_reads(seed, seed.programme("senior.national_grant").eligibility)
+        ('financial_difficulty', 'registered_poor', 'stage')
+    """
+    fields = set(condition_fields(cond))
     statuses = {f.removeprefix("status:") for f in fields if f.startswith("status:")}
     fields = {f for f in fields if not f.startswith("status:")}
     if "difficult" in statuses:
         statuses.discard("difficult")
         statuses |= policy.parameters.difficulty_statuses
-    fields |= statuses & _STATUS_FIELDS
-    return tuple(sorted(fields)) or ("stage",)
+    return tuple(sorted(fields | (statuses & _STATUS_FIELDS)))
 
 
-def _reads(prog: Programme, stage: Stage | None) -> set[str]:
-    """What ``prog`` reads (``status:<id>`` for a status), of a student at ``stage``."""
-    stop = _stage_check(prog, stage)
-    if stop is not None:
-        return set(condition_fields(Condition(checks=prog.eligibility.checks[: stop + 1])))
-    fields = set(condition_fields(prog.eligibility))
+def amount_reads(policy: Policy, prog: Programme) -> tuple[str, ...]:
+    """The fields ``prog`` reads of a student it applies to, to find the amount: its tier,
+    its amount cases' conditions and its fees, sorted.
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> seed = load_policy("seed")
+        >>> amount_reads(seed, seed.programme("senior.national_grant"))
+        ('difficulty_level', 'grant_tier', 'registered_poor')
+    """
+    fields: set[str] = set(_TIER_FIELDS) if prog.tiered else set()
     for case in prog.cases:
-        fields |= condition_fields(case.when)
+        fields.update(condition_reads(policy, case.when))
         if case.fee:
             fields.add(case.fee)
-    if prog.tiered:
-        fields |= _TIER_FIELDS
-    return fields
+    return tuple(sorted(fields))
+
+
+def eligibility_checks(prog: Programme) -> tuple[Condition, ...]:
+    """Each condition of ``prog``'s eligibility as a condition of its own, in the order
+    :func:`evaluate` checks them: the eligibility holds when each holds, and its outcome is
+    that of the checks up to the first that fails.
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> meals = load_policy("seed").programme("compulsory.nutrition")
+        >>> [c.labels[0].en for c in eligibility_checks(meals)]
+        ['stage is junior or primary', 'the school is in a village or town']
+    """
+    return tuple(Condition(checks=(check,)) for check in prog.eligibility.checks)
 
 
 def _stage_check(prog: Programme, stage: Stage | None) -> int | None:
