@@ -283,6 +283,8 @@ class _Batch:
                 priced.append((view.days[i], assessor.proration.lengths[i] + 1))
         self.group, count = combine([(c, len(v)) for c, v in self.keys.values()], n)
         self.first = first_rows(self.group, count)
+        # from here on, each key's code in each group (every row of a group has it)
+        self.keys = {name: (c[self.first], v) for name, (c, v) in self.keys.items()}
         if priced:
             self.group2, count2 = combine([(self.group, count), *priced], n)
             self.first2 = first_rows(self.group2, count2)
@@ -339,13 +341,13 @@ class _Batch:
                 if k < len(a.checks[j]):
                     at = np.flatnonzero(read)
                     fields = a.checks[j][k][1]
-                    first = self.first[at]
-                    columns = [(self.keys[f][0][first], len(self.keys[f][1])) for f in fields]
+                    columns = [(self.keys[f][0][at], len(self.keys[f][1])) for f in fields]
                     ids, count = combine(columns, len(at))
-                    rows = first[first_rows(ids, count)].tolist()
+                    chosen = at[first_rows(ids, count)].tolist()  # a group of each
                     values = [
-                        tuple(self.keys[f][1][self.keys[f][0][r]] for f in fields) for r in rows
+                        tuple(self.keys[f][1][self.keys[f][0][g]] for f in fields) for g in chosen
                     ]
+                    rows = self.first[chosen].tolist()
                     due.append((j, at, ids, rows, [(j, k, v) for v in values]))
             self._student(
                 {
@@ -401,7 +403,7 @@ class _Batch:
     def _at_groups(self, name: str) -> tuple[IntArray, int]:
         """The codes of key ``name`` in each group, and how many values it has."""
         codes_of, values = self.keys[name]
-        return codes_of[self.first], len(values)
+        return codes_of, len(values)
 
     def _student(self, rows: set[int]) -> None:
         """Build the :class:`Student` of each of ``rows`` not built yet."""
