@@ -180,17 +180,17 @@ class TableAssessor:
         self.school_year = school_year
         self.schema = assessment_schema(policy, school_year)
         self.proration = Proration(policy, school_year)
-        self.fields = tuple(dict.fromkeys(("stage", *relevant_fields(policy))))
-        self.checks = [
+        self._fields = tuple(dict.fromkeys(("stage", *relevant_fields(policy))))
+        self._checks = [
             [(check, condition_reads(policy, check)) for check in eligibility_checks(p)]
             for p in policy.programmes
         ]
-        self.amounts = [(*amount_reads(policy, p), *_VIEW) for p in policy.programmes]
-        self.outcomes: dict[Any, tuple[bool, tuple[Label, ...]]] = {}
-        self.plans: dict[Any, tuple[int, ...]] = {}
-        self.shares: dict[FundingShares, int] = {}
-        self.reasons: dict[NotConfigured, int] = {}
-        self.counts: dict[tuple[int, int], int] = {}
+        self._amounts = [(*amount_reads(policy, p), *_VIEW) for p in policy.programmes]
+        self._outcomes: dict[Any, tuple[bool, tuple[Label, ...]]] = {}
+        self._plans: dict[Any, tuple[int, ...]] = {}
+        self._shares: dict[FundingShares, int] = {}
+        self._reasons: dict[NotConfigured, int] = {}
+        self._counts: dict[tuple[int, int], int] = {}
 
     def assess(self, students: pa.Table | pa.RecordBatch) -> pa.Table | pa.RecordBatch:
         """The assessment of ``students``: a table for a table, a batch for a batch.
@@ -215,7 +215,7 @@ class TableAssessor:
             *(n for n, _ in PASSED_COLUMNS),
             "id_number",
             "school_location",
-            *self.fields,
+            *self._fields,
         )
         for name in (*wanted, "enrolled_from", "enrolled_until"):
             if name not in students.column_names:
@@ -226,15 +226,15 @@ class TableAssessor:
         """The amounts not configured over everything assessed so far: per programme (in
         policy order) and reason, the number of students (as
         :func:`~edupoverty.rules.table_schema.not_configured_of` gives them for one table)."""
-        return _reasons(self, self.counts)
+        return _reasons(self, self._counts)
 
-    def encode(self, p: Plan) -> tuple[int, ...]:
+    def _encode(self, p: Plan) -> tuple[int, ...]:
         """``p`` as a row of integers (the layout of ``_KIND`` … ``_REASON``)."""
         out = [int(p.decision.applies), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1]
         for sem, price, shares in zip(p.semesters, p.prices, p.shares, strict=True):
             i = SEMESTERS.index(sem)
             if shares is not None:
-                out[_SHARE + i] = self.shares.setdefault(shares, len(self.shares))
+                out[_SHARE + i] = self._shares.setdefault(shares, len(self._shares))
             if isinstance(price, Fixed):
                 out[_KIND + i], out[_FIXED_FEN + i] = (
                     _FIXED,
@@ -248,7 +248,7 @@ class TableAssessor:
             else:
                 out[_KIND + i] = _NOT_CONFIGURED
                 if out[_REASON] < 0:  # the year's amount is the first semester's reason
-                    out[_REASON] = self.reasons.setdefault(price, len(self.reasons))
+                    out[_REASON] = self._reasons.setdefault(price, len(self._reasons))
         return tuple(out)
 
 
@@ -268,7 +268,7 @@ class _Batch:
         self.keys: dict[str, tuple[IntArray, list[Any]]] = {}
         priced: list[tuple[IntArray, int]] = []
         fees = np.zeros((len(FEE_FIELDS), n), dtype=np.int64)
-        for name in assessor.fields:
+        for name in assessor._fields:
             if name in FEE_FIELDS:  # whether there is a fee decides; the fee is priced
                 values, valid = fen(source[name])
                 fees[FEE_FIELDS.index(name)] = values
@@ -300,13 +300,13 @@ class _Batch:
 
     def table(self) -> pa.Table:
         a = self.a
-        checks = self._checks()
+        checks = self._eligibility()
         combos = [self._combos(j, found, read) for j, (found, read) in enumerate(checks)]
         missing = {
             (j, key): row
             for j, (_, keys, rows) in enumerate(combos)
             for key, row in zip(keys, rows.tolist(), strict=True)
-            if (j, key) not in a.plans
+            if (j, key) not in a._plans
         }
         self._student(set(missing.values()))
         params = a.policy.parameters
@@ -315,15 +315,15 @@ class _Batch:
             statuses = student_statuses(student, params.difficulty_statuses)
             prog = a.policy.programmes[j]
             found = plan(prog, student, statuses, a.school_year, self._view(row), params)
-            a.plans[j, key] = a.encode(found)
+            a._plans[j, key] = a._encode(found)
         done = [
-            _Priced(np.array([a.plans[j, k] for k in keys], np.int64).reshape(-1, 14), of_group)
+            _Priced(np.array([a._plans[j, k] for k in keys], np.int64).reshape(-1, 14), of_group)
             for j, (of_group, keys, _) in enumerate(combos)
         ]
         self._replace(done)
         return self._output(done)
 
-    def _checks(self) -> list[tuple[list[tuple[IntArray, list[_Outcome]]], BoolArray]]:
+    def _eligibility(self) -> list[tuple[list[tuple[IntArray, list[_Outcome]]], BoolArray]]:
         """For each programme, the outcome of each eligibility check in each group it is
         reached in (as an index into the check's outcomes, each whether the check holds and
         the condition that held; elsewhere 0), and the groups no check failed in. A check
@@ -333,14 +333,14 @@ class _Batch:
         groups = len(self.first)
         difficulty = a.policy.parameters.difficulty_statuses
         out: list[tuple[list[tuple[IntArray, list[_Outcome]]], BoolArray]] = [
-            ([], np.ones(groups, dtype=np.bool_)) for _ in a.checks
+            ([], np.ones(groups, dtype=np.bool_)) for _ in a._checks
         ]
-        for k in range(max((len(c) for c in a.checks), default=0)):
+        for k in range(max((len(c) for c in a._checks), default=0)):
             due = []
             for j, (_, read) in enumerate(out):
-                if k < len(a.checks[j]):
+                if k < len(a._checks[j]):
                     at = np.flatnonzero(read)
-                    fields = a.checks[j][k][1]
+                    fields = a._checks[j][k][1]
                     columns = [(self.keys[f][0][at], len(self.keys[f][1])) for f in fields]
                     ids, count = combine(columns, len(at))
                     chosen = at[first_rows(ids, count)].tolist()  # a group of each
@@ -354,17 +354,17 @@ class _Batch:
                     r
                     for *_, rows, keys in due
                     for r, key in zip(rows, keys, strict=True)
-                    if key not in a.outcomes
+                    if key not in a._outcomes
                 }
             )
             for j, at, ids, rows, keys in due:
-                check = a.checks[j][k][0]
+                check = a._checks[j][k][0]
                 outcomes = []
                 for r, key in zip(rows, keys, strict=True):
-                    found_one = a.outcomes.get(key)
+                    found_one = a._outcomes.get(key)
                     if found_one is None:
                         ok, held, _ = evaluate(check, self.students[r], difficulty)
-                        found_one = a.outcomes[key] = (ok, held)
+                        found_one = a._outcomes[key] = (ok, held)
                     outcomes.append(found_one)
                 every = np.zeros(groups, dtype=np.int64)
                 every[at] = ids
@@ -388,7 +388,7 @@ class _Batch:
             per_group.append(((ids + 1) * read, len(outcomes) + 1))
             key_columns.append([_UNREAD, *outcomes])
             read &= np.array([ok for ok, _ in outcomes], dtype=np.bool_)[ids]
-        for name in self.a.amounts[j]:
+        for name in self.a._amounts[j]:
             codes_of, count = self._at_groups(name)
             per_group.append(((codes_of + 1) * eligible, count + 1))
             key_columns.append([_UNREAD, *self.keys[name][1]])
@@ -449,7 +449,7 @@ class _Batch:
     def _output(self, done: list[_Priced]) -> pa.Table:
         a, of2 = self.a, self.of2
         fine = len(self.first2)
-        shares = list(a.shares)
+        shares = list(a._shares)
         sizes = np.bincount(self.group, minlength=len(self.first))
         forms = {form: np.zeros(fine, dtype=np.int64) for form in ProgrammeForm}
         funding = np.zeros((len(_LEVELS), fine), dtype=np.int64)
@@ -477,7 +477,7 @@ class _Batch:
             counted = np.bincount(d.rec[d.of_group[nc], _REASON], weights=sizes[nc])
             for k in np.flatnonzero(counted).tolist():
                 reasons[j, k] = int(counted[k])
-                a.counts[j, k] = a.counts.get((j, k), 0) + int(counted[k])
+                a._counts[j, k] = a._counts.get((j, k), 0) + int(counted[k])
         total = sum(forms.values(), np.zeros(fine, dtype=np.int64))
         listed = _listed([p.id for p in a.policy.programmes], flags, len(self.first))
         arrays = [pc.cast(self.source[name], kind) for name, kind in PASSED_COLUMNS]
@@ -549,7 +549,7 @@ def _listed(ids: list[str], flags: list[BoolArray], n: int) -> pa.Array:
 
 
 def _reasons(a: TableAssessor, counts: dict[tuple[int, int], int]) -> list[dict[str, Any]]:
-    reasons = list(a.reasons)
+    reasons = list(a._reasons)
     return [
         {
             "programme": a.policy.programmes[j].id,
