@@ -11,11 +11,14 @@ gives of the same students. A roster read in batches is assessed batch by batch 
 
 What a programme decides from a few flags — whether it applies and why, the tier, the amount
 case, which semesters count and how each semester's amount is found — is decided once per
-distinct combination of the fields *that programme* reads of a student at that stage and of
-what proration sees of the enrolment (the semesters counted and undecided, computed on the
-date columns with NumPy): a few thousand combinations on any roster, each planned by
-:func:`~edupoverty.rules.plan.plan` for one row that has it, the function
-:func:`~edupoverty.rules.assess.assess` uses. What varies from row to row enters as column
+distinct combination of what *that programme* reads: the outcome of each of its eligibility
+conditions up to the first that fails (each condition evaluated by
+:func:`~edupoverty.rules.eligibility.evaluate` once per distinct combination of the fields it
+reads among the rows it is reached in) and, where none fails, the fields it reads to find
+the amount and what proration sees of the enrolment (the semesters counted and undecided,
+computed on the date columns with NumPy). That is a few hundred combinations on a realistic
+roster, each planned by :func:`~edupoverty.rules.plan.plan` for one row that has it, the
+function :func:`~edupoverty.rules.assess.assess` uses. What varies from row to row enters as column
 arithmetic: a fee is the row's fee column halved exactly to the fen
 (:func:`~edupoverty.rules.plan.half_fen`), a per-day amount counts the row's days enrolled
 (:func:`~edupoverty.rules.proration.counted_days`), funding splits each distinct amount once
