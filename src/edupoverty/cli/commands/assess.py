@@ -45,6 +45,7 @@ from edupoverty.records.writers import write_table_csv, write_table_jsonl, write
 from edupoverty.rules import Policy, load_policy
 from edupoverty.rules.bulk import (
     TOTAL_COLUMNS,
+    TableAssessor,
     assess_table,
     not_configured_of,
     summarize_table,
@@ -58,7 +59,6 @@ __all__ = [
     "display_header",
     "display_of",
     "format_table",
-    "merge_not_configured",
     "register",
     "rejected_of",
     "run",
@@ -240,21 +240,20 @@ class AssessStream:
         self.school_year = school_year
         self.chunk_rows = chunk_rows
         self.reading = read_roster_batches(roster)
+        self.assessor = TableAssessor(policy, school_year)
         self.summaries: list[Summary] = []
-        self.missing: list[list[dict[str, Any]]] = []
         self.result: RosterTable | None = None
 
     def tables(self) -> Iterator[pa.Table]:
         """The assessment, a chunk of rows at a time (at least one, maybe empty, table)."""
         yielded = False
         for chunk in _chunks(self.reading, self.chunk_rows):
-            table = assess_table(chunk, self.policy, self.school_year)
+            table = self.assessor.assess(chunk)
             self.summaries.append(summarize_table(table))
-            self.missing.append(not_configured_of(table))
             yielded = True
             yield table
         if not yielded:
-            empty = assess_table(STUDENT_SCHEMA.empty_table(), self.policy, self.school_year)
+            empty = self.assessor.assess(STUDENT_SCHEMA.empty_table())
             self.summaries.append(summarize_table(empty))
             yield empty
         self.result = self.reading.result()
@@ -281,7 +280,7 @@ class AssessStream:
 
     def not_configured(self) -> list[dict[str, Any]]:
         """The amounts not configured, by programme and reason, with student counts."""
-        return merge_not_configured(self.missing)
+        return self.assessor.not_configured()
 
 
 def _chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:
@@ -296,26 +295,6 @@ def _chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:
             held, count = [], 0
     if held:
         yield pa.concat_tables(held)
-
-
-def merge_not_configured(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The amounts not configured of parts of a roster, added up by programme and reason
-    (in the order first met).
-
-    Examples:
-        >>> a = {"programme": "rain_dew", "parameter": "p", "reason_zh": "z", "reason_en": "e"}
-        >>> merge_not_configured([[{**a, "students": 1}], [{**a, "students": 2}]])[0]["students"]
-        3
-    """
-    out: dict[tuple[str, str, str, str], int] = {}
-    for part in parts:
-        for item in part:
-            key = (item["programme"], item["parameter"], item["reason_zh"], item["reason_en"])
-            out[key] = out.get(key, 0) + int(item["students"])
-    return [
-        {"programme": p, "parameter": par, "reason_zh": zh, "reason_en": en, "students": n}
-        for (p, par, zh, en), n in out.items()
-    ]
 
 
 def _emit(report: AssessReport, fmt: str, lang: str, out: IO[str]) -> None:
