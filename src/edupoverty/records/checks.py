@@ -334,9 +334,7 @@ def _account(values: pa.Array, out: list[Problem]) -> pa.Array:
     clean = pc.replace_substring_regex(values, r"[ \-\t\x{3000}]", "")
     empty = pc.equal(pc.utf8_length(clean), 0)
     good = pc.match_substring_regex(clean, r"^[0-9]{8,32}$")
-    bad = _positions(
-        pc.and_(pc.invert(empty), pc.invert(good)).to_numpy(zero_copy_only=False)
-    )
+    bad = _positions(pc.and_(pc.invert(empty), pc.invert(good)).to_numpy(zero_copy_only=False))
     if bad.size:
         out.append(
             Problem(
@@ -350,9 +348,7 @@ def _account(values: pa.Array, out: list[Problem]) -> pa.Array:
     return pc.if_else(pc.or_(empty, pc.invert(good)), pa.scalar(None, pa.string()), clean)
 
 
-def _ids(
-    values: pa.Array, today: date, out: list[Problem]
-) -> tuple[pa.Array, pa.Array]:
+def _ids(values: pa.Array, today: date, out: list[Problem]) -> tuple[pa.Array, pa.Array]:
     """ID numbers checked in bulk: (compact numbers, birth dates)."""
     checked = idcard.check_column(values, today)
     compact = checked.compact
@@ -425,8 +421,10 @@ def check_batch(
         if name in ("name", "id_number", "student_number", "bank_account", "grade"):
             continue
         if values is None:
-            out[name] = pa.nulls(n, _TYPES[name]) if _DEFAULTS.get(name) is None else (
-                _arrow(name, [_DEFAULTS[name]]).take(pa.array(np.zeros(n, dtype=np.int64)))
+            out[name] = (
+                pa.nulls(n, _TYPES[name])
+                if _DEFAULTS.get(name) is None
+                else (_arrow(name, [_DEFAULTS[name]]).take(pa.array(np.zeros(n, dtype=np.int64))))
             )
             continue
         out[name], indices, distinct = _value_column(
@@ -507,7 +505,6 @@ def age_stage(
     bad = known & ((age < lo) | (age > hi))
     rows = _positions(bad)
     return rows, age[rows]
-
 
 
 def age_finding(row: int, age: int, stage: Stage, source: str | None = None) -> Finding:

@@ -163,6 +163,9 @@ class RosterTable:
         )
 
 
+_RUN = 1 << 21  # numbers in a run of Seen at most (about 38 MB)
+
+
 class Seen:
     """The ID numbers accepted so far across the rosters checked together (重报, R-REC-3):
     the first row (and file) of each.
@@ -170,60 +173,70 @@ class Seen:
     Examples:
         >>> seen = Seen()
         >>> a, b = "11010520120307002X", "110105201203070011"
-        >>> seen.add(pa.array([a, b, a]), pa.array([2, 3, 4]), "a.csv").tolist()
-        [-1, -1, 0]
-        >>> seen.add(pa.array([b]), pa.array([2]), "b.csv").tolist()
-        [1]
-        >>> seen.first(1)
-        ('a.csv', 3)
+        >>> seen.add(pa.array([a, b, a]), pa.array([2, 3, 4]), "a.csv")
+        [(2, ('a.csv', 2))]
+        >>> seen.add(pa.array([b]), pa.array([2]), "b.csv")
+        [(0, ('a.csv', 3))]
+
+    The numbers are kept as integers (:func:`~edupoverty.records.idcard.keys`) in a few
+    sorted runs, merged as they grow up to about two million numbers each: lookups are
+    binary searches over whole columns, no Python per row, and memory is about 18 bytes a
+    number.
     """
 
     def __init__(self) -> None:
-        self._keys = np.zeros(0, dtype=np.int64)  # sorted keys of the numbers seen
-        self._index = np.zeros(0, dtype=np.int64)  # each key's first occurrence
+        self._runs: list[tuple[np.ndarray[Any, Any], ...]] = []  # (keys, rows, sources)
         self._sources: list[str] = []
-        self._source_of: list[np.ndarray[Any, Any]] = []  # per add: source number, rows
-        self._rows: list[np.ndarray[Any, Any]] = []
-        self._count = 0
 
-    def add(self, ids: pa.Array, rows: pa.Array, source: str) -> np.ndarray[Any, Any]:
-        """Record ``ids`` (accepted, compact, in row order) and return, for each, the index
-        of its first occurrence (:meth:`first`) if it is a repeat, or -1. Numbers are
-        compared as integers (:func:`~edupoverty.records.idcard.keys`): sorted arrays and
-        binary search, no Python per row."""
+    def add(self, ids: pa.Array, rows: pa.Array, source: str) -> list[tuple[int, tuple[str, int]]]:
+        """Record ``ids`` (accepted, compact, in row order) and return the repeats: for each,
+        its position in ``ids`` and the ``(source, row)`` where the number first came."""
         if not self._sources or self._sources[-1] != source:
             self._sources.append(source)
         number = len(self._sources) - 1
         k = idcard.keys(ids)
-        distinct, first_at, inverse = np.unique(k, return_index=True, return_inverse=True)
-        at = np.searchsorted(self._keys, distinct)
-        known = at < len(self._keys)
-        known[known] = self._keys[at[known]] == distinct[known]
-        index = np.empty(len(distinct), dtype=np.int64)
-        index[known] = self._index[at[known]]
-        new = np.flatnonzero(~known)
-        # new numbers are numbered in row order of their first occurrence
-        order = new[np.argsort(first_at[new], kind="stable")]
-        index[order] = self._count + np.arange(len(order))
-        self._count += len(order)
-        self._source_of.append(np.full(len(order), number, dtype=np.int64))
         row_values = np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64)
-        self._rows.append(row_values[first_at[order]])
-        self._keys = np.insert(self._keys, at[new], distinct[new])
-        self._index = np.insert(self._index, at[new], index[new])
-        out = index[inverse]
-        positions = np.arange(len(k))
-        is_first = ~known[inverse] & (first_at[inverse] == positions)
-        out[is_first] = -1
+        distinct, first_at, inverse = np.unique(k, return_index=True, return_inverse=True)
+        first_source = np.full(len(distinct), -1, dtype=np.int64)
+        first_row = np.zeros(len(distinct), dtype=np.int64)
+        for keys, run_rows, run_sources in self._runs:
+            at = np.searchsorted(keys, distinct)
+            hit = at < len(keys)
+            hit[hit] = keys[at[hit]] == distinct[hit]
+            first_source[hit] = run_sources[at[hit]]
+            first_row[hit] = run_rows[at[hit]]
+        new = first_source < 0
+        first_source[new] = number
+        first_row[new] = row_values[first_at[new]]
+        firsts = new[inverse] & (first_at[inverse] == np.arange(len(k)))
+        repeats = np.flatnonzero(~firsts)
+        out = [
+            (int(p), (self._sources[int(first_source[inverse[p]])], int(first_row[inverse[p]])))
+            for p in repeats.tolist()
+        ]
+        if new.any():
+            count = int(new.sum())
+            self._runs.append(
+                (distinct[new], first_row[new], np.full(count, number, dtype=np.int16))
+            )
+            self._merge()
         return out
 
-    def first(self, k: int) -> tuple[str, int]:
-        """(source, row) of the first occurrence ``k``."""
-        for sources, rows in zip(self._source_of, self._rows, strict=True):
-            if k < len(rows):
-                return self._sources[int(sources[k])], int(rows[k])
-            k -= len(rows)
-        raise IndexError(k)
+    def _merge(self) -> None:
+        """Merge the newest runs while they are alike in size, up to runs of
+        :data:`_RUN` numbers (larger merges would hold two copies of most of the numbers)."""
+        runs = self._runs
+        while (
+            len(runs) > 1
+            and len(runs[-1][0]) * 2 >= len(runs[-2][0])
+            and len(runs[-1][0]) + len(runs[-2][0]) <= _RUN
+        ):
+            last, before = runs.pop(), runs.pop()
+            keys = np.concatenate([before[0], last[0]])
+            order = np.argsort(keys, kind="stable")
+            runs.append(
+                tuple(np.concatenate([b, a])[order] for b, a in zip(before, last, strict=True))
+            )
 
 
 def _finding(p: Problem, row: int, source: str) -> Finding:
@@ -361,9 +374,7 @@ class RosterReading:
         self.blank += int(checked.blank.sum())
         self.rows += len(checked.blank) - int(checked.blank.sum())
         if extra is not None and extra.size:
-            checked.problems.append(
-                Problem(extra, "field.invalid", "(extra cells)", *_EXTRA_CELLS)
-            )
+            checked.problems.append(Problem(extra, "field.invalid", "(extra cells)", *_EXTRA_CELLS))
         table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
         return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
 
@@ -521,9 +532,7 @@ def _accepted(
     errors.update(int(r) for r in row_numbers[failed])
     keep = pa.array(~failed & ~checked.blank)
     columns = {**checked.columns, "row": checked.rows}
-    table = pa.table(
-        [columns[f.name] for f in STUDENT_SCHEMA], schema=STUDENT_SCHEMA
-    ).filter(keep)
+    table = pa.table([columns[f.name] for f in STUDENT_SCHEMA], schema=STUDENT_SCHEMA).filter(keep)
     if school_year is not None and table.num_rows:
         birth = checked.birth.filter(keep)
         positions, ages = age_stage(birth, table.column("stage").combine_chunks(), school_year)
@@ -548,18 +557,18 @@ def _without_duplicates(
         return table
     ids = table.column("id_number").combine_chunks()
     rows = table.column("row").combine_chunks()
-    firsts = seen.add(ids, rows, source)
-    repeated = firsts >= 0
-    if not repeated.any():
+    repeats = seen.add(ids, rows, source)
+    if not repeats:
         return table
+    repeated = np.zeros(table.num_rows, dtype=bool)
     row_list = rows.to_pylist()
-    for pos in np.flatnonzero(repeated).tolist():
+    for pos, first in repeats:
         row = row_list[pos]
-        f = duplicate_finding(row, seen.first(int(firsts[pos])), source)
+        f = duplicate_finding(row, first, source)
         per_row.setdefault(row, []).append((_DUPLICATE, f))
         errors.add(row)
+        repeated[pos] = True
     return table.filter(pa.array(~repeated))
-
 
 
 def duplicate_finding(row: int, first: tuple[str, int], source: str) -> Finding:

@@ -265,9 +265,7 @@ def read_rows(
         >>> r.students[0].stage.zh, r.students[0].row
         ('小学', 2)
     """
-    table = read_source(
-        _MemoryRows(header, rows), source, today=today, school_year=school_year
-    )
+    table = read_source(_MemoryRows(header, rows), source, today=today, school_year=school_year)
     return _result(table)
 
 

@@ -213,9 +213,7 @@ def lookup(columns: dict[str, tuple[str, ...]] | Sequence[Column]) -> dict[str, 
         >>> lookup(ROSTER)["学籍号"]
         'student_number'
     """
-    pairs = (
-        columns.items() if isinstance(columns, dict) else ((c.name, c.headers) for c in columns)
-    )
+    pairs = columns.items() if isinstance(columns, dict) else ((c.name, c.headers) for c in columns)
     out: dict[str, str] = {}
     for name, zh in pairs:
         out[name] = name

@@ -39,7 +39,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 from attrs import frozen
 
@@ -112,10 +111,9 @@ def _cross_checks(
         return []
     ids = pa.array([s.id_number for s in students], pa.string())
     rows = [0 if s.row is None else s.row for s in students]
-    firsts = seen.add(ids, pa.array(rows, pa.int64()), src)
     out = [
-        duplicate_finding(rows[pos], seen.first(int(firsts[pos])), src)
-        for pos in np.flatnonzero(firsts >= 0).tolist()
+        duplicate_finding(rows[pos], first, src)
+        for pos, first in seen.add(ids, pa.array(rows, pa.int64()), src)
     ]
     birth = idcard.check_column(ids, today).birth
     stages = pa.array([s.stage.value for s in students], pa.string())

@@ -234,14 +234,14 @@ class AssessStream:
     """
 
     def __init__(
-        self, roster: str | Path, policy: Policy, school_year: int, chunk_rows: int = 262_144
+        self, roster: str | Path, policy: Policy, school_year: int, chunk_rows: int = 65_536
     ) -> None:
         self.policy = policy
         self.school_year = school_year
         self.chunk_rows = chunk_rows
         self.reading = read_roster_batches(roster)
         self.assessor = TableAssessor(policy, school_year)
-        self.summaries: list[Summary] = []
+        self.total: Summary = merge_summaries([])  # the chunks' summaries added as they come
         self.result: RosterTable | None = None
 
     def tables(self) -> Iterator[pa.Table]:
@@ -249,12 +249,12 @@ class AssessStream:
         yielded = False
         for chunk in _chunks(self.reading, self.chunk_rows):
             table = self.assessor.assess(chunk)
-            self.summaries.append(summarize_table(table))
+            self.total = merge_summaries([self.total, summarize_table(table)])
             yielded = True
             yield table
         if not yielded:
             empty = self.assessor.assess(STUDENT_SCHEMA.empty_table())
-            self.summaries.append(summarize_table(empty))
+            self.total = merge_summaries([self.total, summarize_table(empty)])
             yield empty
         self.result = self.reading.result()
 
@@ -276,7 +276,7 @@ class AssessStream:
 
     def summary(self) -> Summary:
         """The whole roster's totals (once :meth:`tables` has run)."""
-        return merge_summaries(self.summaries)
+        return self.total
 
     def not_configured(self) -> list[dict[str, Any]]:
         """The amounts not configured, by programme and reason, with student counts."""
