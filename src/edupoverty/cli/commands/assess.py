@@ -359,14 +359,15 @@ def display_of(assessed: pa.Table, policy: Policy, lang: str = "zh") -> pa.Table
     nc = assessed["not_configured"].combine_chunks()
     for p in policy.programmes:
         text = pc.cast(assessed[p.id], pa.string())
-        columns.append(pc.if_else(_nc_mask(nc, p.id), nc_label, text))
+        # few distinct amounts a programme: dictionary-encoded, each is neutralised once
+        columns.append(pc.dictionary_encode(pc.if_else(_nc_mask(nc, p.id), nc_label, text)))
     lookup = pa.array(list(names))
     shown = pa.array(list(names.values()))
     flat = pc.list_flatten(nc)
     listed = pa.ListArray.from_arrays(
         nc.offsets, pc.take(shown, pc.index_in(flat, value_set=lookup))
     )
-    columns.append(pc.binary_join(listed, "; " if en else "、"))
+    columns.append(pc.dictionary_encode(pc.binary_join(listed, "; " if en else "、")))
     field_names = [
         "row",
         "name",
