@@ -23,7 +23,7 @@ from attrs import frozen
 
 from edupoverty.records.enums import FindingSeverity
 
-__all__ = ["CODES", "Finding", "FindingCode", "finding"]
+__all__ = ["CODES", "Finding", "FindingCode", "HasFindings", "finding"]
 
 
 @frozen
@@ -250,3 +250,27 @@ def finding(
 class _Defaults(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+class HasFindings:
+    """What a reading of a file adds to its ``findings``: the errors and the warnings apart.
+
+    Examples:
+        >>> class Reading(HasFindings):
+        ...     findings = (finding("field.missing", row=2, field="name"),)
+        >>> len(Reading().errors), Reading().warnings
+        (1, ())
+    """
+
+    __slots__ = ()
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity error."""
+        return tuple(f for f in self.findings if f.is_error)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity warning."""
+        return tuple(f for f in self.findings if not f.is_error)

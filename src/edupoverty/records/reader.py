@@ -48,7 +48,7 @@ from edupoverty.records.checks import (
 )
 from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
 from edupoverty.records.enums import Stage
-from edupoverty.records.findings import Finding, finding
+from edupoverty.records.findings import Finding, HasFindings, finding
 from edupoverty.records.model import Student
 from edupoverty.records.schema import ROSTER, ROSTER_KEYS, Header, names_a_header
 from edupoverty.records.sources import open_source
@@ -96,7 +96,7 @@ class RejectedRow:
 
 
 @frozen
-class RosterTable:
+class RosterTable(HasFindings):
     """What :func:`read_roster_table` found in one roster file.
 
     ``table`` holds the accepted rows (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`,
@@ -127,16 +127,6 @@ class RosterTable:
     def accepted(self) -> int:
         """Number of accepted rows."""
         return int(self.table.num_rows)
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """The findings of severity error."""
-        return tuple(f for f in self.findings if f.is_error)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """The findings of severity warning."""
-        return tuple(f for f in self.findings if not f.is_error)
 
     def students(self) -> Iterator[Student]:
         """The accepted rows as :class:`~edupoverty.records.model.Student` records, built

@@ -51,7 +51,7 @@ from edupoverty.records import idcard
 from edupoverty.records import spellings as sp
 from edupoverty.records.checks import AGE_RANGES
 from edupoverty.records.enums import Payee
-from edupoverty.records.findings import Finding, finding
+from edupoverty.records.findings import Finding, HasFindings, finding
 from edupoverty.records.model import Disbursement, Period, Student, WaiverPledge
 from edupoverty.records.reader import (
     RejectedRow,
@@ -107,7 +107,7 @@ PROGRAMMES: dict[str, str] = {
 
 
 @frozen
-class _FileResult:
+class _FileResult(HasFindings):
     """What a reader found in one file, whatever the rows hold: rejected rows, findings and
     counts (``rows`` = accepted + rejected; blank rows are counted apart)."""
 
@@ -118,16 +118,6 @@ class _FileResult:
     unknown_columns: tuple[str, ...] = ()
     encoding: str | None = None
     blank_rows: int = 0
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """The findings of severity error."""
-        return tuple(f for f in self.findings if f.is_error)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """The findings of severity warning."""
-        return tuple(f for f in self.findings if not f.is_error)
 
 
 @frozen
