@@ -48,3 +48,12 @@ def test_money_keeps_every_fen(fen: int) -> None:
     assert money(value) == value
     assert money(str(value)) == value
     assert money(value).as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize("value", ["1E5", "1e30", 10**16, "10000000000000000"])
+def test_an_amount_with_an_exponent_or_beyond_what_a_column_holds_is_refused(
+    value: object,
+) -> None:
+    with pytest.raises(InputError, match=r"money\.invalid"):
+        money(value)  # type: ignore[arg-type]
+    assert money(10**16 - 1) == Decimal("9999999999999999.00")

@@ -528,3 +528,45 @@ def test_an_xml_part_in_utf16_cannot_dodge_the_entity_scan(tmp_path: Path) -> No
     with pytest.raises(RosterError) as info:
         read_roster(bad)
     assert info.value.code == "roster.unsafe"
+
+
+ZH_HEAD = "姓名,身份证号,学校代码,学段,学校所在地\n"
+
+
+def test_a_row_of_another_width_mid_file_keeps_its_place_and_counts_first(tmp_path: Path) -> None:
+    # R-REC-3: a trailing comma makes row 3 one cell wider; it is still row 3, the first of
+    # the two rows of 李四, so row 4 is the repeat.
+    p = write(
+        tmp_path,
+        ZH_HEAD
+        + "张三,110105201203070011,1,小学,乡村\n"
+        + "李四,11010520120307002X,1,小学,乡村,\n"
+        + "李四,11010520120307002X,1,小学,乡村\n",
+    )
+    t = read_roster_table(p)
+    assert t.table.column("row").to_pylist() == [2, 3]
+    assert [(r.row, r.findings[0].code) for r in t.rejected] == [(4, "report.duplicate")]
+    assert "row 3" in t.rejected[0].findings[0].message_en
+
+
+def test_a_row_empty_under_the_header_but_with_cells_beyond_it_is_rejected(
+    tmp_path: Path,
+) -> None:
+    p = write(tmp_path, ZH_HEAD + "张三,110105201203070011,1,小学,乡村\n,,,,,junk\n")
+    t = read_roster_table(p)
+    assert (t.rows, t.accepted, len(t.rejected), t.blank_rows) == (2, 1, 1, 0)
+    assert t.rejected[0].findings[0].field == "(extra cells)"
+
+
+@pytest.mark.parametrize("fee", ["99999999999999999999", "1e30", "1E5"])
+def test_a_fee_too_large_or_with_an_exponent_is_an_unreadable_value_on_its_row(
+    tmp_path: Path, fee: str
+) -> None:
+    p = write(
+        tmp_path, ZH_HEAD.strip() + ",学费\n张三,110105201203070011,1,高中,县城," + fee + "\n"
+    )
+    t = read_roster_table(p)
+    assert t.accepted == 0
+    assert [(f.row, f.code, f.field) for f in t.rejected[0].findings] == [
+        (2, "field.invalid", "tuition_fee")
+    ]

@@ -224,3 +224,27 @@ def test_no_message_ever_contains_an_id_number_or_an_account() -> None:
     for f in findings:
         for secret in secrets:
             assert secret not in f.message_zh and secret not in f.message_en
+
+
+def test_rosters_already_read_count_a_student_repeated_across_them_once(tmp_path: Path) -> None:
+    # R-REC-3: the same ID number in two rosters checked together: the later row is rejected,
+    # as when the rosters are given as paths; an age warning is not given twice.
+    from edupoverty.records import read_roster
+
+    head = "姓名,身份证号,学校代码,学段,学校所在地\n"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(
+        head + "张三,110105201203070011,1,小学,乡村\n王五,11010520120307002X,1,高中,乡村\n",
+        encoding="utf-8",
+    )
+    b.write_text(head + "张三,110105201203070011,2,小学,乡村\n", encoding="utf-8")
+    by_path = validation_report(a, b, school_year=2019)
+    read = validation_report(
+        read_roster(a, school_year=2019), read_roster(b, school_year=2019), school_year=2019
+    )
+    assert (
+        (read.rows, read.accepted, read.rejected)
+        == (by_path.rows, by_path.accepted, by_path.rejected)
+        == (3, 2, 1)
+    )
+    assert [f.code for f in read.findings].count("row.age_stage") == 1

@@ -345,36 +345,23 @@ class RosterReading:
         taken = 0  # bad rows handled so far
         find_blank = not hasattr(src, "blank_rows")
         for batch in _regrouped(src.batches(), self.batch_rows):
-            first = batch.column("row")[0].as_py() if batch.num_rows else None
-            pending = [b for b in src.bad_rows[taken:] if first is None or b.row < first]
+            last = batch.column("row")[-1].as_py() if batch.num_rows else None
+            pending = [b for b in src.bad_rows[taken:] if last is None or b.row <= last]
             taken += len(pending)
-            if pending:
-                yield from self._bad(pending)
-            checked = check_batch(
-                batch, self.header, self.today, memo=self.memo, find_blank=find_blank
-            )
-            yield self._checked(checked)
-        rest = src.bad_rows[taken:]
+            yield self._checked(*self._with(batch, pending), find_blank=find_blank)
+        rest = list(src.bad_rows[taken:])
         if rest:
-            yield from self._bad(list(rest))
+            yield self._checked(*self._with(None, rest), find_blank=True)
         self.blank += int(getattr(src, "blank_rows", 0))
         self.done = True
 
-    def _checked(self, checked: Checked, extra: Any = None) -> pa.Table:
-        self.blank += int(checked.blank.sum())
-        self.rows += len(checked.blank) - int(checked.blank.sum())
-        if extra is not None and extra.size:
-            checked.problems.append(Problem(extra, "field.invalid", "(extra cells)", *_EXTRA_CELLS))
-        table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
-        return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
-
-    def _bad(self, bad: list[Any]) -> Iterator[pa.Table]:
-        """Rows of another width than the header (padded or cut, then checked), and rows
-        that could not be read at all (rejected)."""
-        width = [b for b in bad if b.code == "row.width"]
-        if width:
-            batch, extra = _padded(width, self.header.width)
-            yield self._checked(check_batch(batch, self.header, self.today), extra)
+    def _with(
+        self, batch: pa.RecordBatch | None, bad: list[Any]
+    ) -> tuple[pa.RecordBatch, np.ndarray[Any, Any], bool]:
+        """``batch`` with the rows of another width than the header put in their place
+        (padded or cut), the positions of those with cells beyond the header, and whether
+        padded rows are in (they may be blank); rows that could not be read at all are
+        rejected here."""
         for b in bad:
             if b.code == "row.width":
                 continue
@@ -390,6 +377,37 @@ class RosterReading:
             )
             self.per_row.setdefault(b.row, []).append((0, f))
             self.errors.add(b.row)
+        width = [b for b in bad if b.code == "row.width"]
+        if not width:
+            empty = np.zeros(0, dtype=np.int64)
+            if batch is None:
+                batch = _padded([], self.header.width)[0]
+            return batch, empty, False
+        padded, extra = _padded(width, self.header.width)
+        if batch is None or not batch.num_rows:
+            return padded, extra, True
+        n = batch.num_rows
+        both = pa.Table.from_batches([batch, padded]).combine_chunks()
+        order = np.argsort(both.column("row").to_numpy(), kind="stable")
+        where = np.empty(len(order), dtype=np.int64)
+        where[order] = np.arange(len(order))
+        merged = both.take(pa.array(order)).to_batches(max_chunksize=both.num_rows)[0]
+        return merged, np.sort(where[n + extra]), True
+
+    def _checked(
+        self, batch: pa.RecordBatch, extra: np.ndarray[Any, Any], padded: bool, find_blank: bool
+    ) -> pa.Table:
+        checked = check_batch(
+            batch, self.header, self.today, memo=self.memo, find_blank=find_blank or padded
+        )
+        if extra.size:
+            # a row whose header-wide cells are empty but which holds more is not blank
+            checked.blank[extra] = False
+            checked.problems.append(Problem(extra, "field.invalid", "(extra cells)", *_EXTRA_CELLS))
+        self.blank += int(checked.blank.sum())
+        self.rows += len(checked.blank) - int(checked.blank.sum())
+        table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
+        return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
 
     def result(self, table: pa.Table | None = None) -> RosterTable:
         """What the reading found (call after iterating): a :class:`RosterTable` holding

@@ -153,10 +153,13 @@ def validation_report(
     rows = accepted = rejected = 0
     for roster in rosters:
         if isinstance(roster, RosterResult):
-            findings.extend(_merge(roster.findings, _cross_checks(roster, seen, year, day)))
+            cross = _cross_checks(roster, seen, year, day)
+            findings.extend(_merge(roster.findings, cross))
+            # a repeat of a student of an earlier roster is rejected here (R-REC-3)
+            repeats = len({f.row for f in cross if f.code == "report.duplicate"})
             rows += roster.rows
-            accepted += roster.accepted
-            rejected += len(roster.rejected)
+            accepted += roster.accepted - repeats
+            rejected += len(roster.rejected) + repeats
             continue
         table = read_roster_table(roster, today=day, school_year=year, seen=seen)
         findings.extend(table.findings)
@@ -205,9 +208,12 @@ def _payment_sources(value: Any) -> list[Any]:
 
 
 def _merge(first: tuple[Finding, ...], second: list[Finding]) -> list[Finding]:
+    """Both lists in row order, a finding the roster already had (an age read with the
+    school year) given once."""
     if not second:
         return list(first)
-    return sorted([*first, *second], key=lambda f: f.row if f.row is not None else 0)
+    both = dict.fromkeys([*first, *second])
+    return sorted(both, key=lambda f: f.row if f.row is not None else 0)
 
 
 def validate(
