@@ -29,7 +29,7 @@ Examples:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -37,7 +37,6 @@ import numpy as np
 import pyarrow as pa
 from attrs import field, frozen
 
-from edupoverty.records import idcard
 from edupoverty.records.checks import (
     Checked,
     Problem,
@@ -47,6 +46,7 @@ from edupoverty.records.checks import (
     problem_rank,
 )
 from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
+from edupoverty.records.duplicates import Seen, duplicate_finding
 from edupoverty.records.enums import Stage
 from edupoverty.records.findings import Finding, HasFindings, finding
 from edupoverty.records.model import Student
@@ -151,82 +151,6 @@ class RosterTable(HasFindings):
             ],
             schema=FINDING_SCHEMA,
         )
-
-
-_RUN = 1 << 21  # numbers in a run of Seen at most (about 38 MB)
-
-
-class Seen:
-    """The ID numbers accepted so far across the rosters checked together (重报, R-REC-3):
-    the first row (and file) of each.
-
-    Examples:
-        >>> seen = Seen()
-        >>> a, b = "11010520120307002X", "110105201203070011"
-        >>> seen.add(pa.array([a, b, a]), pa.array([2, 3, 4]), "a.csv")
-        [(2, ('a.csv', 2))]
-        >>> seen.add(pa.array([b]), pa.array([2]), "b.csv")
-        [(0, ('a.csv', 3))]
-
-    The numbers are kept as integers (:func:`~edupoverty.records.idcard.keys`) in a few
-    sorted runs, merged as they grow up to about two million numbers each: lookups are
-    binary searches over whole columns, no Python per row, and memory is about 18 bytes a
-    number.
-    """
-
-    def __init__(self) -> None:
-        self._runs: list[tuple[np.ndarray[Any, Any], ...]] = []  # (keys, rows, sources)
-        self._sources: list[str] = []
-
-    def add(self, ids: pa.Array, rows: pa.Array, source: str) -> list[tuple[int, tuple[str, int]]]:
-        """Record ``ids`` (accepted, compact, in row order) and return the repeats: for each,
-        its position in ``ids`` and the ``(source, row)`` where the number first came."""
-        if not self._sources or self._sources[-1] != source:
-            self._sources.append(source)
-        number = len(self._sources) - 1
-        k = idcard.keys(ids)
-        row_values = np.asarray(rows.to_numpy(zero_copy_only=False), dtype=np.int64)
-        distinct, first_at, inverse = np.unique(k, return_index=True, return_inverse=True)
-        first_source = np.full(len(distinct), -1, dtype=np.int64)
-        first_row = np.zeros(len(distinct), dtype=np.int64)
-        for keys, run_rows, run_sources in self._runs:
-            at = np.searchsorted(keys, distinct)
-            hit = at < len(keys)
-            hit[hit] = keys[at[hit]] == distinct[hit]
-            first_source[hit] = run_sources[at[hit]]
-            first_row[hit] = run_rows[at[hit]]
-        new = first_source < 0
-        first_source[new] = number
-        first_row[new] = row_values[first_at[new]]
-        firsts = new[inverse] & (first_at[inverse] == np.arange(len(k)))
-        repeats = np.flatnonzero(~firsts)
-        out = [
-            (int(p), (self._sources[int(first_source[inverse[p]])], int(first_row[inverse[p]])))
-            for p in repeats.tolist()
-        ]
-        if new.any():
-            count = int(new.sum())
-            self._runs.append(
-                (distinct[new], first_row[new], np.full(count, number, dtype=np.int16))
-            )
-            self._merge()
-        return out
-
-    def _merge(self) -> None:
-        """Merge the newest runs while they are alike in size, up to runs of
-        :data:`_RUN` numbers (larger merges would hold two copies of most of the numbers)."""
-        runs = self._runs
-        while (
-            len(runs) > 1
-            and len(runs[-1][0]) * 2 >= len(runs[-2][0])
-            and len(runs[-1][0]) + len(runs[-2][0]) <= _RUN
-        ):
-            last, before = runs.pop(), runs.pop()
-            keys = np.concatenate([before[0], last[0]])
-            order = np.argsort(keys, kind="stable")
-            runs.append(
-                tuple(np.concatenate([b, a])[order] for b, a in zip(before, last, strict=True))
-            )
 
 
 def _finding(p: Problem, row: int, source: str) -> Finding:
@@ -348,20 +272,16 @@ class RosterReading:
             last = batch.column("row")[-1].as_py() if batch.num_rows else None
             pending = [b for b in src.bad_rows[taken:] if last is None or b.row <= last]
             taken += len(pending)
-            yield self._checked(*self._with(batch, pending), find_blank=find_blank)
-        rest = list(src.bad_rows[taken:])
-        if rest:
-            yield self._checked(*self._with(None, rest), find_blank=True)
+            yield self._checked(*self._merged(batch, self._readable(pending)), find_blank)
+        width = self._readable(src.bad_rows[taken:])
+        if width:
+            yield self._checked(*_padded(width, self.header.width), True)
         self.blank += int(getattr(src, "blank_rows", 0))
         self.done = True
 
-    def _with(
-        self, batch: pa.RecordBatch | None, bad: list[Any]
-    ) -> tuple[pa.RecordBatch, np.ndarray[Any, Any], bool]:
-        """``batch`` with the rows of another width than the header put in their place
-        (padded or cut), the positions of those with cells beyond the header, and whether
-        padded rows are in (they may be blank); rows that could not be read at all are
-        rejected here."""
+    def _readable(self, bad: Sequence[Any]) -> list[Any]:
+        """Reject the rows that could not be read at all; return those of another width
+        than the header, to be padded or cut and checked."""
         for b in bad:
             if b.code == "row.width":
                 continue
@@ -377,15 +297,17 @@ class RosterReading:
             )
             self.per_row.setdefault(b.row, []).append((0, f))
             self.errors.add(b.row)
-        width = [b for b in bad if b.code == "row.width"]
+        return [b for b in bad if b.code == "row.width"]
+
+    def _merged(
+        self, batch: pa.RecordBatch, width: list[Any]
+    ) -> tuple[pa.RecordBatch, np.ndarray[Any, Any], bool]:
+        """``batch`` with the rows of another width put in their places, padded or cut; the
+        positions of those with cells beyond the header; whether padded rows are in (they
+        may be blank)."""
         if not width:
-            empty = np.zeros(0, dtype=np.int64)
-            if batch is None:
-                batch = _padded([], self.header.width)[0]
-            return batch, empty, False
-        padded, extra = _padded(width, self.header.width)
-        if batch is None or not batch.num_rows:
-            return padded, extra, True
+            return batch, np.zeros(0, dtype=np.int64), False
+        padded, extra, _ = _padded(width, self.header.width)
         n = batch.num_rows
         both = pa.Table.from_batches([batch, padded]).combine_chunks()
         order = np.argsort(both.column("row").to_numpy(), kind="stable")
@@ -495,10 +417,11 @@ _EXTRA_CELLS = ("（表头之外还有内容）", " (cells beyond the last heade
 
 def _padded(
     bad: list[Any], width: int
-) -> tuple[pa.RecordBatch, np.ndarray[Any, np.dtype[np.int64]]]:
+) -> tuple[pa.RecordBatch, np.ndarray[Any, np.dtype[np.int64]], bool]:
     """Rows with more or fewer cells than the header, as one batch: short rows padded with
     empty cells, long rows cut at the header's width; the positions of rows whose cut cells
-    held something (rejected: ``(extra cells)``)."""
+    held something (rejected: ``(extra cells)``); and True: padded rows are in (they may be
+    blank)."""
     cells: list[list[str]] = [[] for _ in range(width)]
     extra: list[int] = []
     for k, b in enumerate(bad):
@@ -509,7 +432,7 @@ def _padded(
             column.append(text)
     data = {str(i): pa.array(c, pa.string()) for i, c in enumerate(cells)}
     data["row"] = pa.array([b.row for b in bad], pa.int64())
-    return pa.record_batch(data), np.asarray(extra, dtype=np.int64)
+    return pa.record_batch(data), np.asarray(extra, dtype=np.int64), True
 
 
 # ranks of the findings of an accepted row, after any problem of a rejected one
@@ -577,25 +500,3 @@ def _without_duplicates(
         errors.add(row)
         repeated[pos] = True
     return table.filter(pa.array(~repeated))
-
-
-def duplicate_finding(row: int, first: tuple[str, int], source: str) -> Finding:
-    """The ``report.duplicate`` error of a row whose ID number was first seen at ``first``
-    (``(source, row)``; another file is named, the same file is not).
-
-    Examples:
-        >>> duplicate_finding(5, ("a.csv", 2), "a.csv").message_en
-        'row 5, id_number: duplicate report: the same ID number is also on row 2'
-        >>> duplicate_finding(5, ("a.csv", 2), "b.csv").message_zh
-        '第5行 id_number：重报：同一身份证号已出现在第2行（a.csv）'
-    """
-    other = first[0] if first[0] != source else ""
-    return finding(
-        "report.duplicate",
-        row=row,
-        field="id_number",
-        source=source,
-        other_row=first[1],
-        other_file_zh=f"（{other}）" if other else "",
-        other_file_en=f" of {other}" if other else "",
-    )

@@ -50,13 +50,13 @@ from attrs import field, frozen
 from edupoverty.records import idcard
 from edupoverty.records import spellings as sp
 from edupoverty.records.checks import AGE_RANGES
+from edupoverty.records.duplicates import Seen
 from edupoverty.records.enums import Payee
 from edupoverty.records.findings import Finding, HasFindings, finding
 from edupoverty.records.model import Disbursement, Period, Student, WaiverPledge
 from edupoverty.records.reader import (
     RejectedRow,
     RosterTable,
-    Seen,
     read_roster_table,
     read_source,
 )

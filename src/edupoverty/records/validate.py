@@ -44,10 +44,11 @@ from attrs import frozen
 
 from edupoverty.records import idcard
 from edupoverty.records.checks import age_finding, age_stage
+from edupoverty.records.duplicates import Seen, duplicate_finding
 from edupoverty.records.enums import Payee, PaymentMethod
 from edupoverty.records.findings import Finding, finding
 from edupoverty.records.model import Disbursement
-from edupoverty.records.reader import Seen, duplicate_finding, read_roster_table
+from edupoverty.records.reader import read_roster_table
 from edupoverty.records.roster import DisbursementResult, RosterResult, read_disbursements
 
 __all__ = [
@@ -100,9 +101,7 @@ def school_year_of(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _cross_checks(
-    result: RosterResult, seen: Seen, school_year: int, today: date
-) -> list[Finding]:
+def _cross_checks(result: RosterResult, seen: Seen, school_year: int, today: date) -> list[Finding]:
     """Duplicates (across the rosters checked together) and ages over the students of a
     roster already read."""
     src = result.source

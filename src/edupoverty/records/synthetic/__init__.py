@@ -315,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for item in args.defect:
         code, _, rate = item.partition("=")
         try:
-            rates[code] = float(rate)
+            rates[code] = float(rate)  # a probability of planting the defect, not money
         except ValueError:
             parser.error(f"--defect {item}: expected CODE=RATE, CODE one of {', '.join(DEFECTS)}")
     options = Options(

@@ -546,6 +546,7 @@ def draw(
         edupoverty.errors.InputError: ...unknown defect classes: id.typo
     """
     options = options or Options()
+    # probabilities of planting each defect class (for the random draws), not money
     rates = {k: float(v) for k, v in (defects or {}).items() if v}
     if set(rates) - set(DEFECTS):
         names = ", ".join(sorted(set(rates) - set(DEFECTS)))
