@@ -55,9 +55,9 @@ from edupoverty.rules.compute import (
     relevant_fields,
 )
 from edupoverty.rules.eligibility import student_statuses
-from edupoverty.rules.plan import Plan, plan
+from edupoverty.rules.plan import DailyRate, FeeShare, Plan, plan
 from edupoverty.rules.policy import FEE_FIELDS, Policy, Programme
-from edupoverty.rules.proration import Proration, Span, View, enrolment_spans
+from edupoverty.rules.proration import Proration, View, enrolment_spans
 from edupoverty.rules.results import SEMESTERS, Assessment, Decision, Entitlement, Result
 from edupoverty.rules.totals import ProgrammeTotal, Summary, merge_summaries, summarize
 
@@ -205,8 +205,7 @@ def _assess(
             key = key_of(student)
             result = results.get(key)
             if result is None:
-                spans = enrolment_spans(student, None)
-                result = results[key] = resolve(student, spans, key[:-2])
+                result = results[key] = resolve(student, memo.view(student))
             yield Assessment(student, result)
         return
     for student in students:
@@ -220,21 +219,21 @@ def _assess(
         key = (fields, spans) if periods is not None else fields
         result = results.get(key)
         if result is None:
-            result = results[key] = resolve(student, spans, fields[:-2])
+            result = results[key] = resolve(student, memo.proration.of(spans))
         yield Assessment(student, result)
 
 
 class _Memo:
     """What :func:`assess_many` remembers while it runs.
 
-    A student's result is looked up by the fields the policy reads of a student at that
-    stage (:func:`~edupoverty.rules.compute.relevant_fields`) plus the roster's enrolment
-    dates; on a miss, by those fields and what proration sees of the enrolment. Failing
-    that, each programme's outcome is looked up by the fields that programme reads of a
-    student at that stage and, if it can apply, what proration sees of the enrolment; its
-    plan likewise, but for the fee and days enrolled, which only enter its price. Equal
-    outcomes are one object, and students whose programmes all came out the same share one
-    result.
+    A student's result is looked up first by the fields the policy reads of a student at
+    that stage (:func:`~edupoverty.rules.compute.relevant_fields`) plus the roster's
+    enrolment dates. On a miss, the rules are taken in two steps, as for a table: the plans
+    of every programme (:func:`~edupoverty.rules.plan.plan`) are shared by the students
+    alike in what decides them (the flags, whether each fee is given, and which semesters
+    count or are undecided); each set of plans then remembers its results by the values its
+    prices read (the fees it shares out, the days enrolled it pays for). Equal outcomes are
+    one object, and students whose programmes all came out the same share one result.
     """
 
     def __init__(self, policy: Policy, school_year: int) -> None:
@@ -254,83 +253,138 @@ class _Memo:
             operator.attrgetter(*relevant_fields(policy), *dates),
             {},
         )
-        # per stage, each programme with what it reads of a student at that stage
-        self.programmes: dict[Any, list[_Reads]] = {
-            stage: [_reads(policy, p, stage) for p in policy.programmes] for stage in Stage
-        }
-        self.every = [_reads(policy, p, None) for p in policy.programmes]
-        self.shared: dict[Any, Result] = {}
-        self.plans: dict[Any, Plan] = {}
-        self.outcomes: dict[Any, Outcome] = {}  # keeps every outcome alive: their ids are stable
-        self.interned: dict[Outcome, Outcome] = {}
+        # per stage, what the plans of every programme read of a student at that stage
+        self.reads: dict[Any, _Reads] = {stage: _reads(policy, stage) for stage in Stage}
+        self.every = _reads(policy, None)
+        self.bundles: dict[Any, _Bundle] = {}
+        self.plans: dict[Any, Plan] = {}  # keeps every plan alive: their ids are stable
+        self.outcomes: dict[int, Outcome] = {}  # of a plan priced from the profile, by its id
+        self.views: dict[tuple[Any, Any], View] = {}  # by the roster's enrolment dates
+        self.interned: dict[Outcome, Outcome] = {}  # keeps every outcome alive: ids are stable
         self.combos: dict[tuple[int, ...], Result] = {}
 
-    def resolve(self, student: Student, spans: tuple[Span, ...], fields: Any) -> Result:
-        """The result of ``student`` enrolled ``spans``, ``fields`` the values of what the
-        policy reads of a student at that stage."""
-        view = self.proration.of(spans)
-        narrow = (student.stage, fields, view)
-        result = self.shared.get(narrow)
-        if result is not None:
-            return result
-        outcomes = self.outcomes
-        found = []
-        programmes = self.programmes.get(student.stage, self.every)
-        for i, r in enumerate(programmes):
-            if r.seen:  # the programme can apply: what proration sees of the enrolment counts
-                days = view.days if r.per_day else ()
-                k: Any = (i, r.fields(student), view.counted, days, view.unknown)
-            else:
-                k = (i, r.fields(student))
-            o = outcomes.get(k)
-            if o is None:
-                o = self._outcome(i, r, student, view)
-                o = outcomes[k] = self.interned.setdefault(o, o)
-            found.append(o)
-        combo = tuple(map(id, found))
-        result = self.combos.get(combo)
+    def view(self, student: Student) -> View:
+        """What proration sees of the roster's enrolment dates of ``student``."""
+        dates = (student.enrolled_from, student.enrolled_until)
+        view = self.views.get(dates)
+        if view is None:
+            view = self.views[dates] = self.proration.of(enrolment_spans(student, None))
+        return view
+
+    def resolve(self, student: Student, view: View) -> Result:
+        """The result of ``student`` whose enrolment proration sees as ``view``."""
+        reads = self.reads.get(student.stage, self.every)
+        fees = tuple(getattr(student, f) is None for f in reads.fees)
+        key = (student.stage, reads.unpriced(student), fees, view.counted, view.unknown)
+        bundle = self.bundles.get(key)
+        if bundle is None:
+            bundle = self.bundles[key] = self._bundle(reads, student, view)
+        priced = (bundle.fees(student), tuple(view.days[i] for i in bundle.days))
+        result = bundle.results.get(priced)
         if result is None:
-            result = self.combos[combo] = assemble(self.policy, self.school_year, found)
-        self.shared[narrow] = result
+            found = list(bundle.fixed)
+            for i in bundle.priced:
+                o = price(bundle.plans[i], student, view, self.proration.lengths)
+                found[i] = self.interned.setdefault(o, o)
+            outcomes = [o for o in found if o is not None]  # every plan has one by now
+            combo = tuple(map(id, outcomes))
+            result = self.combos.get(combo)
+            if result is None:
+                result = self.combos[combo] = assemble(self.policy, self.school_year, outcomes)
+            bundle.results[priced] = result
         return result
 
-    def _outcome(self, i: int, r: _Reads, student: Student, view: View) -> Outcome:
-        """``r``'s programme's outcome: its plan (shared by students who differ only in
-        their fee or days enrolled) priced for ``student``."""
-        fees = tuple(getattr(student, f) is None for f in r.fees)
-        key = (i, r.unpriced(student), fees, view.counted, view.unknown) if r.seen else (i,)
-        found = self.plans.get(key) if r.seen else None
-        if found is None:
-            statuses = student_statuses(student, self.params.difficulty_statuses)
-            found = plan(r.programme, student, statuses, self.school_year, view, self.params)
-            if r.seen:
+    def _bundle(self, reads: _Reads, student: Student, view: View) -> _Bundle:
+        """The plans of every programme for students alike to ``student`` in what decides
+        them, and what their prices read."""
+        statuses = student_statuses(student, self.params.difficulty_statuses)
+        plans = []
+        for i, (prog, unpriced, fees, seen) in enumerate(reads.programmes):
+            if seen:
+                key: Any = (i, unpriced(student), fees(student), view.counted, view.unknown)
+            else:  # fails on the stage: one plan for every student at this stage
+                key = (i, student.stage)
+            found = self.plans.get(key)
+            if found is None:
+                found = plan(prog, student, statuses, self.school_year, view, self.params)
                 self.plans[key] = found
-        return price(found, student, view, self.proration.lengths)
+            plans.append(found)
+        prices = [q for p in plans for q in p.prices]
+        shared = sorted({q.fee for q in prices if isinstance(q, FeeShare)})
+        # a plan priced from nothing but the profile has one outcome, whoever the student
+        priced = tuple(
+            i
+            for i, p in enumerate(plans)
+            if any(isinstance(q, FeeShare | DailyRate) for q in p.prices)
+        )
+        fixed: list[Outcome | None] = [None] * len(plans)
+        for i, p in enumerate(plans):
+            if i not in priced:
+                o = self.outcomes.get(id(p))
+                if o is None:
+                    o = price(p, student, view, self.proration.lengths)
+                    o = self.outcomes[id(p)] = self.interned.setdefault(o, o)
+                fixed[i] = o
+        return _Bundle(
+            tuple(plans),
+            tuple(fixed),
+            priced,
+            operator.attrgetter(*shared) if shared else _nothing,
+            tuple(sorted({q.semester for q in prices if isinstance(q, DailyRate)})),
+            {},
+        )
+
+
+def _nothing(student: Student) -> None:
+    """What the prices of a set of plans that shares out no fee read of ``student``."""
+
+
+class _Bundle(NamedTuple):
+    """The plans of every programme for a kind of student, and their results."""
+
+    plans: tuple[Plan, ...]
+    fixed: tuple[Outcome | None, ...]  # the outcome of each plan priced from the profile
+    priced: tuple[int, ...]  # the plans priced from the student's fee or days enrolled
+    fees: Callable[[Student], Any]  # the fees their prices share out
+    days: tuple[int, ...]  # the semesters whose days enrolled they pay for
+    results: dict[Any, Result]  # by those fees and days
 
 
 class _Reads(NamedTuple):
-    """A programme and what it reads of a student at one stage."""
+    """What the plans of a policy's programmes read of a student at one stage: every
+    field but the fees, and of each fee whether it is given."""
 
-    programme: Programme
-    fields: Callable[[Student], Any]  # every field it reads
-    unpriced: Callable[[Student], Any]  # … but the fees
-    fees: tuple[str, ...]  # the fee fields it reads
-    seen: bool  # it can apply: what proration sees of the enrolment counts
-    per_day: bool  # it counts school days
+    unpriced: Callable[[Student], Any]
+    fees: tuple[str, ...]
+    # each programme, what its plan reads (but the fees, and whether each fee is given),
+    # and whether it can apply at the stage
+    programmes: tuple[
+        tuple[Programme, Callable[[Student], Any], Callable[[Student], Any], bool], ...
+    ]
 
 
-def _reads(policy: Policy, prog: Programme, stage: Stage | None) -> _Reads:
-    """What ``prog`` reads of a student at ``stage`` (``None``: any stage)."""
-    fields = relevant_fields(policy, prog, stage=stage)
-    fees = tuple(f for f in fields if f in FEE_FIELDS)
-    unpriced = [f for f in fields if f not in fees] or ["stage"]
+def _reads(policy: Policy, stage: Stage | None) -> _Reads:
+    """What the plans of ``policy``'s programmes read of a student at ``stage`` (``None``:
+    any stage)."""
+    everything = relevant_fields(policy, stage=stage)
+    programmes = []
+    for prog in policy.programmes:
+        fields = relevant_fields(policy, prog, stage=stage)
+        fees = tuple(f for f in fields if f in FEE_FIELDS)
+        unpriced = operator.attrgetter(*[f for f in fields if f not in fees] or ["stage"])
+        programmes.append(
+            (
+                prog,
+                unpriced,
+                lambda s, fees=fees: tuple(getattr(s, f) is None for f in fees),
+                stage is None or not fails_on_stage(prog, stage),
+            )
+        )
+    fees = tuple(f for f in everything if f in FEE_FIELDS)
     return _Reads(
-        prog,
-        operator.attrgetter(*fields),
-        operator.attrgetter(*unpriced),
+        operator.attrgetter(*[f for f in everything if f not in fees] or ["stage"]),
         fees,
-        stage is None or not fails_on_stage(prog, stage),
-        any(c.kind == "per_school_day" for c in prog.cases),
+        tuple(programmes),
     )
 
 

@@ -73,7 +73,7 @@ def days_within(start: Any, end: Any, lo: Any, hi: Any) -> Any:
     """Days from ``start`` to ``end`` (both included) that fall within ``lo``–``hi``:
     ``max(0, min(end, hi) − max(start, lo) + 1)``, on day numbers (:func:`day_number`),
     ints or NumPy arrays (element by element). The one count of days enrolled in a
-    semester's window, for a student alone and for a whole table.
+    semester's window, for a student alone (in plain ints) and for a whole table.
 
     Examples:
         >>> int(days_within(10, 20, 15, 40)), int(days_within(10, 20, 21, 40))
@@ -81,6 +81,8 @@ def days_within(start: Any, end: Any, lo: Any, hi: Any) -> Any:
         >>> days_within(np.array([0, 16]), np.array([30, 18]), 15, 40).tolist()
         [16, 3]
     """
+    if isinstance(start, int) and isinstance(end, int):
+        return max(min(end, hi) - max(start, lo) + 1, 0)
     return np.maximum(np.minimum(end, hi) - np.maximum(start, lo) + 1, 0)
 
 
@@ -201,16 +203,13 @@ class Proration:
             View(counted=(<Semester.AUTUMN: 'autumn'>, <Semester.SPRING: 'spring'>),
                  days=(123, 213), unknown=(<Semester.AUTUMN: 'autumn'>,))
         """
-        starts = np.array([day_number(s) for s, _ in spans], dtype=np.int64)
-        ends = np.array([day_number(e) for _, e in spans], dtype=np.int64)
+        numbers = [(day_number(s), day_number(e)) for s, e in spans]
         counted: list[Semester] = []
         days: list[int] = []
         unknown: list[Semester] = []
         for w in self.windows:
-            n = int(days_within(starts, ends, w.lo, w.hi).sum())
-            on_census = w.census is not None and bool(
-                ((starts <= w.census) & (w.census <= ends)).any()
-            )
+            n = sum(days_within(s, e, w.lo, w.hi) for s, e in numbers)
+            on_census = w.census is not None and any(s <= w.census <= e for s, e in numbers)
             count, undecided = self._classify(w, n, on_census)
             days.append(n)
             if count:
