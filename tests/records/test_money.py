@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edupoverty.errors import InputError
+from edupoverty.errors import ArgumentError, InputError
 from edupoverty.records.money import money
 
 
@@ -36,10 +36,52 @@ def test_money_refuses_what_is_not_a_sum_to_the_fen(raw: str) -> None:
     assert info.value.code == "money.invalid"
 
 
-@pytest.mark.parametrize("raw", [0.1, 1000.0, True, None, [1]])
-def test_money_refuses_floats_and_other_types(raw: object) -> None:
-    with pytest.raises(TypeError):
+@pytest.mark.parametrize(
+    "raw", [0.1, 1000.0, float("nan"), float("inf"), 1e30, True, False, None, [1], b"100"]
+)
+def test_money_refuses_floats_and_other_types_with_a_typed_error(raw: object) -> None:
+    with pytest.raises(ArgumentError) as info:
         money(raw)  # type: ignore[arg-type]
+    e = info.value
+    assert e.code == "argument.type" and e.name == "money"
+    assert type(raw).__name__ in e.message_en and "float" in e.message_en
+    # a programme that caught TypeError or ValueError keeps working
+    assert isinstance(e, TypeError) and isinstance(e, ValueError)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        Decimal("NaN"),
+        Decimal("sNaN"),
+        Decimal("Infinity"),
+        Decimal("-Infinity"),
+        "-Infinity",
+        "sNaN",
+        "1" * 29,
+        "-" + "9" * 29,
+        Decimal("1E30"),
+        Decimal("-1E16"),
+        10**29,
+        pytest.param(10**5000, id="an-int-of-5001-digits"),
+        pytest.param("1" * 5000, id="text-of-5000-digits"),
+    ],
+)
+def test_not_a_number_or_an_amount_out_of_range_is_a_money_error_never_invalid_operation(
+    raw: object,
+) -> None:
+    with pytest.raises(InputError) as info:
+        money(raw)  # type: ignore[arg-type]
+    assert info.value.code == "money.invalid"
+    assert not isinstance(info.value, TypeError)
+
+
+def test_an_amount_out_of_range_says_so_without_the_value() -> None:
+    with pytest.raises(InputError) as info:
+        money("1" * 29)
+    e = info.value
+    assert "out of range" in e.message_en and "超出" in e.message_zh
+    assert "1111" not in str(e)
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))
