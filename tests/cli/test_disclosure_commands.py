@@ -133,7 +133,7 @@ def test_calendar_add_a_missing_file_is_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, _, err = run(capsys, "calendar", "add", str(tmp_path / "nope.toml"))
-    assert code == 2 and err.startswith("edupoverty: io:")
+    assert code == 2 and err.startswith("edupoverty: calendar.data: nope.toml：文件不存在")
 
 
 def test_the_demo_hook_prints_a_plan_for_a_given_day(capsys: pytest.CaptureFixture[str]) -> None:

@@ -133,7 +133,7 @@ def test_a_county_overlay_file_adds_a_programme(tmp_path: Path) -> None:
             "unknown programme id",
         ),
         (HEAD.replace("[2016, 2020]", "[2020, 2016]"), "profile.reviewed_school_years", "first"),
-        ("[profile\n", "file", "bad TOML"),
+        ("[profile\n", "file", "not valid TOML"),
         (
             HEAD
             + '[parameters]\nterms = [{ school_year = 2019, semester = "autumn", '
@@ -199,7 +199,7 @@ def test_an_unknown_bundled_profile_is_a_policy_error() -> None:
 
 
 def test_a_missing_file_is_a_policy_error(tmp_path: Path) -> None:
-    with pytest.raises(PolicyError, match="cannot be read"):
+    with pytest.raises(PolicyError, match="file not found"):
         load_policy(tmp_path / "missing.toml")
 
 

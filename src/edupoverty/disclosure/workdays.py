@@ -25,7 +25,6 @@ Examples:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
@@ -36,6 +35,7 @@ from typing import Any
 from attrs import field, frozen
 
 from edupoverty.errors import CalendarDataError, CalendarYearUnavailable
+from edupoverty.records.safefile import load_toml
 
 __all__ = [
     "CalendarYear",
@@ -304,14 +304,9 @@ def load_year_file(path: str | Path) -> CalendarYear:
         (2026, 33, datetime.date(2026, 1, 4))
     """
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise CalendarDataError(
-            f"{p.name}：不是有效的 TOML（{exc}）", f"{p.name}: not valid TOML ({exc})"
-        ) from None
-    except UnicodeDecodeError:
-        raise CalendarDataError(f"{p.name}：不是 UTF-8 文本", f"{p.name}: not UTF-8 text") from None
+    data = load_toml(
+        p, refuse=lambda zh, en: CalendarDataError(f"{p.name}：{zh}", f"{p.name}: {en}")
+    )
     return _parse_year_file(data, p.name)
 
 

@@ -237,7 +237,7 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     """
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested without end
         err = InputError("不是有效的 JSON", "not valid JSON")
         err.code = "record.invalid"
         raise err from None

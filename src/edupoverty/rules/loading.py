@@ -21,6 +21,7 @@ from typing import Any
 
 from edupoverty.errors import ArgumentError, PolicyError
 from edupoverty.records.enums import Stage
+from edupoverty.records.safefile import load_toml
 from edupoverty.rules.policy import GrantCheck, Policy, Programme
 from edupoverty.rules.policy_tables import (
     PROGRAMME_KEYS,
@@ -90,9 +91,7 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
         )
     text_source = os.fspath(source)
     if not isinstance(text_source, str):
-        raise ArgumentError(
-            "sources", "文本路径", "a text path", type(text_source).__name__
-        )
+        raise ArgumentError("sources", "文本路径", "a text path", type(text_source).__name__)
     is_path = (
         isinstance(source, os.PathLike)
         or text_source.endswith(".toml")
@@ -100,38 +99,21 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
         or "/" in text_source
     )
     if is_path:
-        path = Path(text_source)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            raise PolicyError(
-                text_source, "file", "无法读取政策文件", "the policy file cannot be read"
-            ) from None
-        label = path.name
-    else:
-        text_source = profile_aliases().get(text_source.strip(), text_source.strip())
-        entry = _profiles_dir() / f"{text_source}.toml"
-        if not entry.is_file():
-            names = ", ".join(n for n, _, _ in list_profiles())
-            raise PolicyError(
-                text_source,
-                "profile",
-                f"没有这个内置配置（可用：{names}）",
-                f"no such bundled profile (available: {names})",
-            )
-        raw = entry.read_bytes()
-        label = f"{text_source}.toml"
-    if len(raw) > 2_000_000:
-        raise PolicyError(label, "file", "政策文件过大", "the policy file is too large")
-    try:
-        return label, tomllib.loads(raw.decode("utf-8"))
-    except RecursionError:
-        raise PolicyError(label, "file", "嵌套过深", "nested too deeply") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        reason = str(exc).splitlines()[0][:200]
+        label = Path(text_source).name
+        return label, load_toml(
+            text_source, refuse=lambda zh, en: PolicyError(label, "file", zh, en)
+        )
+    text_source = profile_aliases().get(text_source.strip(), text_source.strip())
+    entry = _profiles_dir() / f"{text_source}.toml"
+    if not entry.is_file():
+        names = ", ".join(n for n, _, _ in list_profiles())
         raise PolicyError(
-            label, "file", f"TOML 格式错误：{reason}", f"bad TOML: {reason}"
-        ) from None
+            text_source,
+            "profile",
+            f"没有这个内置配置（可用：{names}）",
+            f"no such bundled profile (available: {names})",
+        )
+    return f"{text_source}.toml", tomllib.loads(entry.read_text(encoding="utf-8"))
 
 
 def load_policy(*sources: str | os.PathLike[str]) -> Policy:

@@ -41,6 +41,7 @@ from attrs import frozen
 from edupoverty.errors import PolicyError
 from edupoverty.records.enums import ChangeKind, LabelledEnum, Stage
 from edupoverty.records.model import Disbursement, Period, StatusChange, Student
+from edupoverty.records.safefile import load_toml
 from edupoverty.records.status import enrolment_periods
 
 __all__ = [
@@ -113,15 +114,10 @@ def load_targets(path: str | os.PathLike[str] | None = None) -> tuple[Target, ..
     """
     if path is None:
         ref = resources.files("edupoverty.rules").joinpath("targets.toml")
-        name, text = "targets.toml", ref.read_text(encoding="utf-8")
+        name, data = "targets.toml", tomllib.loads(ref.read_text(encoding="utf-8"))
     else:
         name = os.fspath(path)
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        raise PolicyError(name, "$", "不是有效的 TOML", "not valid TOML") from None
+        data = load_toml(path, refuse=lambda zh, en: PolicyError(name, "$", zh, en))
     rows = data.get("target")
     if not isinstance(rows, list) or not rows:
         raise PolicyError(name, "target", "没有目标", "no [[target]] tables")
