@@ -25,6 +25,7 @@ MONEY = st.decimals(
     allow_infinity=False,
 )
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+SCHOOL_YEARS = st.integers(model.FIRST_SCHOOL_YEAR, model.LAST_SCHOOL_YEAR)
 TEXT = st.text(max_size=20)
 
 
@@ -43,6 +44,9 @@ SPECIAL: dict[tuple[str, str], st.SearchStrategy[Any]] = {
     ("Student", "id_number"): id_numbers(),
     ("Student", "grant_tier"): st.none() | st.sampled_from([1, 2]),
     ("LedgerEntry", "kind"): st.sampled_from(["income", "expenditure"]),
+    ("Period", "school_year"): SCHOOL_YEARS,
+    ("Application", "school_year"): SCHOOL_YEARS,
+    ("WaiverPledge", "school_year"): SCHOOL_YEARS,
 }
 
 

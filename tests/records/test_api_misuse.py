@@ -4,7 +4,7 @@ student built in code with a bad ID number, and results that have to become JSON
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from edupoverty.errors import (
+    ArgumentError,
     ConversionError,
     EdupovertyError,
     InputError,
@@ -22,20 +23,27 @@ from edupoverty.errors import (
     ValidationError,
 )
 from edupoverty.records import (
+    Disbursement,
+    EnrolmentPeriod,
+    LedgerEntry,
+    Objection,
     PaymentMethod,
     Period,
+    School,
     SchoolLocation,
     Semester,
     Stage,
     Student,
+    WaiverPledge,
     read_roster,
     sample_roster_path,
 )
 from edupoverty.records.convert import SupportsToDict, from_dict, from_json, to_dict, to_json
 from edupoverty.records.findings import finding
 from edupoverty.records.idcard import calc_check_digit
+from edupoverty.records.model import FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR, check_school_year
 from edupoverty.records.reader import read_roster_table
-from edupoverty.records.roster import RejectedRow, RosterResult
+from edupoverty.records.roster import RejectedRow, RosterResult, read_disbursements
 from edupoverty.rules import assess, load_policy, summarize
 from edupoverty.rules.values import NotConfigured
 
@@ -255,3 +263,117 @@ def test_an_assessment_converts_to_its_student_totals_entitlements_and_decisions
     assert [e["programme"] for e in d["entitlements"]] == [e.programme for e in a.entitlements]
     assert len(d["decisions"]) == len(a.decisions)
     assert to_dict([a]) == [d]
+
+
+# --- records built with the wrong kind of value: typed errors, never bare ones -------------
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("2019", Semester.AUTUMN), ArgumentError),
+        ((2019, "autumn"), ArgumentError),
+        (("2019", "autumn"), ArgumentError),
+        ((True,), ArgumentError),
+        ((2019.0,), ArgumentError),
+        ((None,), ArgumentError),
+        ((9999,), InputError),
+        ((0,), InputError),
+        ((-5,), InputError),
+        ((FIRST_SCHOOL_YEAR - 1,), InputError),
+        ((LAST_SCHOOL_YEAR + 1,), InputError),
+    ],
+)
+def test_a_period_of_the_wrong_type_or_outside_the_school_years_is_refused_when_built(
+    args: tuple[Any, ...], error: type[InputError]
+) -> None:
+    with pytest.raises(error) as caught:
+        Period(*args)
+    assert isinstance(caught.value, EdupovertyError)
+    if error is InputError:
+        assert caught.value.code == "school_year.range"
+        assert "1949" in caught.value.message_en and "2100" in caught.value.message_en
+
+
+def test_the_first_and_last_school_years_have_dates() -> None:
+    assert Period(FIRST_SCHOOL_YEAR).start == date(1949, 9, 1)
+    assert Period(LAST_SCHOOL_YEAR, Semester.SPRING).end == date(2101, 8, 31)
+    assert check_school_year(2019) == 2019
+
+
+def test_a_disbursement_file_with_a_school_year_out_of_range_is_a_row_finding(
+    tmp_path: Any,
+) -> None:
+    p = tmp_path / "paid.csv"
+    p.write_text(
+        "身份证号,资助项目,学年,学期,金额,发放方式,银行卡号,发放日期,批次\n"
+        f"{GOOD},寄宿生生活补助,9999,秋季,500,银行卡,6217000011112222,2019-11-01,B1\n"
+        f"{GOOD},寄宿生生活补助,0000,秋季,500,银行卡,6217000011112222,2019-11-01,B2\n",
+        encoding="utf-8",
+    )
+    result = read_disbursements(p)
+    assert result.disbursements == ()
+    assert [(f.row, f.field, f.code) for f in result.findings] == [
+        (2, "school_year", "field.invalid"),
+        (3, "school_year", "field.invalid"),
+    ]
+
+
+@pytest.mark.parametrize("amount", ["1e30", "1E30", "1" * 29, "-" + "9" * 29, "NaN", "Infinity"])
+def test_a_disbursement_amount_that_is_no_sum_of_money_is_a_row_finding_not_a_traceback(
+    tmp_path: Any, amount: str
+) -> None:
+    p = tmp_path / "paid.csv"
+    p.write_text(
+        "身份证号,资助项目,学年,学期,金额,发放方式,银行卡号,发放日期,批次\n"
+        f"{GOOD},寄宿生生活补助,2019,秋季,{amount},银行卡,6217000011112222,2019-11-01,B1\n",
+        encoding="utf-8",
+    )
+    result = read_disbursements(p)
+    assert result.disbursements == ()
+    assert [(f.row, f.field, f.code) for f in result.findings] == [(2, "amount", "field.invalid")]
+    assert amount not in str(result.findings[0])
+
+
+def test_money_fields_of_records_refuse_floats_with_a_typed_error() -> None:
+    with pytest.raises(ArgumentError):
+        pupil(tuition_fee=1200.0)
+    with pytest.raises(ArgumentError):
+        Disbursement(GOOD, "p", Period(2019), 0.1, PaymentMethod.CASH, date(2019, 1, 1), "B")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"money\.invalid"):
+        Disbursement(GOOD, "p", Period(2019), "1e30", PaymentMethod.CASH, date(2019, 1, 1), "B")
+
+
+def test_a_grant_tier_or_a_ledger_kind_outside_its_choices_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="grant_tier"):
+        pupil(grant_tier=3)
+    with pytest.raises(InputError, match="grant_tier"):
+        pupil(grant_tier=True)
+    with pytest.raises(InputError, match="income, expenditure"):
+        LedgerEntry(seq=1, kind="refund", recorded_on=date(2019, 9, 1), programme="p", amount="1")
+
+
+def test_a_single_text_where_a_list_of_names_is_taken_is_refused_not_split_into_letters() -> None:
+    with pytest.raises(ArgumentError):
+        WaiverPledge(GOOD, 2019, date(2019, 9, 20), "张父", programmes="compulsory.nutrition")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError):
+        School(code="1", name="x", location=SchoolLocation.TOWN, stages=None)  # type: ignore[arg-type]
+    pledge = WaiverPledge(
+        GOOD, 2019, date(2019, 9, 20), "张父", programmes=["compulsory.nutrition"]
+    )
+    assert pledge.covers("compulsory.nutrition") and not pledge.covers("c")
+
+
+def test_record_dates_are_days_in_china_and_text_is_refused() -> None:
+    utc_evening = datetime(2026, 9, 29, 20, 0, tzinfo=UTC)  # 04:00 on the 30th
+    o = Objection("O1", utc_evening, "家长", "不符")  # type: ignore[arg-type]
+    assert o.received_on == date(2026, 9, 30) and type(o.received_on) is date
+    assert Objection("O1", datetime(2026, 9, 29, 20, 0), "家长", "不符").received_on == date(
+        2026, 9, 29
+    )
+    with pytest.raises(ArgumentError, match="date"):
+        Objection("O1", "2026-09-30", "家长", "不符")  # type: ignore[arg-type]
+    span = EnrolmentPeriod("x", "A", date(2026, 9, 30))
+    assert span.covers(utc_evening) and not span.covers(datetime(2026, 9, 29, 20, 0))
+    with pytest.raises(ArgumentError):
+        span.covers(None)  # type: ignore[arg-type]

@@ -19,15 +19,16 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
 import attrs
 from attrs import field, frozen
 
-from edupoverty.errors import ValidationError
+from edupoverty.errors import ArgumentError, InputError, ValidationError
 from edupoverty.records import idcard
+from edupoverty.records.arguments import china_date, int_argument, sequence_argument
 from edupoverty.records.enums import (
     ChangeKind,
     DifficultyLevel,
@@ -45,6 +46,8 @@ from edupoverty.records.enums import (
 from edupoverty.records.money import money
 
 __all__ = [
+    "FIRST_SCHOOL_YEAR",
+    "LAST_SCHOOL_YEAR",
     "Application",
     "Disbursement",
     "EnrolmentPeriod",
@@ -61,7 +64,48 @@ __all__ = [
     "StatusChange",
     "Student",
     "WaiverPledge",
+    "check_school_year",
 ]
+
+FIRST_SCHOOL_YEAR = 1949
+"""The first school year a :class:`Period` (and every function taking a school year) accepts:
+the People's Republic's first school year. A plausibility bound, not policy: no subsidy rule
+encoded here is older."""
+
+LAST_SCHOOL_YEAR = 2100
+"""The last school year accepted: a plausibility bound, not policy, far beyond any policy
+profile's reviewed years (a later year is a typing mistake, and its dates would soon leave
+what :class:`datetime.date` holds)."""
+
+
+def check_school_year(value: int, name: str = "school_year") -> int:
+    """``value`` if it is a school year from :data:`FIRST_SCHOOL_YEAR` to
+    :data:`LAST_SCHOOL_YEAR`.
+
+    Not an int (a boolean or text included): :class:`~edupoverty.errors.ArgumentError`.
+    Outside the range: :class:`~edupoverty.errors.InputError`, code ``school_year.range``.
+    Which years a policy profile was *reviewed* for is the profile's business (a warning
+    when assessing outside them); this is only what a school year can be at all.
+
+    Examples:
+        >>> check_school_year(2019)
+        2019
+        >>> check_school_year(9999)
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.InputError: school_year.range: ... / school_year must be a school year
+        from 1949 to 2100 (the school years this library handles)
+    """
+    int_argument(value, name, "整数学年（如 2019）", "an int school year (e.g. 2019)")
+    if not FIRST_SCHOOL_YEAR <= value <= LAST_SCHOOL_YEAR:
+        err = InputError(
+            f"{name} 应为{FIRST_SCHOOL_YEAR}至{LAST_SCHOOL_YEAR}之间的学年（本库可处理的学年范围）",
+            f"{name} must be a school year from {FIRST_SCHOOL_YEAR} to {LAST_SCHOOL_YEAR} "
+            "(the school years this library handles)",
+        )
+        err.code = "school_year.range"
+        raise err
+    return value
 
 
 def _money(value: Decimal | int | str) -> Decimal:
@@ -73,7 +117,36 @@ def _opt_money(value: Decimal | int | str | None) -> Decimal | None:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return sequence_argument(value, "programmes/student_ids")
+
+
+def _items(value: Iterable[object]) -> tuple[object, ...]:
+    return sequence_argument(value, "stages/evidence")
+
+
+def _day(value: date) -> date:
+    return china_date(value, "date")
+
+
+def _opt_day(value: date | None) -> date | None:
+    return None if value is None else china_date(value, "date")
+
+
+def _valid_school_year(_inst: object, attribute: attrs.Attribute[int], value: int) -> None:
+    check_school_year(value, attribute.name)
+
+
+def _one_of(*allowed: str) -> Callable[[object, attrs.Attribute[str], str], None]:
+    """An attrs validator: the value is one of ``allowed`` (an InputError otherwise)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in allowed:
+            names = ", ".join(allowed)
+            raise InputError(
+                f"{attribute.name} 应为 {names} 之一", f"{attribute.name} must be one of {names}"
+            )
+
+    return check
 
 
 def _id_number(value: str) -> str:
@@ -161,8 +234,8 @@ class Student:
     left_behind: bool | None = None
     hardship_child: bool | None = None
     outstanding: bool | None = None
-    enrolled_from: date | None = None
-    enrolled_until: date | None = None
+    enrolled_from: date | None = field(default=None, converter=_opt_day)
+    enrolled_until: date | None = field(default=None, converter=_opt_day)
     tuition_fee: Decimal | None = field(default=None, converter=_opt_money)
     accommodation_fee: Decimal | None = field(default=None, converter=_opt_money)
     independent_college: bool | None = None
@@ -172,8 +245,8 @@ class Student:
 
     @grant_tier.validator
     def _check_tier(self, _attr: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None and value not in (1, 2):
-            raise ValueError("grant_tier must be 1 or 2")
+        if value is not None and (isinstance(value, bool) or value not in (1, 2)):
+            raise InputError("grant_tier 应为 1 或 2", "grant_tier must be 1 or 2")
 
     def statuses(self) -> frozenset[Status]:
         """The beneficiary statuses (RULES.md §1) this row states as true.
@@ -201,7 +274,7 @@ class School:
     name: str
     location: SchoolLocation
     ownership: Ownership = Ownership.PUBLIC
-    stages: tuple[Stage, ...] = field(default=(), converter=tuple)
+    stages: tuple[Stage, ...] = field(default=(), converter=_items)
     county_code: str | None = None
     inclusive_kindergarten: bool = False
 
@@ -236,15 +309,32 @@ class Period:
     """A school year, or one semester of it. School year ``Y`` runs from ``Y-09-01`` to
     ``(Y+1)-08-31``; the autumn semester is its first half, the spring semester its second.
 
+    ``school_year`` is an ``int`` from :data:`FIRST_SCHOOL_YEAR` to :data:`LAST_SCHOOL_YEAR`
+    (:func:`check_school_year`); ``semester`` a :class:`~edupoverty.records.enums.Semester`
+    or ``None``. Anything else is refused when the period is built, with an
+    :class:`~edupoverty.errors.ArgumentError` (a wrong type) or an
+    :class:`~edupoverty.errors.InputError` (a year out of range).
+
     Examples:
         >>> Period(2019, Semester.SPRING)
         Period(school_year=2019, semester=<Semester.SPRING: 'spring'>)
         >>> Period(2019).start, Period(2019).end
         (datetime.date(2019, 9, 1), datetime.date(2020, 8, 31))
+        >>> Period("2019", "autumn")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.ArgumentError: ... school_year must be an int school year ..., not str
     """
 
-    school_year: int
-    semester: Semester | None = None
+    school_year: int = field(validator=_valid_school_year)
+    semester: Semester | None = field(default=None)
+
+    @semester.validator
+    def _check_semester(self, _attr: attrs.Attribute[Semester | None], value: object) -> None:
+        if value is not None and not isinstance(value, Semester):
+            raise ArgumentError(
+                "semester", "Semester 或 None", "a Semester or None", type(value).__name__
+            )
 
     @property
     def start(self) -> date:
@@ -280,7 +370,7 @@ class StatusChange:
 
     student_id: str = field(repr=False)
     kind: ChangeKind
-    on: date
+    on: date = field(converter=_day)
     school_code: str
     other_school_code: str | None = None
     reason: str | None = None
@@ -298,11 +388,13 @@ class EnrolmentPeriod:
 
     student_id: str = field(repr=False)
     school_code: str
-    start: date
-    end: date | None = None
+    start: date = field(converter=_day)
+    end: date | None = field(default=None, converter=_opt_day)
 
     def covers(self, day: date) -> bool:
-        """True if the student was enrolled here on ``day``."""
+        """True if the student was enrolled here on ``day`` (a day in China,
+        :func:`~edupoverty.records.arguments.china_date`)."""
+        day = china_date(day, "day")
         return self.start <= day and (self.end is None or day <= self.end)
 
 
@@ -338,11 +430,11 @@ class Application:
 
     student_id: str = field(repr=False)
     programme: str
-    school_year: int
-    submitted_on: date
-    evidence: tuple[Evidence, ...] = field(default=(), converter=tuple)
+    school_year: int = field(validator=_valid_school_year)
+    submitted_on: date = field(converter=_day)
+    evidence: tuple[Evidence, ...] = field(default=(), converter=_items)
     decision: bool | None = None
-    decided_on: date | None = None
+    decided_on: date | None = field(default=None, converter=_opt_day)
 
     def has(self, kind: EvidenceKind) -> bool:
         """True if evidence of ``kind`` is on file."""
@@ -363,8 +455,8 @@ class WaiverPledge:
     """
 
     student_id: str = field(repr=False)
-    school_year: int
-    signed_on: date
+    school_year: int = field(validator=_valid_school_year)
+    signed_on: date = field(converter=_day)
     signed_by: str
     programmes: tuple[str, ...] = field(default=(), converter=_strings)
     on_paper: bool = True
@@ -394,7 +486,7 @@ class Disbursement:
     period: Period
     amount: Decimal = field(converter=_money)
     method: PaymentMethod
-    paid_on: date
+    paid_on: date = field(converter=_day)
     batch: str
     account: str | None = field(default=None, repr=False)
     payee: Payee = Payee.FAMILY
@@ -422,8 +514,8 @@ class LedgerEntry:
     """
 
     seq: int
-    kind: str = field(validator=attrs.validators.in_(("income", "expenditure")))
-    recorded_on: date
+    kind: str = field(validator=_one_of("income", "expenditure"))
+    recorded_on: date = field(converter=_day)
     programme: str
     amount: Decimal = field(converter=_money)
     funding_level: FundingLevel | None = None
@@ -453,11 +545,11 @@ class Objection:
     """
 
     objection_id: str
-    received_on: date
+    received_on: date = field(converter=_day)
     raised_by: str
     grounds: str
     subject: str | None = None
-    replied_on: date | None = None
+    replied_on: date | None = field(default=None, converter=_opt_day)
     upheld: bool | None = None
     late: bool = False
 
@@ -478,15 +570,17 @@ class Pairing:
     """
 
     teacher: str
-    since: date
+    since: date = field(converter=_day)
     household_id: str | None = None
     student_id: str | None = field(default=None, repr=False)
     village: str | None = None
     role: str = "teacher"
-    until: date | None = None
+    until: date | None = field(default=None, converter=_opt_day)
 
     def active_on(self, day: date) -> bool:
-        """True if the pairing holds on ``day``."""
+        """True if the pairing holds on ``day`` (a day in China,
+        :func:`~edupoverty.records.arguments.china_date`)."""
+        day = china_date(day, "day")
         return self.since <= day and (self.until is None or day <= self.until)
 
 
@@ -502,7 +596,7 @@ class HomeVisit:
 
     teacher: str
     household_id: str
-    visited_on: date
+    visited_on: date = field(converter=_day)
     handbook_checked: bool = False
     notes: str | None = None
 

@@ -53,7 +53,14 @@ from edupoverty.records.checks import AGE_RANGES
 from edupoverty.records.duplicates import Seen
 from edupoverty.records.enums import Payee
 from edupoverty.records.findings import Finding, HasFindings, finding
-from edupoverty.records.model import Disbursement, Period, Student, WaiverPledge
+from edupoverty.records.model import (
+    FIRST_SCHOOL_YEAR,
+    LAST_SCHOOL_YEAR,
+    Disbursement,
+    Period,
+    Student,
+    WaiverPledge,
+)
 from edupoverty.records.reader import (
     RejectedRow,
     RosterTable,
@@ -330,7 +337,15 @@ class _Row:
         if m is None:
             self.bad("school_year", "应为学年，如2019", "expected a school year such as 2019")
             return None
-        return int(m[1])
+        year = int(m[1])
+        if not FIRST_SCHOOL_YEAR <= year <= LAST_SCHOOL_YEAR:
+            self.bad(
+                "school_year",
+                f"学年应在{FIRST_SCHOOL_YEAR}至{LAST_SCHOOL_YEAR}之间",
+                f"expected a school year from {FIRST_SCHOOL_YEAR} to {LAST_SCHOOL_YEAR}",
+            )
+            return None
+        return year
 
     def parse(self, name: str, parser: Callable[[str], T]) -> T | None:
         text = self.cell(name)
