@@ -1,5 +1,11 @@
 """Shared output helpers of the command line: JSON and plain tables.
 
+Both show text from files safely: a table's cells go through
+:func:`~edupoverty.records.echo.printable`, and JSON writes every character of
+:data:`~edupoverty.records.echo.CONTROLS` as a ``\\uXXXX`` escape (the same data, read
+back by any JSON reader) — so no ESC, carriage return or bidirectional control reaches the
+terminal raw.
+
 Examples:
     >>> from edupoverty.cli.output import dumps
     >>> dumps({"amount": Decimal("1.50")})
@@ -9,10 +15,13 @@ Examples:
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+
+from edupoverty.records.echo import CONTROLS, printable
 
 __all__ = ["dumps", "table"]
 
@@ -35,12 +44,31 @@ def dumps(data: Any) -> str:
     Examples:
         >>> dumps([date(2026, 10, 9)])
         '[\\n  "2026-10-09"\\n]'
+        >>> print(dumps({"field": "\\u202eX\\x85"}))
+        {
+          "field": "\\u202eX\\u0085"
+        }
     """
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    return CONTROLS.sub(_json_escape, text) if CONTROLS.search(text) else text
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """A control character as JSON escapes it: json.dumps has already escaped the C0
+    controls inside strings, so a raw line feed is the layout's and stays."""
+    char = match.group()
+    if char == "\n":
+        return char
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON writes a character beyond the BMP
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> str:
-    """A plain text table, columns padded (CJK characters count as two cells wide).
+    """A plain text table, columns padded (CJK characters count as two cells wide), every
+    cell shown by :func:`~edupoverty.records.echo.printable`.
 
     Examples:
         >>> print(table(["a", "名称"], [["1", "小学"]]))
@@ -48,7 +76,9 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
         -  ----
         1  小学
     """
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[printable(str(h)) for h in headers]] + [
+        ["" if c is None else printable(str(c)) for c in r] for r in rows
+    ]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, r in enumerate(cells):

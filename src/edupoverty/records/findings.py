@@ -21,6 +21,7 @@ from typing import Any
 
 from attrs import frozen
 
+from edupoverty.records.echo import printable
 from edupoverty.records.enums import FindingSeverity
 
 __all__ = ["CODES", "Finding", "FindingCode", "HasFindings", "finding"]
@@ -218,7 +219,9 @@ def finding(
     """Build the :class:`Finding` of a known ``code`` (``KeyError`` for an unknown code).
 
     ``params`` fill the code's message templates; missing ones are left empty. Never pass
-    an ID number, bank account or address as a parameter.
+    an ID number, bank account or address as a parameter. The field and the text
+    parameters come from files: their control characters are escaped
+    (:func:`~edupoverty.records.echo.printable`), in the messages and in ``field``.
 
     Examples:
         >>> f = finding("report.amount", row=4, field="amount", programme_zh="寄宿生生活补助",
@@ -227,9 +230,13 @@ def finding(
         ...             paid="600.00", expected="500.00")
         >>> f.message_zh
         '第4行 amount：错报：2019学年秋季学期寄宿生生活补助发放600.00元，应为500.00元'
+        >>> finding("column.unknown", row=1, field="\x1b[31m备注").message_en
+        'row 1, \\\\x1b[31m备注: unknown column, ignored (check the header)'
     """
     spec = CODES[code]
-    values = _Defaults(params)
+    # text from a file (a header, a file name, a cell) is shown with its controls escaped
+    values = _Defaults({k: printable(v) if isinstance(v, str) else v for k, v in params.items()})
+    field = None if field is None else printable(field)
     zh = spec.zh.format_map(values)
     en = spec.en.format_map(values)
     where_zh = "".join(

@@ -28,6 +28,7 @@ from attrs import frozen
 
 from edupoverty.errors import RosterError
 from edupoverty.records import spellings as sp
+from edupoverty.records.echo import printable
 
 __all__ = [
     "COLUMNS",
@@ -263,7 +264,7 @@ class Header:
         self.unknown: tuple[str, ...] = tuple(unknown)
         self.width = len(cells)
         if dupes:
-            names = "; ".join(f"{k} ({' / '.join(v)})" for k, v in dupes.items())
+            names = printable("; ".join(f"{k} ({' / '.join(v)})" for k, v in dupes.items()))
             raise RosterError(
                 source, f"表头重复：{names}", f"duplicate headers: {names}", code="roster.header"
             )

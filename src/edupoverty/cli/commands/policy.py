@@ -18,6 +18,7 @@ import argparse
 from typing import Any
 
 from edupoverty.cli.output import dumps, table
+from edupoverty.records.echo import printable
 from edupoverty.rules import list_profiles, load_policy
 from edupoverty.rules.catalogue import describe
 
@@ -95,11 +96,13 @@ def run_show(args: argparse.Namespace) -> int:
     en = args.lang == "en"
     p = policy.parameters
     print(
-        f"policy {policy.name}: {policy.title_en}; reviewed for school years "
-        f"{policy.reviewed_from}–{policy.reviewed_until}"
-        if en
-        else f"政策 {policy.name}：{policy.title_zh}；核对学年 {policy.reviewed_from}–"
-        f"{policy.reviewed_until}"
+        printable(
+            f"policy {policy.name}: {policy.title_en}; reviewed for school years "
+            f"{policy.reviewed_from}–{policy.reviewed_until}"
+            if en
+            else f"政策 {policy.name}：{policy.title_zh}；核对学年 {policy.reviewed_from}–"
+            f"{policy.reviewed_until}"
+        )
     )
     print(
         f"  difficulty statuses: {', '.join(sorted(p.difficulty_statuses))}; proration "
@@ -107,10 +110,17 @@ def run_show(args: argparse.Namespace) -> int:
     )
     for d in data:
         print()
-        print(f"{d['id']}  {d['name_zh']} / {d['name_en']}  [{d['form']}]  {', '.join(d['rules'])}")
+        print(
+            printable(
+                f"{d['id']}  {d['name_zh']} / {d['name_en']}  [{d['form']}]  "
+                f"{', '.join(d['rules'])}"
+            )
+        )
         if d["from"] or d["until"]:
             print(f"  in force: {d['from'] or '…'} – {d['until'] or '…'}")
-        print(f"  {'conditions' if en else '条件'}: {'; '.join(d['eligibility']) or '—'}")
+        print(
+            printable(f"  {'conditions' if en else '条件'}: {'; '.join(d['eligibility']) or '—'}")
+        )
         rows = []
         for a in d["amounts"]:
             amount = (
@@ -134,9 +144,9 @@ def run_show(args: argparse.Namespace) -> int:
         if d["funding"]:
             for f in d["funding"]:
                 shares = ", ".join(f"{k} {v}%" for k, v in f["shares"].items())
-                print(f"  funding from {f['from']}: {shares} ({f['rule']})")
+                print(printable(f"  funding from {f['from']}: {shares} ({f['rule']})"))
         else:
             print("  funding: unknown (R-FND-4)" if en else "  分担比例：未规定（R-FND-4）")
         if d["replaces"]:
-            print(f"  replaces: {', '.join(d['replaces'])} (R-STK-4)")
+            print(printable(f"  replaces: {', '.join(d['replaces'])} (R-STK-4)"))
     return 0

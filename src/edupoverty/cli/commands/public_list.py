@@ -27,6 +27,7 @@ from edupoverty.cli.output import dumps
 from edupoverty.disclosure.public_list import public_list, resolve_column
 from edupoverty.disclosure.windows import Convention, plan_disclosure
 from edupoverty.errors import InputError
+from edupoverty.records.echo import printable
 
 __all__ = ["register"]
 
@@ -135,9 +136,11 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dumps(summary))
     elif args.lang == "en":
-        print(f"wrote {written} rows to {out}; {len(rejected)} roster rows rejected")
+        print(
+            f"wrote {written} rows to {printable(str(out))}; {len(rejected)} roster rows rejected"
+        )
     else:
-        print(f"已写入 {written} 行到 {out}；名单中被拒绝的行：{len(rejected)}")
+        print(f"已写入 {written} 行到 {printable(str(out))}；名单中被拒绝的行：{len(rejected)}")
     if rejected and args.format != "json":
         shown = ", ".join(str(r) for r in rejected[:20])
         more = " …" if len(rejected) > 20 else ""
