@@ -5,7 +5,8 @@ A :class:`CalendarYear` holds the statutory holidays (rest days) and the make-up
 (weekend days worked in exchange) of one year, checked. The official years come from the
 ``chinese_calendar`` package (:func:`official_calendar_years`); a year that package lacks is
 added from a TOML file copied from the notice (:func:`load_year_file`, the shipped ones in
-:func:`shipped_year_files`). :class:`~edupoverty.disclosure.workdays.WorkCalendar` counts
+:func:`shipped_year_files`); a date computed across a weekend-only estimated year is a
+:class:`ProvisionalDate`. :class:`~edupoverty.disclosure.workdays.WorkCalendar` counts
 working days over these years; every name here is also importable from
 :mod:`edupoverty.disclosure.workdays`.
 
@@ -35,6 +36,8 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "CalendarYear",
+    "ProvisionalDate",
+    "is_provisional",
     "load_year_file",
     "official_calendar_years",
     "official_years",
@@ -49,6 +52,46 @@ FIRST_YEAR = 1900
 LAST_YEAR = 9998
 """The latest year a calendar may hold: the last whose following day :class:`datetime.date`
 can still represent (counting needs the day after a year's end)."""
+
+
+class ProvisionalDate(date):
+    """A date computed across a year whose working days were *estimated* (weekends only),
+    not taken from an official notice: it may move once the notice is published.
+
+    It is a :class:`~datetime.date` in every other respect (equal to the plain date, and
+    ``+ timedelta`` keeps it provisional).
+
+    Examples:
+        >>> from datetime import timedelta
+        >>> d = ProvisionalDate(2027, 1, 4)
+        >>> d == date(2027, 1, 4), d.provisional, is_provisional(d + timedelta(days=1))
+        (True, True, True)
+    """
+
+    __slots__ = ()
+
+    @property
+    def provisional(self) -> bool:
+        """Always ``True``.
+
+        Examples:
+            >>> ProvisionalDate(2027, 1, 4).provisional
+            True
+        """
+        return True
+
+    def __repr__(self) -> str:
+        return f"ProvisionalDate({self.year}, {self.month}, {self.day})"
+
+
+def is_provisional(day: date) -> bool:
+    """True if ``day`` was computed from an estimated (weekend-only) year.
+
+    Examples:
+        >>> is_provisional(date(2026, 10, 10)), is_provisional(ProvisionalDate(2027, 1, 4))
+        (False, True)
+    """
+    return isinstance(day, ProvisionalDate)
 
 
 def _dates(values: Iterable[date], year: int, what: str) -> frozenset[date]:

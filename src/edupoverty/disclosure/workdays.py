@@ -14,6 +14,13 @@ and every date computed across an estimated year is a :class:`ProvisionalDate`.
 
 Counting (RULES.md §8, PRC Civil Code art. 201): the start day never counts.
 
+Days are days in China: a timezone-aware :class:`~datetime.datetime` passed where a day is
+taken is converted to China Standard Time (UTC+8) before its date is taken, a naive one is
+taken as China time (:func:`edupoverty.records.arguments.china_date`). Anything that is not
+a date is an :class:`~edupoverty.errors.ArgumentError`, and so is a count of working days
+that is not an ``int`` (``True`` included); a count or a date no calendar year reaches is an
+:class:`~edupoverty.errors.InputError` with code ``calendar.range``.
+
 Examples:
     >>> from datetime import date
     >>> from edupoverty.disclosure.workdays import add_working_days, is_workday
@@ -34,12 +41,20 @@ from edupoverty.disclosure.calendar_years import (
     FIRST_YEAR,
     LAST_YEAR,
     CalendarYear,
+    ProvisionalDate,
+    is_provisional,
     load_year_file,
     official_calendar_years,
     official_years,
     shipped_year_files,
 )
-from edupoverty.errors import CalendarDataError, CalendarYearUnavailable
+from edupoverty.errors import (
+    CalendarDataError,
+    CalendarYearUnavailable,
+    EdupovertyError,
+    InputError,
+)
+from edupoverty.records.arguments import china_date, int_argument, sequence_argument
 
 __all__ = [
     "FIRST_YEAR",
@@ -48,6 +63,7 @@ __all__ = [
     "ProvisionalDate",
     "WorkCalendar",
     "add_working_days",
+    "beyond_calendar",
     "default_calendar",
     "is_provisional",
     "is_workday",
@@ -60,46 +76,6 @@ __all__ = [
 
 _fromordinal = date.fromordinal
 _MAX_SPAN = 200  # years; keeps the precomputed arrays small whatever the input
-
-
-class ProvisionalDate(date):
-    """A date computed across a year whose working days were *estimated* (weekends only),
-    not taken from an official notice: it may move once the notice is published.
-
-    It is a :class:`~datetime.date` in every other respect (equal to the plain date, and
-    ``+ timedelta`` keeps it provisional).
-
-    Examples:
-        >>> from datetime import timedelta
-        >>> d = ProvisionalDate(2027, 1, 4)
-        >>> d == date(2027, 1, 4), d.provisional, is_provisional(d + timedelta(days=1))
-        (True, True, True)
-    """
-
-    __slots__ = ()
-
-    @property
-    def provisional(self) -> bool:
-        """Always ``True``.
-
-        Examples:
-            >>> ProvisionalDate(2027, 1, 4).provisional
-            True
-        """
-        return True
-
-    def __repr__(self) -> str:
-        return f"ProvisionalDate({self.year}, {self.month}, {self.day})"
-
-
-def is_provisional(day: date) -> bool:
-    """True if ``day`` was computed from an estimated (weekend-only) year.
-
-    Examples:
-        >>> is_provisional(date(2026, 10, 10)), is_provisional(ProvisionalDate(2027, 1, 4))
-        (False, True)
-    """
-    return isinstance(day, ProvisionalDate)
 
 
 # --- the calendar -------------------------------------------------------------------------
@@ -156,7 +132,7 @@ class WorkCalendar:
 
     def __init__(self, years: Iterable[CalendarYear]) -> None:
         table: dict[int, CalendarYear] = {}
-        for cy in years:
+        for cy in sequence_argument(years, "years"):
             if not isinstance(cy, CalendarYear):
                 raise CalendarDataError("应为 CalendarYear", "expected CalendarYear values")
             if cy.year in table:
@@ -263,7 +239,9 @@ class WorkCalendar:
             edupoverty.errors.CalendarDataError: calendar.data: 日历中已有2026年...
         """
         table = dict(self._years)
-        for y in years:
+        for y in sequence_argument(years, "years"):
+            if not isinstance(y, CalendarYear):
+                raise CalendarDataError("应为 CalendarYear", "expected CalendarYear values")
             if y.year in table and not replace:
                 raise CalendarDataError(
                     f"日历中已有{y.year}年的数据（要替换请传 replace=True）",
@@ -315,6 +293,7 @@ class WorkCalendar:
             >>> sorted(WorkCalendar.official().year(2025).workdays)[0]
             datetime.date(2025, 1, 26)
         """
+        int_argument(year, "year")
         try:
             return self._years[year]
         except KeyError:
@@ -341,8 +320,26 @@ class WorkCalendar:
         y = self._years.get(year)
         return y is not None and y.estimated
 
-    def _missing(self, ordinal: int) -> CalendarYearUnavailable:
-        return CalendarYearUnavailable(_fromordinal(max(ordinal, 1)).year)
+    def span(self) -> tuple[date, date]:
+        """The first and the last day this calendar can count: 1 January of its first year,
+        31 December of its last (a year missing in between still raises when touched).
+
+        Examples:
+            >>> WorkCalendar.official().span()[1]
+            datetime.date(2026, 12, 31)
+        """
+        return _fromordinal(self._base), _fromordinal(self._end - 1)
+
+    def _missing(self, ordinal: int) -> EdupovertyError:
+        year = _fromordinal(max(ordinal, 1)).year
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return CalendarYearUnavailable(year)
+        return beyond_calendar(self)
+
+    def _too_many(self, n: int) -> None:
+        """Refuse a count of working days larger than the calendar holds at all."""
+        if abs(n) > self._nwork:
+            raise beyond_calendar(self)
 
     def _check_span(self, lo: int, hi: int) -> bool:
         """Raise if a year in [lo, hi] (ordinals) is missing; return True if one is estimated."""
@@ -369,6 +366,8 @@ class WorkCalendar:
             >>> cal.is_workday(date(2026, 10, 10)), cal.is_workday(date(2026, 10, 5))
             (True, False)
         """
+        if type(day) is not date:
+            day = china_date(day, "day")
         i = day.toordinal() - self._base
         if 0 <= i < self._end - self._base:
             if not self._plain:
@@ -393,20 +392,22 @@ class WorkCalendar:
             >>> cal.add_working_days(date(2026, 10, 3), 0)
             datetime.date(2026, 10, 3)
         """
+        if type(day) is not date:
+            day = china_date(day, "day")
         o = day.toordinal()
         i = o - self._base
-        if n > 0 and i >= 0 and self._plain:
+        if type(n) is int and n > 0 and i >= 0 and self._plain:
             try:
                 return _fromordinal(self._work[self._cum[i + 1] + n - 1])
-            except (IndexError, TypeError):
+            except IndexError:
                 pass
         return self._add_slow(day, o, i, n)
 
     def _add_slow(self, day: date, o: int, i: int, n: int) -> date:
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise TypeError("n must be an int")
+        int_argument(n, "n", "整数个工作日", "an int number of working days")
         if not 0 <= i < self._end - self._base:
             raise self._missing(o)
+        self._too_many(n)
         if n == 0:
             if not self._plain:
                 self._check_span(o, o)
@@ -434,6 +435,7 @@ class WorkCalendar:
             >>> cal.add_working_days(date(2026, 10, 10), -2)
             datetime.date(2026, 10, 8)
         """
+        a, b = china_date(a, "a"), china_date(b, "b")
         ia = a.toordinal() - self._base
         ib = b.toordinal() - self._base
         span = self._end - self._base
@@ -455,6 +457,7 @@ class WorkCalendar:
             >>> WorkCalendar.official().next_workday(date(2026, 10, 1))
             datetime.date(2026, 10, 8)
         """
+        day = china_date(day, "day")
         o = day.toordinal()
         i = o - self._base
         if not 0 <= i < self._end - self._base:
@@ -472,10 +475,31 @@ class WorkCalendar:
             >>> cal.is_provisional_span(date(2026, 12, 1), date(2027, 1, 5))
             True
         """
+        a, b = china_date(a, "a"), china_date(b, "b")
         if self._plain:
             return False
         lo, hi = sorted((a.toordinal(), b.toordinal()))
         return self._check_span(lo, hi)
+
+
+def beyond_calendar(calendar: WorkCalendar) -> InputError:
+    """The error of a count or a date that no year of ``calendar`` reaches — far beyond its
+    last year, or outside the years any calendar can hold (:data:`FIRST_YEAR` to
+    :data:`LAST_YEAR`) — code ``calendar.range``. (A date in a year that could simply be
+    added raises :class:`~edupoverty.errors.CalendarYearUnavailable` instead.)
+
+    Examples:
+        >>> print(beyond_calendar(WorkCalendar.official()).message("en"))
+        beyond what the working-day calendar can count: it holds 2004-01-01 to 2026-12-31
+    """
+    first, last = calendar.span()
+    err = InputError(
+        f"超出工作日日历可计算的范围：日历数据为 {first.isoformat()} 至 {last.isoformat()}",
+        f"beyond what the working-day calendar can count: it holds {first.isoformat()} to "
+        f"{last.isoformat()}",
+    )
+    err.code = "calendar.range"
+    return err
 
 
 _DEFAULT = WorkCalendar.official()
@@ -511,12 +535,14 @@ def add_working_days(day: date, n: int) -> date:
         >>> add_working_days(date(2025, 9, 30), 1)   # 国庆节 2025: 1–8 October
         datetime.date(2025, 10, 9)
     """
+    if type(day) is not date:
+        day = china_date(day, "day")
     cal = _DEFAULT
     i = day.toordinal() - cal._base
-    if n > 0 and i >= 0 and cal._plain:
+    if type(n) is int and n > 0 and i >= 0 and cal._plain:
         try:
             return _fromordinal(cal._work[cal._cum[i + 1] + n - 1])
-        except (IndexError, TypeError):
+        except IndexError:
             pass
     return cal._add_slow(day, i + cal._base, i, n)
 
