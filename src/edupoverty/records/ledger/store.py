@@ -125,7 +125,13 @@ def _sql(path: Path) -> Iterator[None]:
 
 
 def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """True when ``path`` (a file or directory) may be written: by the permissions and by its
+    write bits, so a file or directory marked read-only (0444, 0555) counts as read-only even
+    for a user the permissions do not stop."""
+    try:
+        return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+    except OSError:
+        return False
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -193,7 +199,7 @@ class Ledger:
         try:
             if read_only:
                 uri = path.resolve().as_uri() + "?mode=ro"
-                if not os.access(path.parent, os.W_OK):
+                if not _writable(path.parent):
                     uri += "&immutable=1"  # no journal can exist or be created there
                 conn = sqlite3.connect(uri, uri=True, timeout=60.0, isolation_level=None)
             else:
@@ -320,7 +326,7 @@ class Ledger:
             raise _file_error(
                 p, "ledger.missing", "台账文件不存在", "the ledger file does not exist"
             )
-        ro = not _writable(p) if read_only is None else read_only
+        ro = not (_writable(p) and _writable(p.parent)) if read_only is None else read_only
         conn = cls._connect(p, ro)
         try:
             # Look before changing anything: a file that is not a ledger stays untouched.
