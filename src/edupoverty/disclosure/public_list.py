@@ -3,9 +3,10 @@
 A public list shows only name, school, department, grade, class, major, programme, tier and
 amount (教财厅函〔2017〕28号, 教财〔2018〕16号; RULES.md §8). Asking for an ID number, a
 birth date, an address, a phone number or a bank account — in any spelling, Chinese too —
-raises :class:`~edupoverty.errors.PrivacyError`, and so does a cell that *looks* like one
-(a long run of digits), whatever its column. Files are written through
-:mod:`edupoverty.records.writers`, which neutralises formulas.
+raises :class:`~edupoverty.errors.PrivacyError`, and so does a cell that holds one, whatever
+its column and however it is written — spaced, full-width, in Chinese numerals, beside a
+name, or split across two neighbouring cells (:mod:`edupoverty.disclosure.privacy`). Files
+are written through :mod:`edupoverty.records.writers`, which neutralises formulas.
 
 Rows are mappings (English field names or Chinese headers) or assessments: any object with
 a ``student`` (:class:`~edupoverty.records.Student`) and ``entitlements`` (each with a
@@ -28,6 +29,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -38,10 +40,12 @@ from typing import Any
 
 from attrs import field, frozen
 
+from edupoverty.disclosure.privacy import PrivateCell, private_cells
 from edupoverty.disclosure.windows import DisclosureWindow
 from edupoverty.errors import InputError, PrivacyError
 from edupoverty.records.model import Student
 from edupoverty.records.writers import write_csv, write_xlsx
+from edupoverty.records.xlsx import EXCEL_MAX_ROWS
 
 __all__ = [
     "ALLOWED_COLUMNS",
@@ -113,8 +117,6 @@ _FORBIDDEN = (
     "电话", "手机", "联系方式", "phone", "mobile", "tel",
     "银行", "卡号", "账号", "帐号", "bank", "account", "iban",
 )  # fmt: skip
-
-_PRIVATE_VALUE = re.compile(r"\d{11,}|\d{17}[Xx]|\d{6}(?:19|20)\d{6}")
 
 
 def _norm(name: str) -> str:
@@ -203,9 +205,15 @@ class PublicList:
         complaint_channel: str,
         window: DisclosureWindow | None = None,
         lang: str = "zh",
+        max_rows: int = EXCEL_MAX_ROWS,
     ) -> int:
         """Write the list as an XLSX ready to print: the title, the posting and end dates
         (from ``window``), the rows, and a last line with the complaint channel (R-DIS-1).
+
+        A sheet holds at most ``max_rows`` rows, its title, dates, header and complaint line
+        included (Excel's limit unless told); a longer list goes on in further sheets
+        (``公示名单(2)`` …), each with the title, the dates, the header and the complaint
+        channel, so that every sheet posted alone says how to object.
 
         Examples:
             >>> import tempfile, pathlib
@@ -238,6 +246,7 @@ class PublicList:
             preamble=preamble,
             footer=[channel],
             landscape=len(self.columns) > 6,
+            max_rows=max_rows,
         )
 
 
@@ -261,11 +270,17 @@ def _amount(value: Any) -> Any:
     return value if isinstance(value, Decimal) else NOT_CONFIGURED
 
 
+@functools.lru_cache(maxsize=1024)
+def _column_of(key: str) -> str | None:
+    """The allowed column a mapping key means, or ``None`` (keys repeat on every row)."""
+    return _ALIASES.get(_norm(key))
+
+
 def _rows_of(item: Any, n: int) -> list[dict[str, Any]]:
     if isinstance(item, Mapping):
         values: dict[str, Any] = {}
         for key, value in item.items():
-            col = _ALIASES.get(_norm(str(key)))
+            col = _column_of(str(key))
             if col is not None and col not in values:
                 values[col] = value
         return [values]
@@ -301,9 +316,13 @@ def _where(item: Any, n: int) -> tuple[str, str]:
 def public_list(rows: Iterable[Any], columns: Sequence[str] = DEFAULT_COLUMNS) -> PublicList:
     """Build a public list from mappings, students or assessments, showing only ``columns``.
 
-    Every requested column is checked first (:func:`resolve_column`), then every cell:
-    text that looks like an ID number, phone or bank account raises
-    :class:`~edupoverty.errors.PrivacyError` naming the item and column, never the value.
+    Every requested column is checked first (:func:`resolve_column`), then every cell, alone
+    and with its neighbours (:func:`~edupoverty.disclosure.privacy.private_cells`): an ID
+    number, phone, bank account, birth date or address — spaced, full-width, in Chinese
+    numerals, beside a name or split across two cells — raises
+    :class:`~edupoverty.errors.PrivacyError` naming the item (or roster row), the column and
+    the kind, never the value. The list is refused whole: a list with a cell left blank
+    would not show who is being funded.
 
     Examples:
         >>> public_list([{"name": "李四", "phone": "13800000000"}], columns=["name"]).rows
@@ -311,7 +330,11 @@ def public_list(rows: Iterable[Any], columns: Sequence[str] = DEFAULT_COLUMNS) -
         >>> public_list([{"name": "13800000000"}], columns=["name"])
         Traceback (most recent call last):
         ...
-        edupoverty.errors.PrivacyError: privacy.field: 第1项 name：...
+        edupoverty.errors.PrivacyError: privacy.field: 第1项 name：内容像电话号码，不能公示 / ...
+        >>> public_list([{"name": "张三 2012年3月7日"}], columns=["name"])
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.PrivacyError: privacy.field: 第1项 name：内容像出生日期，不能公示 / ...
     """
     cols = tuple(resolve_column(c) for c in columns)
     if not cols:
@@ -319,20 +342,27 @@ def public_list(rows: Iterable[Any], columns: Sequence[str] = DEFAULT_COLUMNS) -
     if len(set(cols)) != len(cols):
         raise InputError("列重复", "a column is asked for twice")
     out: list[tuple[Any, ...]] = []
+    origins: list[tuple[Any, int]] = []  # the item each row comes from, and its number
     for n, item in enumerate(rows, 1):
         for values in _rows_of(item, n):
-            row = tuple(values.get(c) for c in cols)
-            for c, v in zip(cols, row, strict=True):
-                if (
-                    isinstance(v, str | int)
-                    and not isinstance(v, bool)
-                    and _PRIVATE_VALUE.search(str(v))
-                ):
-                    where_zh, where_en = _where(item, n)
-                    raise PrivacyError(
-                        f"{where_zh} {c}：内容像身份证号、电话或银行卡号，不能公示",
-                        f"{where_en}, {c}: the value looks like an ID number, phone or bank "
-                        "account and may not be shown",
-                    )
-            out.append(row)
+            out.append(tuple(values.get(c) for c in cols))
+            origins.append((item, n))
+    found = next(private_cells(cols, out), None)
+    if found is not None:
+        raise _refusal(found, *origins[found.row - 1])
     return PublicList(cols, tuple(out))
+
+
+def _refusal(found: PrivateCell, item: Any, n: int) -> PrivacyError:
+    where_zh, where_en = _where(item, n)
+    where = "+".join(found.columns)
+    if len(found.columns) == 1:
+        return PrivacyError(
+            f"{where_zh} {where}：内容像{found.kind.zh}，不能公示",
+            f"{where_en}, {where}: the value looks like {found.kind.en} and may not be shown",
+        )
+    return PrivacyError(
+        f"{where_zh} {where}：相邻单元格连起来像{found.kind.zh}，不能公示",
+        f"{where_en}, {where}: the adjacent cells together look like {found.kind.en} and "
+        "may not be shown",
+    )
