@@ -10,11 +10,24 @@ from typing import Any
 import pytest
 
 from edupoverty.disclosure import (
+    Convention,
+    ListChange,
     WorkCalendar,
     add_working_days,
+    adjust_list,
+    complaints,
     default_calendar,
+    describe_window,
     is_workday,
     next_workday,
+    open_disclosure,
+    overdue_replies,
+    plan_batches,
+    plan_disclosure,
+    receive_objection,
+    reply_due,
+    reply_to_objection,
+    reporting_status,
     working_days_between,
 )
 from edupoverty.disclosure.workdays import CalendarYear, load_year_file
@@ -25,6 +38,7 @@ from edupoverty.errors import (
     EdupovertyError,
     InputError,
 )
+from edupoverty.records import Objection
 from edupoverty.records.arguments import CHINA_TIME, china_date
 
 CAL = default_calendar()
@@ -137,3 +151,103 @@ def test_workday_functions_count_from_the_day_in_china() -> None:
 def test_an_aware_datetime_at_the_edge_of_the_date_range_is_a_typed_error() -> None:
     with pytest.raises(EdupovertyError):
         china_date(datetime.max.replace(tzinfo=UTC))
+
+
+# --- disclosure windows -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("posted_on", ["2026-03-02", None, 20260302])
+def test_plan_disclosure_with_a_posting_day_that_is_not_a_date_is_an_argument_error(
+    posted_on: Any,
+) -> None:
+    with pytest.raises(ArgumentError, match="posted_on"):
+        plan_disclosure(posted_on)
+
+
+@pytest.mark.parametrize("posted_on", [date(9999, 12, 31), date(1, 1, 1), date.max, date.min])
+def test_plan_disclosure_on_a_day_no_calendar_holds_is_a_range_error_not_an_overflow(
+    posted_on: date,
+) -> None:
+    for conv in Convention:
+        with pytest.raises(InputError) as caught:
+            plan_disclosure(posted_on, convention=conv)
+        assert caught.value.code == "calendar.range"
+
+
+@pytest.mark.parametrize("days", [10**9, 999_999_999, 10**30, 100_000])
+def test_plan_disclosure_for_more_days_than_the_calendar_holds_is_a_range_error(
+    days: int,
+) -> None:
+    for conv in Convention:
+        with pytest.raises(InputError) as caught:
+            plan_disclosure(date(2026, 3, 2), days, conv)
+        assert caught.value.code == "calendar.range"
+        assert "2026-12-31" in caught.value.message_en
+
+
+def test_plan_disclosure_with_days_calendar_or_batch_of_the_wrong_type() -> None:
+    for days in (True, 7.0, "7", None):
+        with pytest.raises(ArgumentError, match="days"):
+            plan_disclosure(date(2026, 3, 2), days)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="calendar"):
+        plan_disclosure(date(2026, 3, 2), calendar="official")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="batch"):
+        plan_disclosure(date(2026, 3, 2), batch=1)  # type: ignore[arg-type]
+    with pytest.raises(CalendarYearUnavailable):
+        plan_disclosure(date(2027, 3, 2))
+
+
+def test_a_window_is_planned_from_the_day_in_china() -> None:
+    # 2 March 2026 16:30 UTC is 00:30 on Tuesday 3 March in Beijing
+    w = plan_disclosure(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))
+    assert w.posted_on == date(2026, 3, 3) and type(w.posted_on) is date
+    assert w == plan_disclosure(date(2026, 3, 3))
+    assert plan_disclosure(datetime(2026, 3, 2, 16, 30)).posted_on == date(2026, 3, 2)
+    assert reply_due(datetime(2026, 9, 29, 17, 0, tzinfo=UTC)) == reply_due(date(2026, 9, 30))
+    assert w.is_open(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))
+    assert not w.is_open(datetime(2026, 3, 2, 15, 30, tzinfo=UTC))
+
+
+def test_reply_due_misuse_is_typed() -> None:
+    with pytest.raises(ArgumentError, match="received_on"):
+        reply_due("2026-09-30")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="working_days"):
+        reply_due(date(2026, 9, 30), True)
+    with pytest.raises(InputError):
+        reply_due(date(2026, 9, 30), 0)
+
+
+def test_objections_and_list_changes_refuse_values_of_the_wrong_kind() -> None:
+    window = plan_disclosure(date(2026, 3, 2))
+    d = open_disclosure(window)
+    with pytest.raises(ArgumentError, match="window"):
+        open_disclosure("2026-03-02")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="window"):
+        describe_window(None)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="objection"):
+        receive_objection(d, "O1")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="disclosure"):
+        receive_objection(window, Objection("O1", date(2026, 3, 4), "家长", "不符"))  # type: ignore[arg-type]
+    d = receive_objection(d, Objection("O1", date(2026, 3, 4), "家长", "不符"))
+    with pytest.raises(ArgumentError, match="replied_on"):
+        reply_to_objection(d, "O1", "2026-03-06", True)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="upheld"):
+        reply_to_objection(d, "O1", date(2026, 3, 6), "yes")  # type: ignore[arg-type]
+    # one name given where a list of names is taken: refused, not split into characters
+    with pytest.raises(ArgumentError, match="remove"):
+        reply_to_objection(d, "O1", date(2026, 3, 6), True, remove="李四")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="add"):
+        adjust_list(d, on=date(2026, 3, 5), add="王五")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="on"):
+        adjust_list(d, on=None, add=["王五"])  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="add or remove"):
+        ListChange("rename", "王五", date(2026, 3, 5))
+    for call in (complaints, reporting_status, overdue_replies):
+        with pytest.raises(ArgumentError, match="disclosure"):
+            call(None)  # type: ignore[operator]
+    with pytest.raises(ArgumentError, match="as_of"):
+        overdue_replies(d, as_of="2026-04-01")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="disbursements"):
+        plan_batches(None)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="disbursements"):
+        plan_batches(["B1"])  # type: ignore[list-item]

@@ -5,9 +5,14 @@ the first day the list may be reported upward. A :class:`Disclosure` is the wind
 happened during it — objections, replies, additions and removals — as an immutable value;
 the functions here return new values and never change old ones.
 
-Counting (RULES.md §8): by default the PRC Civil Code (arts. 201, 203): the posting day does
-not count, the window ends ``days`` days later, and a last day that is a rest day moves to
-the next working day.
+Planning a window — :class:`Convention`, :class:`DisclosureWindow`, :func:`plan_disclosure`,
+:func:`reply_due`, :func:`describe_window`, :data:`MIN_DAYS` — lives in
+:mod:`edupoverty.disclosure.planning` and is importable from here too.
+
+Every function checks what it is given: a disclosure, a window, an objection or a day of the
+wrong type is an :class:`~edupoverty.errors.ArgumentError` naming the parameter; days are
+days in China (an aware datetime is converted to UTC+8 first); a single name given where a
+list of names is taken (``add="张三"``) is refused, not split into characters.
 
 Examples:
     >>> from datetime import date
@@ -18,20 +23,25 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import Enum
 
 import attrs
 from attrs import field, frozen
 
-from edupoverty.disclosure.workdays import (
-    WorkCalendar,
-    default_calendar,
-    is_provisional,
+from edupoverty.disclosure.planning import (
+    MIN_DAYS,
+    Convention,
+    DisclosureWindow,
+    calendar_argument,
+    describe_window,
+    plan_disclosure,
+    reply_due,
 )
-from edupoverty.errors import InputError
+from edupoverty.disclosure.workdays import WorkCalendar
+from edupoverty.errors import ArgumentError, InputError
+from edupoverty.records.arguments import china_date, of_type, sequence_argument
 from edupoverty.records.model import Disbursement, Objection, OverdueReply
 
 __all__ = [
@@ -55,185 +65,16 @@ __all__ = [
     "reporting_status",
 ]
 
-MIN_DAYS = 7
-"""R-DIS-2: a list is posted for at least one week (一周以上): seven calendar days covered."""
-
-
-class Convention(Enum):
-    """How a county counts a disclosure period. Each member has ``zh``/``en`` labels.
-
-    - ``civil_code`` (default): the posting day does not count (Civil Code art. 201);
-      ``last_day`` = posting day + ``days``; a rest day moves to the next working day
-      (art. 203).
-    - ``posting_day_counted``: the posting day is day 1; ``last_day`` = posting day +
-      ``days`` - 1, moved to the next working day if it is a rest day.
-    - ``working_days``: ``days`` working days after the posting day
-      (``add_working_days(posted_on, days)``).
-
-    Examples:
-        >>> Convention("civil_code").zh
-        '民法典计算（首日不计入，末日遇休息日顺延）'
-    """
-
-    CIVIL_CODE = "civil_code"
-    POSTING_DAY_COUNTED = "posting_day_counted"
-    WORKING_DAYS = "working_days"
-
-    @property
-    def zh(self) -> str:
-        """Chinese label.
-
-        Examples:
-            >>> Convention.WORKING_DAYS.zh
-            '按工作日计算'
-        """
-        return _CONVENTION_LABELS[self][0]
-
-    @property
-    def en(self) -> str:
-        """English label.
-
-        Examples:
-            >>> Convention.WORKING_DAYS.en
-            'counted in working days'
-        """
-        return _CONVENTION_LABELS[self][1]
-
-
-_CONVENTION_LABELS = {
-    Convention.CIVIL_CODE: (
-        "民法典计算（首日不计入，末日遇休息日顺延）",
-        "Civil Code (posting day not counted; a rest-day last day moves to the next working day)",
-    ),
-    Convention.POSTING_DAY_COUNTED: (
-        "公示当日计入（末日遇休息日顺延）",
-        "posting day counted (a rest-day last day moves to the next working day)",
-    ),
-    Convention.WORKING_DAYS: ("按工作日计算", "counted in working days"),
-}
-
-
-def _convention(value: Convention | str) -> Convention:
-    if isinstance(value, Convention):
-        return value
-    try:
-        return Convention(str(value).strip().lower().replace("-", "_"))
-    except ValueError:
-        names = ", ".join(c.value for c in Convention)
-        raise InputError(
-            f"未知的公示期计算方法（可选：{names}）",
-            f"unknown disclosure convention (choose one of: {names})",
-        ) from None
-
-
-def _cal(calendar: WorkCalendar | None) -> WorkCalendar:
-    return default_calendar() if calendar is None else calendar
-
-
-@frozen
-class DisclosureWindow:
-    """The plan of one posting (公示): posted, last day, first day it may be reported upward.
-
-    ``provisional`` is True when a date was computed across a weekend-only estimated year
-    (:meth:`~edupoverty.disclosure.workdays.WorkCalendar.with_estimate`).
-
-    Examples:
-        >>> w = plan_disclosure(date(2026, 3, 2))
-        >>> (w.posted_on, w.last_day, w.report_from, w.provisional)
-        (datetime.date(2026, 3, 2), datetime.date(2026, 3, 9), datetime.date(2026, 3, 10), False)
-    """
-
-    posted_on: date
-    last_day: date
-    report_from: date
-    provisional: bool = False
-    days: int = MIN_DAYS
-    convention: Convention = Convention.CIVIL_CODE
-    batch: str | None = None
-
-    def is_open(self, day: date) -> bool:
-        """True if ``day`` lies within the window (posting day to last day, inclusive).
-
-        Examples:
-            >>> plan_disclosure(date(2026, 3, 2)).is_open(date(2026, 3, 9))
-            True
-        """
-        return self.posted_on <= day <= self.last_day
-
-
-def plan_disclosure(
-    posted_on: date,
-    days: int = MIN_DAYS,
-    convention: Convention | str = Convention.CIVIL_CODE,
-    *,
-    calendar: WorkCalendar | None = None,
-    batch: str | None = None,
-) -> DisclosureWindow:
-    """Plan a disclosure window posted on ``posted_on`` for ``days`` (R-DIS-2).
-
-    ``days`` counts calendar days, or working days for ``convention="working_days"``. A
-    window that would cover less than one week (:data:`MIN_DAYS` calendar days) is refused
-    (:class:`~edupoverty.errors.InputError`): R-DIS-2 asks for at least a week.
-
-    Examples:
-        >>> plan_disclosure(date(2026, 9, 28)).last_day                    # Civil Code
-        datetime.date(2026, 10, 8)
-        >>> plan_disclosure(date(2026, 9, 28), convention="posting_day_counted").last_day
-        datetime.date(2026, 10, 8)
-        >>> plan_disclosure(date(2026, 9, 28), 5, convention="working_days").last_day
-        datetime.date(2026, 10, 10)
-        >>> plan_disclosure(date(2026, 3, 2), 5)
-        Traceback (most recent call last):
-        ...
-        edupoverty.errors.InputError: input: 公示期不足一周（R-DIS-2）...
-    """
-    conv = _convention(convention)
-    cal = _cal(calendar)
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise InputError("公示天数应为正整数", "the number of days must be a positive integer")
-    if conv is Convention.WORKING_DAYS:
-        last = cal.add_working_days(posted_on, days)
-        covered = (last - posted_on).days
-    else:
-        nominal = posted_on + timedelta(days=days if conv is Convention.CIVIL_CODE else days - 1)
-        covered = (nominal - posted_on).days + (0 if conv is Convention.CIVIL_CODE else 1)
-        last = cal.next_workday(nominal)
-    if covered < MIN_DAYS:
-        raise InputError(
-            f"公示期不足一周（R-DIS-2）：按{conv.zh}只覆盖{covered}天",
-            f"the window is shorter than one week (R-DIS-2): {covered} days by {conv.value}",
-        )
-    report_from = last + timedelta(days=1)
-    provisional = is_provisional(last) or cal.is_provisional_span(posted_on, last)
-    return DisclosureWindow(
-        posted_on=posted_on,
-        last_day=last,
-        report_from=report_from,
-        provisional=provisional,
-        days=days,
-        convention=conv,
-        batch=batch,
-    )
-
-
-def reply_due(
-    received_on: date, working_days: int = 3, *, calendar: WorkCalendar | None = None
-) -> date:
-    """The last day to answer an objection received on ``received_on`` (R-DIS-4: within 3
-    working days of receiving the material): ``add_working_days(received_on, 3)``.
-
-    Examples:
-        >>> reply_due(date(2026, 9, 30))    # 1–7 October are holidays
-        datetime.date(2026, 10, 10)
-        >>> reply_due(date(2025, 1, 24))    # Sun 26 Jan worked, 27 Jan, then 春节 to 4 Feb
-        datetime.date(2025, 2, 5)
-    """
-    if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
-        raise InputError("答复期限应为正整数个工作日", "the reply period must be >= 1 working day")
-    return _cal(calendar).add_working_days(received_on, working_days)
-
-
 # --- the disclosure as it happens -------------------------------------------------------
+
+
+def _on(value: date) -> date:
+    return china_date(value, "on")
+
+
+def _add_or_remove(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
+    if value not in ("add", "remove"):
+        raise InputError("kind 应为 add 或 remove", "kind must be add or remove")
 
 
 @frozen
@@ -249,19 +90,48 @@ class ListChange:
         'remove'
     """
 
-    kind: str = field(validator=attrs.validators.in_(("add", "remove")))
+    kind: str = field(validator=_add_or_remove)
     subject: str
-    on: date
+    on: date = field(converter=_on)
     objection_id: str | None = None
     window: DisclosureWindow | None = None
 
 
 def _objections(values: Iterable[Objection]) -> tuple[Objection, ...]:
-    return tuple(values)
+    out = sequence_argument(values, "objections")
+    for o in out:
+        _objection(o)
+    return out
 
 
 def _changes(values: Iterable[ListChange]) -> tuple[ListChange, ...]:
-    return tuple(values)
+    out = sequence_argument(values, "changes")
+    for c in out:
+        of_type(c, ListChange, "changes", "ListChange 的列表", "a list of ListChange")
+    return out
+
+
+def _objection(value: object) -> Objection:
+    return of_type(value, Objection, "objection", "Objection", "an Objection")
+
+
+def _disclosure(value: object) -> Disclosure:
+    return of_type(value, Disclosure, "disclosure", "Disclosure", "a Disclosure")
+
+
+def _window(value: object) -> DisclosureWindow:
+    return of_type(value, DisclosureWindow, "window", "DisclosureWindow", "a DisclosureWindow")
+
+
+def _valid_window(_inst: object, _attr: attrs.Attribute[DisclosureWindow], value: object) -> None:
+    _window(value)
+
+
+def _names(values: Iterable[str], name: str) -> tuple[str, ...]:
+    out = sequence_argument(values, name)
+    for v in out:
+        of_type(v, str, name, "名字（文本）的列表", "a list of names (text)")
+    return out
 
 
 @frozen
@@ -277,7 +147,7 @@ class Disclosure:
         ((), ())
     """
 
-    window: DisclosureWindow
+    window: DisclosureWindow = field(validator=_valid_window)
     objections: tuple[Objection, ...] = field(default=(), converter=_objections)
     changes: tuple[ListChange, ...] = field(default=(), converter=_changes)
     fresh_window_for_additions: bool = True
@@ -303,7 +173,7 @@ def open_disclosure(
         ...                 fresh_window_for_additions=False).fresh_window_for_additions
         False
     """
-    return Disclosure(window=window, fresh_window_for_additions=fresh_window_for_additions)
+    return Disclosure(window=_window(window), fresh_window_for_additions=fresh_window_for_additions)
 
 
 def _find(disclosure: Disclosure, objection_id: str) -> int:
@@ -323,6 +193,7 @@ def receive_objection(disclosure: Disclosure, objection: Objection) -> Disclosur
         >>> receive_objection(d, o).objections[0].late
         True
     """
+    disclosure, objection = _disclosure(disclosure), _objection(objection)
     if objection.received_on < disclosure.window.posted_on:
         raise InputError(
             f"异议 {objection.objection_id} 的收到日期早于公示日",
@@ -358,7 +229,9 @@ def reply_to_objection(
         >>> [(c.kind, c.subject) for c in d.changes]
         [('remove', '李四')]
     """
-    i = _find(disclosure, objection_id)
+    i = _find(_disclosure(disclosure), objection_id)
+    replied_on = china_date(replied_on, "replied_on")
+    of_type(upheld, bool, "upheld", "布尔值（True/False）", "a bool")
     o = disclosure.objections[i]
     if o.answered:
         raise InputError(f"异议 {objection_id} 已答复", f"objection {objection_id} was answered")
@@ -367,7 +240,7 @@ def reply_to_objection(
             f"异议 {objection_id} 的答复日期早于收到日期",
             f"objection {objection_id}: the reply is dated before the objection",
         )
-    add, remove = tuple(add), tuple(remove)
+    add, remove = _names(add, "add"), _names(remove, "remove")
     if not upheld and (add or remove):
         raise InputError(
             f"异议 {objection_id} 不成立，名单不应调整",
@@ -408,8 +281,9 @@ def adjust_list(
         >>> d.changes[0].window.last_day
         datetime.date(2026, 3, 12)
     """
+    disclosure, on = _disclosure(disclosure), china_date(on, "on")
+    add, remove = _names(add, "add"), _names(remove, "remove")
     fresh = None
-    add = tuple(add)
     if add and disclosure.fresh_window_for_additions:
         w = disclosure.window
         fresh = plan_disclosure(on, w.days, w.convention, calendar=calendar, batch=w.batch)
@@ -427,7 +301,7 @@ def complaints(disclosure: Disclosure) -> tuple[Objection, ...]:
         >>> [o.objection_id for o in complaints(d)]
         ['O9']
     """
-    return tuple(o for o in disclosure.objections if o.late)
+    return tuple(o for o in _disclosure(disclosure).objections if o.late)
 
 
 @frozen
@@ -462,6 +336,7 @@ def reporting_status(disclosure: Disclosure) -> ReportingStatus:
         >>> reporting_status(reply_to_objection(d, "O1", date(2026, 3, 11), False)).allowed_from
         datetime.date(2026, 3, 12)
     """
+    disclosure = _disclosure(disclosure)
     w = disclosure.window
     pending = tuple(o.objection_id for o in disclosure.objections if not o.late and not o.answered)
     provisional = w.provisional or any(c.window.provisional for c in disclosure.changes if c.window)
@@ -496,7 +371,9 @@ def overdue_replies(
         >>> r.due_on, r.working_days_late
         (datetime.date(2026, 10, 10), 2)
     """
-    cal = _cal(calendar)
+    cal = calendar_argument(calendar)
+    disclosure = _disclosure(disclosure)
+    as_of = None if as_of is None else china_date(as_of, "as_of")
     out = []
     for o in disclosure.objections:
         if o.late:
@@ -545,7 +422,7 @@ def plan_batches(
     *,
     days: int = MIN_DAYS,
     convention: Convention | str = Convention.CIVIL_CODE,
-    posted_on: dict[str, date] | None = None,
+    posted_on: Mapping[str, date] | None = None,
     calendar: WorkCalendar | None = None,
 ) -> tuple[BatchPlan, ...]:
     """One disclosure plan per payment batch (R-PAY-4), in order of posting day and batch.
@@ -557,8 +434,14 @@ def plan_batches(
         >>> plan_batches([])
         ()
     """
+    payments = sequence_argument(disbursements, "disbursements")
+    if posted_on is not None and not isinstance(posted_on, Mapping):
+        raise ArgumentError(
+            "posted_on", "批次到日期的映射", "a mapping of batch to date", type(posted_on).__name__
+        )
     groups: dict[str, list[Disbursement]] = {}
-    for d in disbursements:
+    for d in payments:
+        of_type(d, Disbursement, "disbursements", "Disbursement 的列表", "a list of Disbursement")
         groups.setdefault(d.batch, []).append(d)
     plans = []
     for batch, items in groups.items():
@@ -575,27 +458,3 @@ def plan_batches(
         )
     plans.sort(key=lambda p: (p.window.posted_on, p.batch))
     return tuple(plans)
-
-
-def describe_window(window: DisclosureWindow, lang: str = "zh") -> str:
-    """A short human description of a window (used by the CLI and ``edupoverty demo``).
-
-    Examples:
-        >>> print(describe_window(plan_disclosure(date(2026, 9, 28)), "en"))
-        posted 2026-09-28, open until 2026-10-08 (7 days, civil_code); report from 2026-10-09
-    """
-    mark = ""
-    if window.provisional:
-        mark = "（暂定：含估算年份）" if lang == "zh" else " (provisional: estimated year)"
-    if lang == "en":
-        return (
-            f"posted {window.posted_on.isoformat()}, open until {window.last_day.isoformat()} "
-            f"({window.days} days, {window.convention.value}); report from "
-            f"{window.report_from.isoformat()}{mark}"
-        )
-    unit = "个工作日" if window.convention is Convention.WORKING_DAYS else "天"
-    return (
-        f"{window.posted_on.isoformat()} 公示，至 {window.last_day.isoformat()} 止"
-        f"（{window.days}{unit}，{window.convention.zh}）；"
-        f"{window.report_from.isoformat()} 起可上报{mark}"
-    )
