@@ -174,3 +174,148 @@ def test_missing_and_foreign_files_exit_2_with_one_line(
     assert main(["ledger", "init", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and all(line.startswith("edupoverty: ledger.") for line in err)
+
+
+# --- keys, head logs, read-only files, hostile content, disbursement files ------------------
+
+
+def _drop_last(path: Path) -> None:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("DROP TRIGGER entries_no_delete")
+    conn.execute("DELETE FROM entries WHERE seq = (SELECT MAX(seq) FROM entries)")
+    conn.close()
+
+
+def test_a_keyed_ledger_with_a_head_log_prints_each_head_and_finds_a_cut_off_tail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, key, log = tmp_path / "l.sqlite", tmp_path / "ledger.key", tmp_path / "heads.log"
+    src = tmp_path / "entries.csv"
+    src.write_text(ENTRIES, encoding="utf-8")
+    opts = ["--key-file", str(key), "--head-log", str(log)]
+    assert main(["ledger", "init", str(path), *opts]) == 0
+    assert key.stat().st_mode & 0o077 == 0  # the new key file is its owner's alone
+    capsys.readouterr()
+    assert main(["ledger", "append", str(path), str(src), *opts]) == 0
+    out = capsys.readouterr().out
+    head = next(line for line in out.splitlines() if line.startswith("校验值 ")).split()[1]
+    assert head.startswith("3:") and log.read_text().splitlines()[-1].startswith(f"3 {head[2:]} ")
+    assert main(["ledger", "verify", str(path), *opts]) == 0
+    assert "留存的2个校验值全部相符" in capsys.readouterr().out
+    # Without the key the content cannot be verified: one clear line, exit 2.
+    assert main(["ledger", "verify", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("edupoverty: ledger.key:") and err.count("\n") == 1
+    _drop_last(path)
+    assert main(["ledger", "verify", str(path), "--key-file", str(key)]) == 0  # chain alone
+    assert main(["--lang", "en", "ledger", "verify", str(path), *opts]) == 1
+    assert "entry 3 recorded in the head log is missing" in capsys.readouterr().out
+
+
+def test_a_read_only_ledger_is_balanced_verified_and_exported_but_not_appended_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _book(tmp_path)
+    path.chmod(0o444)
+    try:
+        assert main(["ledger", "verify", str(path)]) == 0
+        assert main(["ledger", "balance", str(path)]) == 0
+        assert main(["ledger", "export", str(path), "--format", "json"]) == 0
+        capsys.readouterr()
+        assert main(["ledger", "append", str(path), str(tmp_path / "entries.csv")]) == 2
+        assert capsys.readouterr().err.startswith("edupoverty: ledger.readonly:")
+    finally:
+        path.chmod(0o644)
+
+
+def _plant(path: Path, old: bytes, new: bytes) -> None:
+    """Change one stored body and re-chain the file, as anyone with the sqlite3 shell can."""
+    from edupoverty.records.ledger import GENESIS, entry_hash
+
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("DROP TRIGGER entries_no_delete")
+    bodies = [bytes(b).replace(old, new) for (b,) in conn.execute("SELECT body FROM entries")]
+    conn.execute("DELETE FROM entries")
+    prev = GENESIS
+    for n, body in enumerate(bodies, start=1):
+        h = entry_hash(prev, body)
+        conn.execute("INSERT INTO entries VALUES (?, ?, ?, NULL, ?)", (n, prev, h, body))
+        prev = h
+    conn.close()
+
+
+def test_a_line_break_in_a_stored_programme_cannot_forge_a_row_of_the_balance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _book(tmp_path)
+    stored = '"programme":"x\\n合计"'.encode()  # canonical JSON of the text "x", LF, "合计"
+    _plant(path, b'"programme":"compulsory.boarding_allowance"', stored)
+    capsys.readouterr()
+    assert main(["ledger", "balance", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "x\\n合计" in out and len(out.strip().splitlines()) == 2 + 3 + 1
+
+
+def test_a_hostile_amount_in_a_ledger_that_verifies_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _book(tmp_path)
+    _plant(path, b'"amount":"500.00"', b'"amount":"1E+30"')
+    for command in ("balance", "export"):
+        capsys.readouterr()
+        assert main(["ledger", command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("edupoverty: ledger.integrity:") and err.count("\n") == 1
+
+
+def test_a_control_character_in_an_input_row_names_the_row_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _book(tmp_path)
+    src = tmp_path / "esc.json"
+    src.write_text(
+        json.dumps(
+            [
+                {
+                    "kind": "expenditure",
+                    "recorded_on": "2019-12-01",
+                    "programme": "寄宿生生活补助",
+                    "amount": "500",
+                    "disbursement_batch": "B\u202e1",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["ledger", "append", str(path), str(src)]) == 2
+    err = capsys.readouterr().err
+    assert "第1行 disbursement_batch" in err and "\u202e" not in err
+
+
+def test_a_disbursement_file_is_appended_as_payments_of_one_programme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _book(tmp_path)
+    paid = tmp_path / "paid.csv"
+    paid.write_text(
+        "身份证号,资助项目,学年,学期,金额,发放方式,银行卡号,发放日期,批次\n"
+        f"{SID},寄宿生生活补助,2019,春季,500,银行卡,6217000011112222,2020-04-01,2020-A1\n"
+        f"{SID},寄宿生生活补助,2019,春季,12.345,银行卡,6217000011112222,2020-04-01,2020-A1\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["ledger", "append", str(path), str(paid), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["rejected"] == [{"row": 3, "fields": ["amount"]}]
+    paid.write_text("\n".join(paid.read_text(encoding="utf-8").splitlines()[:2]) + "\n")
+    args = ["ledger", "append", str(path), str(paid), "--disclosure-id", "GS-2"]
+    assert main(args) == 0
+    assert main(["ledger", "balance", str(path), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["ledger", "balance", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {x["programme"] for x in data["lines"]} == {"compulsory.boarding_allowance"}
+    assert data["expenditure_total"] == "1000.00"
+    assert main(["ledger", "export", str(path), "--with-ids", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "6217000011112222" not in out and json.loads(out)[3]["disclosure_id"] == "GS-2"

@@ -1,9 +1,15 @@
 """``edupoverty ledger``: the permanent assistance ledger (永久性救助台账, R-REC-2).
 
-Sub-commands: ``init`` (a new ledger file), ``append`` (entries from a CSV or JSON file, all or
-nothing), ``balance`` (income and expenditure kept apart, by programme and funding level),
-``verify`` (the hash chain; exit 1 if it was tampered with) and ``export`` (CSV with formulas
-neutralised, or JSON). Identity numbers are masked in exports unless ``--with-ids`` is given.
+Sub-commands: ``init`` (a new ledger file), ``append`` (entries from a CSV, XLSX or JSON file,
+or the payments of a disbursement file, all or nothing), ``balance`` (income and expenditure kept
+apart, by programme and funding level), ``verify`` (the hash chain and the head log; exit 1 if it
+was tampered with) and ``export`` (CSV with formulas neutralised, or JSON). Identity numbers are
+masked in exports unless ``--with-ids`` is given; control characters in text are escaped in
+every output.
+
+``--key-file FILE`` keeps a keyed ledger (HMAC-SHA256; ``init`` creates the key file if it does
+not exist); ``--head-log FILE`` appends each append's head to a separate text file and makes
+``verify`` check every head recorded there.
 
 Input columns (English or Chinese headers): ``kind`` 类别 (income 收入 / expenditure 支出),
 ``recorded_on`` 日期, ``programme`` 项目, ``amount`` 金额, ``funding_level`` 资金级次,
@@ -27,10 +33,20 @@ from edupoverty.cli.output import dumps, table
 from edupoverty.errors import InputError
 from edupoverty.records.enums import FundingLevel, Semester
 from edupoverty.records.idcard import mask
-from edupoverty.records.ledger import Ledger, VerifyReport, balance
+from edupoverty.records.ledger import (
+    Ledger,
+    VerifyReport,
+    balance,
+    create_key_file,
+    escape_text,
+    from_disbursement,
+    programme_id,
+    read_key,
+)
 from edupoverty.records.model import LedgerEntry, Period
 from edupoverty.records.money import money
-from edupoverty.records.roster import read_table
+from edupoverty.records.roster import read_disbursements, read_table
+from edupoverty.records.schema import DISBURSEMENT_KEYS, names_a_header
 from edupoverty.records.writers import write_csv
 
 __all__ = ["read_entries", "register"]
@@ -87,32 +103,69 @@ def register(sub: Any) -> None:
 
     q = actions.add_parser("init", help="create a new ledger file")
     q.add_argument("path", type=Path)
+    _integrity_options(q)
     q.add_argument("--format", choices=("table", "json"), default="table")
     q.set_defaults(func=_init)
 
-    q = actions.add_parser("append", help="append entries from a CSV or JSON file")
+    q = actions.add_parser(
+        "append", help="append entries (CSV, XLSX or JSON) or a disbursement file's payments"
+    )
     q.add_argument("path", type=Path)
-    q.add_argument("entries", type=Path, help="CSV or JSON file of entries")
+    q.add_argument("entries", type=Path, help="entries file, or a disbursement file (发放表)")
+    q.add_argument("--disclosure-id", help="the disclosure (公示) covering a disbursement file")
+    _integrity_options(q)
     q.add_argument("--format", choices=("table", "json"), default="table")
     q.set_defaults(func=_append)
 
     q = actions.add_parser("balance", help="income and expenditure by programme and level")
     q.add_argument("path", type=Path)
+    _integrity_options(q)
     q.add_argument("--format", choices=("table", "json"), default="table")
     q.set_defaults(func=_balance)
 
     q = actions.add_parser("verify", help="verify the hash chain (exit 1 if tampered)")
     q.add_argument("path", type=Path)
     q.add_argument("--anchor", help="SEQ:HASH of an entry written down earlier")
+    _integrity_options(q)
     q.add_argument("--format", choices=("table", "json"), default="table")
     q.set_defaults(func=_verify)
 
     q = actions.add_parser("export", help="export the entries as CSV (or JSON)")
     q.add_argument("path", type=Path)
+    _integrity_options(q)
     q.add_argument("--out", type=Path, help="output file (default: standard output)")
     q.add_argument("--format", choices=("csv", "json"), default="csv")
     q.add_argument("--with-ids", action="store_true", help="export identity numbers unmasked")
     q.set_defaults(func=_export)
+
+
+def _integrity_options(q: argparse.ArgumentParser) -> None:
+    q.add_argument("--key-file", type=Path, help="key of a keyed ledger (kept apart from it)")
+    q.add_argument("--head-log", type=Path, help="head log: one line per append (SEQ HASH TIME)")
+
+
+def _key(args: argparse.Namespace, create: bool = False) -> bytes | None:
+    path: Path | None = args.key_file
+    if path is None:
+        return None
+    if create and not path.exists():
+        return create_key_file(path)
+    return read_key(path)
+
+
+def _open(args: argparse.Namespace) -> Ledger:
+    """Open the ledger (verified, against the head log if given); a keyed ledger opened
+    without its key is read with a note on standard error."""
+    book = Ledger.open(args.path, key=_key(args), head_log=args.head_log)
+    if book.keyed and args.key_file is None:
+        print(
+            "edupoverty: 注意：台账带密钥，未提供 --key-file，内容未经密钥校验"
+            if not _en(args)
+            else "edupoverty: note: the ledger is keyed and no --key-file was given: "
+            "its content was not checked with the key",
+            file=sys.stderr,
+        )
+    return book
 
 
 def _help(p: argparse.ArgumentParser) -> int:
@@ -125,7 +178,7 @@ def _en(args: argparse.Namespace) -> bool:
 
 
 def _init(args: argparse.Namespace) -> int:
-    Ledger.create(args.path).close()
+    Ledger.create(args.path, key=_key(args, create=True), head_log=args.head_log).close()
     if args.format == "json":
         print(dumps({"path": str(args.path), "entries": 0}))
     else:
@@ -241,7 +294,7 @@ def _entry(raw: dict[str, Any]) -> tuple[LedgerEntry | None, list[str]]:
             seq=0,
             kind=kind,
             recorded_on=recorded,
-            programme=_text(raw, "programme") or "",
+            programme=programme_id(_text(raw, "programme") or ""),
             amount=amount,
             funding_level=level,
             source_document=_text(raw, "source_document"),
@@ -256,12 +309,30 @@ def _entry(raw: dict[str, Any]) -> tuple[LedgerEntry | None, list[str]]:
     )
 
 
+def _is_disbursement_file(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return False
+    for cells in read_table(path)[:5]:
+        names = [_ALIASES.get(h.strip().replace("（", "(").replace("）", ")")) for h in cells]
+        if "kind" in names:
+            return False
+        if names_a_header(cells, DISBURSEMENT_KEYS):
+            return True
+    return False
+
+
 def read_entries(
-    path: Path,
+    path: Path, *, disclosure_id: str | None = None
 ) -> tuple[list[tuple[int, LedgerEntry]], list[tuple[int, list[str]]]]:
-    """Read draft ledger entries from a CSV or JSON file: ``(accepted, rejected)``, each row
-    with its number (CSV: spreadsheet row, header = 1; JSON: position from 1); rejected rows
-    name the fields that could not be read, never their values.
+    """Read draft ledger entries from a CSV, XLSX or JSON file: ``(accepted, rejected)``, each
+    row with its number (CSV/XLSX: spreadsheet row, header = 1; JSON: position from 1);
+    rejected rows name the fields that could not be read, never their values.
+
+    A disbursement file (资助发放表: a file without a ``kind`` column whose header names the
+    columns of :func:`~edupoverty.records.roster.read_disbursements`) is read by that reader,
+    with its defences, and each payment becomes an expenditure entry covered by
+    ``disclosure_id``. Programme names are normalised
+    (:func:`~edupoverty.records.ledger.entries.programme_id`).
 
     Examples:
         >>> import tempfile
@@ -274,6 +345,14 @@ def read_entries(
     """
     accepted: list[tuple[int, LedgerEntry]] = []
     rejected: list[tuple[int, list[str]]] = []
+    if _is_disbursement_file(path):
+        result = read_disbursements(path)
+        for d in result.disbursements:
+            accepted.append((d.row or 0, from_disbursement(d, disclosure_id=disclosure_id)))
+        for r in result.rejected:
+            fields = sorted({f.field or "row" for f in r.findings})
+            rejected.append((r.row, fields))
+        return accepted, sorted(rejected)
     for n, raw in _raw_rows(path):
         entry, bad = _entry(raw)
         if entry is None:
@@ -285,7 +364,7 @@ def read_entries(
 
 def _append(args: argparse.Namespace) -> int:
     en = _en(args)
-    accepted, rejected = read_entries(args.entries)
+    accepted, rejected = read_entries(args.entries, disclosure_id=args.disclosure_id)
     if rejected:
         lines = [
             (f"row {n}: cannot read {', '.join(f)}" if en else f"第{n}行：无法识别 {'、'.join(f)}")
@@ -309,7 +388,7 @@ def _append(args: argparse.Namespace) -> int:
                 else f"未入账：{len(rejected)}行有误，{len(accepted)}行可读"
             )
         return 1
-    with Ledger.open(args.path) as book:
+    with _open(args) as book:
         added = book.append([e for _, e in accepted], rows=[n for n, _ in accepted])
         head = book.head()
     if args.format == "json":
@@ -320,6 +399,8 @@ def _append(args: argparse.Namespace) -> int:
             if en
             else f"已入账{len(added)}条；最新记录{head[0]}，校验值{head[1]}"
         )
+        # The head to copy onto the paper register (登记簿).
+        print(f"head {head[0]}:{head[1]}" if en else f"校验值 {head[0]}:{head[1]}")
     return 0
 
 
@@ -328,7 +409,7 @@ def _append(args: argparse.Namespace) -> int:
 
 def _balance(args: argparse.Namespace) -> int:
     en = _en(args)
-    with Ledger.open(args.path) as book:
+    with _open(args) as book:
         b = balance(book.entries())
     if args.format == "json":
         print(
@@ -336,7 +417,7 @@ def _balance(args: argparse.Namespace) -> int:
                 {
                     "lines": [
                         {
-                            "programme": x.programme,
+                            "programme": escape_text(x.programme),
                             "funding_level": x.funding_level,
                             "income": x.income,
                             "expenditure": x.expenditure,
@@ -358,7 +439,7 @@ def _balance(args: argparse.Namespace) -> int:
     )
     rows: list[list[Any]] = [
         [
-            x.programme,
+            escape_text(x.programme),
             ""
             if x.funding_level is None
             else (x.funding_level.value if en else x.funding_level.zh),
@@ -390,6 +471,8 @@ def _report_json(report: VerifyReport) -> dict[str, Any]:
         "entries": report.count,
         "head_seq": report.head_seq,
         "head_hash": report.head_hash,
+        "keyed": report.keyed,
+        "heads_checked": report.heads_checked,
         "problems": [
             {
                 "kind": p.kind.value,
@@ -406,7 +489,13 @@ def _report_json(report: VerifyReport) -> dict[str, Any]:
 def _verify(args: argparse.Namespace) -> int:
     en = _en(args)
     anchor = _anchor(args.anchor)
-    with Ledger.open(args.path, check=False) as book:
+    with Ledger.open(args.path, check=False, key=_key(args), head_log=args.head_log) as book:
+        if book.keyed and args.key_file is None:
+            raise _input_error(
+                "ledger.key",
+                "台账带密钥：请用 --key-file 提供密钥，否则无法校验内容",
+                "the ledger is keyed: give its key with --key-file to verify its content",
+            )
         report = book.verify(anchor)
     if args.format == "json":
         print(dumps(_report_json(report)))
@@ -421,6 +510,12 @@ def _verify(args: argparse.Namespace) -> int:
                 else f"台账校验通过：{report.count}条；最新记录{report.head_seq}，"
                 f"校验值{report.head_hash}"
             )
+            if report.heads_checked:
+                print(
+                    f"{report.heads_checked} recorded heads match"
+                    if en
+                    else f"留存的{report.heads_checked}个校验值全部相符"
+                )
         else:
             print(
                 f"ledger verification FAILED: {len(report.problems)} problems"
@@ -431,28 +526,28 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with Ledger.open(args.path) as book:
+    with _open(args) as book:
         entries = list(book.entries())
 
     def sid(e: LedgerEntry) -> str | None:
         if e.student_id is None or args.with_ids:
-            return e.student_id
-        return mask(e.student_id)
+            return escape_text(e.student_id)
+        return escape_text(mask(e.student_id))
 
     rows = [
         [
             e.seq,
             e.kind,
             e.recorded_on,
-            e.programme,
+            escape_text(e.programme),
             e.amount,
             e.funding_level,
-            e.source_document,
+            escape_text(e.source_document),
             sid(e),
-            e.disbursement_batch,
-            e.disclosure_id,
+            escape_text(e.disbursement_batch),
+            escape_text(e.disclosure_id),
             e.corrects,
-            e.note,
+            escape_text(e.note),
             None if e.period is None else e.period.school_year,
             None if e.period is None else e.period.semester,
             e.prev_hash,
