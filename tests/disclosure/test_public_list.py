@@ -186,3 +186,30 @@ def test_a_private_looking_value_names_the_roster_row_not_the_value() -> None:
         public_list([_student("13800138000", row=7)], columns=["name"])
     assert info.value.message_en.startswith("row 7, name:")
     assert "13800138000" not in str(info.value)
+
+
+def test_a_list_split_across_sheets_keeps_title_dates_and_complaint_channel_on_each(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "公示.xlsx"
+    rows = [{"name": f"学生{chr(0x4E00 + i)}", "amount": Decimal("500")} for i in range(7)]
+    pl = public_list(rows, columns=["name", "amount"])
+    written = pl.to_xlsx(
+        out,
+        title="资助公示",
+        complaint_channel="学校办公室 0557-0000000",
+        window=plan_disclosure(date(2026, 9, 28)),
+        max_rows=7,  # title, dates, header, 2 rows, a blank line and the complaint line
+    )
+    assert written == 7
+    sheets = openpyxl.load_workbook(out).worksheets
+    assert [ws.title for ws in sheets] == ["公示名单", "公示名单(2)", "公示名单(3)", "公示名单(4)"]
+    shown = []
+    for ws in sheets:
+        values = [[c.value for c in row] for row in ws.iter_rows()]
+        assert values[0][0] == "资助公示"
+        assert values[1][0] == "公示时间：2026年9月28日至2026年10月8日"
+        assert values[2] == ["姓名", "金额（元）"]
+        assert values[-1][0] == "举报受理方式：学校办公室 0557-0000000"
+        shown += [v[0] for v in values[3:-1] if v[0]]
+    assert shown == [r["name"] for r in rows]

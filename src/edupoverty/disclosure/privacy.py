@@ -245,9 +245,10 @@ def _is_date(year: str, month: str, day: str) -> bool:
 
 # --- Dates and addresses ----------------------------------------------------------------------
 
-# A whole date with separators (the compact YYYYMMDD is a run of digits above).
+# A whole date with separators (the compact YYYYMMDD is a run of digits above), perhaps
+# right after the numerals of a name (张三二〇一二年… is read 张32012年…).
 _DATE = re.compile(
-    r"(?<![0-9])((?:19|20)[0-9]{2}) ?[年 ] ?([0-9]{1,2}) ?[月 ] ?([0-9]{1,2})(?![0-9])"
+    r"(?<![0-9])[0-9]{0,3}?((?:19|20)[0-9]{2}) ?[年 ] ?([0-9]{1,2}) ?[月 ] ?([0-9]{1,2})(?![0-9])"
 )
 _UNIT = "号楼|号|號|组|組|室|栋|棟|幢|单元|單元|弄"
 # A house number written in digits: 12号, 3组, 501室. A document number (〔2017〕28号,
@@ -332,6 +333,11 @@ class _Cell(NamedTuple):
 _DIGITISH = re.compile(f"[\\d{_DIGIT}十拾]")
 
 
+# An amount of money (1000.00, 625.5元): read alone, it is never the start or the end of a
+# number running across cells.
+_MONEY = re.compile(r"[+-]?[0-9]+\.[0-9]{1,2} ?元?")
+
+
 def _read(text: str) -> _Cell:
     if unicodedata.is_normalized("NFKC", text) and not _DIGITISH.search(text):
         flat = text.translate(_KEEP_NUMERALS).replace(" ", "")
@@ -348,6 +354,8 @@ def _read(text: str) -> _Cell:
     if kind is None:
         kind = _date_or_address(kept, read)
     edges = (_edges(flat_kept), _edges(flat_read) if numerals else _edges(flat_kept))
+    if _MONEY.fullmatch(text.strip()):
+        edges = (_NO_EDGES, _NO_EDGES)  # an amount stands alone: its cents join nothing
     return _Cell(
         _chain_kinds(_chain(flat_read)) if kind is None else (kind, kind, kind),
         edges if any(e.head or e.tail for e in edges) else None,
