@@ -7,27 +7,38 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import pytest
 
 from edupoverty.disclosure import (
     Convention,
     ListChange,
+    Notice,
     WorkCalendar,
     add_working_days,
     adjust_list,
+    check_notice,
+    check_urgent,
     complaints,
     default_calendar,
     describe_window,
     is_workday,
+    late_reports,
+    monthly_inspections,
     next_workday,
     open_disclosure,
     overdue_replies,
     plan_batches,
     plan_disclosure,
+    publicity_board_issues,
     receive_objection,
+    red_flag_postings,
     reply_due,
     reply_to_objection,
+    report_deadlines,
     reporting_status,
+    urgent_report_due,
+    weekly_inspections,
     working_days_between,
 )
 from edupoverty.disclosure.workdays import CalendarYear, load_year_file
@@ -251,3 +262,87 @@ def test_objections_and_list_changes_refuse_values_of_the_wrong_kind() -> None:
         plan_batches(None)  # type: ignore[arg-type]
     with pytest.raises(ArgumentError, match="disbursements"):
         plan_batches(["B1"])  # type: ignore[list-item]
+
+
+# --- clocks and notices -------------------------------------------------------------------
+
+
+def test_an_urgent_report_is_late_by_the_instant_whatever_zone_each_time_is_written_in() -> None:
+    event = datetime(2026, 10, 2, 13, 30, tzinfo=UTC)  # 21:30 in Beijing
+    assert check_urgent("溺水", event, datetime(2026, 10, 2, 22, 30)) is None  # naive: China
+    late = check_urgent("溺水", event, datetime(2026, 10, 2, 22, 31))
+    assert late is not None and late.clock == "urgent"
+    assert check_urgent("溺水", event, datetime(2026, 10, 2, 9, 30, tzinfo=NEW_YORK)) is None
+    assert check_urgent("溺水", event, datetime(2026, 10, 2, 9, 31, tzinfo=NEW_YORK)) is not None
+
+
+def test_clock_misuse_is_typed() -> None:
+    with pytest.raises(ArgumentError, match="event_at"):
+        urgent_report_due(date(2026, 10, 2))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="submitted_at"):
+        check_urgent("r", datetime(2026, 10, 2, 21, 30), "22:30")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        urgent_report_due(datetime.max)
+    with pytest.raises(ArgumentError, match="start"):
+        monthly_inspections("2026-01-01", date(2026, 2, 1))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="calendar"):
+        monthly_inspections(date(2026, 1, 1), date(2026, 2, 1), calendar="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="frequency"):
+        report_deadlines(
+            "r",
+            date(2026, 1, 1),
+            date(2026, 2, 1),
+            frequency=["monthly"],  # type: ignore[arg-type]
+            due_working_days=1,
+        )
+    with pytest.raises(ArgumentError, match="due_working_days"):
+        report_deadlines(
+            "r", date(2026, 1, 1), date(2026, 2, 1), frequency="monthly", due_working_days=True
+        )
+    slots = monthly_inspections(date(2026, 1, 1), date(2026, 2, 1))
+    with pytest.raises(ArgumentError, match="submissions"):
+        late_reports(slots, None)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="slots"):
+        late_reports(None, {})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [
+        lambda a, b: publicity_board_issues(a, b),
+        lambda a, b: red_flag_postings(a, b),
+        lambda a, b: monthly_inspections(a, b),
+        lambda a, b: weekly_inspections(a, b),
+        lambda a, b: report_deadlines("r", a, b, frequency="monthly", due_working_days=1),
+    ],
+)
+def test_clocks_at_the_end_of_the_date_range_are_a_range_error_not_an_overflow(clock: Any) -> None:
+    with pytest.raises(InputError) as caught:
+        clock(date(9999, 12, 1), date(9999, 12, 31))
+    assert caught.value.code == "calendar.range"
+
+
+def test_clock_days_are_days_in_china() -> None:
+    # 31 December 2025 20:00 UTC is 1 January 2026 in Beijing: the January slot only
+    slots = monthly_inspections(datetime(2025, 12, 31, 20, 0, tzinfo=UTC), date(2026, 1, 31))
+    assert [s.period_start for s in slots] == [date(2026, 1, 1)]
+    late = late_reports(slots, {}, as_of=datetime(2026, 1, 4, 17, 0, tzinfo=UTC))  # 5 Jan
+    assert [r.due_at for r in late] == [date(2026, 1, 4)]
+
+
+def test_notice_misuse_and_dates_in_china() -> None:
+    with pytest.raises(ArgumentError, match="policy_documents"):
+        Notice(policy_documents="教财〔2018〕16号")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="channels"):
+        Notice(channels=None)  # type: ignore[arg-type]
+    parts = dict(policy_documents=["x"], conditions="c", procedure="p", results="r")
+    full = Notice(**parts, complaint_channel="电话")  # type: ignore[arg-type]
+    # posted 1 March 16:30 UTC = 2 March in Beijing; to 8 March: seven days on the board
+    week = attrs.evolve(
+        full, posted_on=datetime(2026, 3, 1, 16, 30, tzinfo=UTC), last_day=date(2026, 3, 8)
+    )
+    assert check_notice(week) == ()
+    short = attrs.evolve(
+        week, posted_on=datetime(2026, 3, 1, 17, 0, tzinfo=UTC), last_day=date(2026, 3, 7)
+    )
+    assert [f.code for f in check_notice(short)] == ["notice.short"]

@@ -17,6 +17,14 @@ What the seed says, and how it is read here (see docs/disclosure/clocks.md):
 
 Late submissions become :class:`~edupoverty.records.LateReport` records (R-ACC-S4).
 
+Days and instants are China's: an aware datetime is converted to China Standard Time
+(UTC+8) before its date is taken or compared, a naive one is taken as China time
+(:mod:`edupoverty.records.arguments`). Arguments of the wrong type are an
+:class:`~edupoverty.errors.ArgumentError`; dates outside the years a calendar can hold
+(:data:`~edupoverty.disclosure.workdays.FIRST_YEAR` to
+:data:`~edupoverty.disclosure.workdays.LAST_YEAR`) an
+:class:`~edupoverty.errors.InputError` with code ``calendar.range``.
+
 Examples:
     >>> from datetime import date, datetime
     >>> from edupoverty.disclosure.clocks import monthly_inspections, urgent_report_due
@@ -35,8 +43,16 @@ from attrs import frozen
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MO, MONTHLY, WEEKLY, rrule
 
-from edupoverty.disclosure.workdays import WorkCalendar, default_calendar, is_provisional
-from edupoverty.errors import InputError
+from edupoverty.disclosure.planning import calendar_argument
+from edupoverty.disclosure.workdays import FIRST_YEAR, LAST_YEAR, WorkCalendar, is_provisional
+from edupoverty.errors import ArgumentError, InputError
+from edupoverty.records.arguments import (
+    china_date,
+    china_datetime,
+    int_argument,
+    of_type,
+    sequence_argument,
+)
 from edupoverty.records.model import LateReport
 
 __all__ = [
@@ -89,9 +105,20 @@ class ClockSlot:
         return self.due != self.nominal
 
 
-def _check_range(start: date, end: date) -> None:
+def _check_range(start: date, end: date) -> tuple[date, date]:
+    """``start`` and ``end`` as days in China, checked: in order, within the years a
+    calendar can hold."""
+    start, end = china_date(start, "start"), china_date(end, "end")
     if end < start:
         raise InputError("结束日期早于开始日期", "the end date is before the start date")
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        err = InputError(
+            f"日期应在{FIRST_YEAR}至{LAST_YEAR}年之间",
+            f"the dates must lie in the years {FIRST_YEAR} to {LAST_YEAR}",
+        )
+        err.code = "calendar.range"
+        raise err
+    return start, end
 
 
 def _starts(freq: int, start: date, end: date, **kw: object) -> list[date]:
@@ -101,15 +128,19 @@ def _starts(freq: int, start: date, end: date, **kw: object) -> list[date]:
 def urgent_report_due(event_at: datetime) -> datetime:
     """The deadline of a major urgent report: one hour after the event (R-CLK-1).
 
-    Time-zone aware datetimes stay aware; no working-day rule applies.
+    Time-zone aware datetimes stay aware (in their own zone); no working-day rule applies.
 
     Examples:
         >>> urgent_report_due(datetime(2026, 2, 16, 23, 40))
         datetime.datetime(2026, 2, 17, 0, 40)
     """
-    if not isinstance(event_at, datetime):
-        raise InputError("事件时间应为日期时间", "the event time must be a datetime")
-    return event_at + URGENT_DELAY
+    of_type(event_at, datetime, "event_at", "日期时间（datetime）", "a datetime.datetime")
+    try:
+        return event_at + URGENT_DELAY
+    except OverflowError:
+        err = InputError("事件时间超出可表示的范围", "the event time is out of range")
+        err.code = "argument.range"
+        raise err from None
 
 
 def check_urgent(
@@ -123,6 +154,9 @@ def check_urgent(
     """A :class:`~edupoverty.records.LateReport` if urgent information came in later than
     one hour after the event (or has not come in by ``as_of``), else ``None``.
 
+    Instants are compared in China time: an aware and a naive datetime may be mixed, the
+    naive one being China time.
+
     Examples:
         >>> ev = datetime(2026, 10, 2, 21, 30)
         >>> check_urgent("学生溺水事件", ev, datetime(2026, 10, 2, 22, 30)) is None
@@ -132,7 +166,10 @@ def check_urgent(
     """
     due = urgent_report_due(event_at)
     when = submitted_at if submitted_at is not None else as_of
-    if when is None or when <= due:
+    if when is None:
+        return None
+    name = "submitted_at" if submitted_at is not None else "as_of"
+    if china_datetime(when, name) <= china_datetime(due, "event_at"):
         return None
     return LateReport(report, "urgent", due, submitted_at, responsible)
 
@@ -147,7 +184,7 @@ def publicity_board_issues(start: date, end: date) -> tuple[ClockSlot, ...]:
         [(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
          (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))]
     """
-    _check_range(start, end)
+    start, end = _check_range(start, end)
     first = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
     out = []
     for q in _starts(MONTHLY, first, end, interval=3):
@@ -164,7 +201,7 @@ def red_flag_postings(start: date, end: date) -> tuple[ClockSlot, ...]:
         >>> [s.due for s in red_flag_postings(date(2026, 2, 10), date(2026, 3, 1))]
         [datetime.date(2026, 2, 28), datetime.date(2026, 3, 31)]
     """
-    _check_range(start, end)
+    start, end = _check_range(start, end)
     out = []
     for m in _starts(MONTHLY, date(start.year, start.month, 1), end):
         last = m + relativedelta(months=1) - timedelta(days=1)
@@ -182,8 +219,8 @@ def monthly_inspections(
         >>> [s.due for s in monthly_inspections(date(2026, 1, 1), date(2026, 3, 1))]
         [datetime.date(2026, 1, 4), datetime.date(2026, 2, 2), datetime.date(2026, 3, 2)]
     """
-    _check_range(start, end)
-    cal = default_calendar() if calendar is None else calendar
+    start, end = _check_range(start, end)
+    cal = calendar_argument(calendar)
     out = []
     for m in _starts(MONTHLY, start, end, bymonthday=1):
         due = cal.next_workday(m)
@@ -206,8 +243,8 @@ def weekly_inspections(
         >>> weekly_inspections(date(2026, 10, 5), date(2026, 10, 5))[0].due   # Sat 10th worked
         datetime.date(2026, 10, 10)
     """
-    _check_range(start, end)
-    cal = default_calendar() if calendar is None else calendar
+    start, end = _check_range(start, end)
+    cal = calendar_argument(calendar)
     monday = start - timedelta(days=start.weekday())
     out = []
     for w in _starts(WEEKLY, monday, end, byweekday=MO):
@@ -245,18 +282,19 @@ def report_deadlines(
         >>> s[0].period_end, s[0].due
         (datetime.date(2026, 9, 30), datetime.date(2026, 10, 13))
     """
-    _check_range(start, end)
-    if frequency not in _FREQ:
+    start, end = _check_range(start, end)
+    if not isinstance(frequency, str) or frequency not in _FREQ:
         raise InputError(
             f"报表周期应为 {', '.join(_FREQ)} 之一", f"frequency must be one of {', '.join(_FREQ)}"
         )
-    if isinstance(due_working_days, bool) or not isinstance(due_working_days, int):
+    if due_working_days is None:
         raise InputError(
             "报送期限（工作日数）未配置", "the due rule (working days) is not configured"
         )
+    int_argument(due_working_days, "due_working_days", "整数个工作日", "an int of working days")
     if due_working_days < 0:
         raise InputError("报送期限不能为负", "the due rule cannot be negative")
-    cal = default_calendar() if calendar is None else calendar
+    cal = calendar_argument(calendar)
     months = _FREQ[frequency]
     first_month = ((start.month - 1) // months) * months + 1
     out = []
@@ -293,11 +331,23 @@ def late_reports(
         [(datetime.date(2026, 10, 8), datetime.date(2026, 10, 9)),
          (datetime.date(2026, 11, 2), None)]
     """
+    slots = sequence_argument(slots, "slots")
+    if not isinstance(submissions, Mapping):
+        raise ArgumentError(
+            "submissions",
+            "期间开始日到提交日的映射",
+            "a mapping of period start to day",
+            type(submissions).__name__,
+        )
+    as_of = None if as_of is None else china_date(as_of, "as_of")
     out = []
     for s in slots:
+        of_type(s, ClockSlot, "slots", "ClockSlot 的列表", "a list of ClockSlot")
         if s.due is None:
             continue
         submitted = submissions.get(s.period_start)
+        if submitted is not None:
+            submitted = china_date(submitted, "submissions")
         when = submitted if submitted is not None else as_of
         if when is None or when <= s.due:
             continue

@@ -22,6 +22,7 @@ from typing import Any
 from attrs import field, frozen
 
 from edupoverty.errors import InputError
+from edupoverty.records.arguments import china_date, sequence_argument
 from edupoverty.records.findings import Finding, finding
 
 __all__ = ["REQUIRED_PARTS", "Notice", "check_notice"]
@@ -49,12 +50,22 @@ _ALIASES = {
 }
 
 
+def _documents(values: Any) -> tuple[str, ...]:
+    return sequence_argument(values, "policy_documents")
+
+
+def _channels(values: Any) -> tuple[str, ...]:
+    return sequence_argument(values, "channels")
+
+
 @frozen
 class Notice:
     """A disclosure notice (公示) with the parts R-DIS-1 asks for.
 
     ``results`` is the list being disclosed or a text pointing to it; ``channels`` where it
-    is published (公示栏, 校园网, 微信群 …).
+    is published (公示栏, 校园网, 微信群 …). ``policy_documents`` and ``channels`` are lists:
+    a single text is refused (:class:`~edupoverty.errors.ArgumentError`), not split into
+    characters.
 
     Examples:
         >>> Notice(title="公示").policy_documents
@@ -62,12 +73,12 @@ class Notice:
     """
 
     title: str = ""
-    policy_documents: tuple[str, ...] = field(default=(), converter=tuple)
+    policy_documents: tuple[str, ...] = field(default=(), converter=_documents)
     conditions: str | None = None
     procedure: str | None = None
     results: Any = None
     complaint_channel: str | None = None
-    channels: tuple[str, ...] = field(default=(), converter=tuple)
+    channels: tuple[str, ...] = field(default=(), converter=_channels)
     posted_on: date | None = None
     last_day: date | None = None
 
@@ -94,7 +105,8 @@ def _from_mapping(notice: Mapping[str, Any]) -> dict[str, Any]:
 def check_notice(notice: Notice | Mapping[str, Any]) -> tuple[Finding, ...]:
     """Findings for a notice: one ``notice.missing`` per missing R-DIS-1 part, and
     ``notice.short`` if ``posted_on`` to ``last_day`` (both included) is less than
-    seven days (R-DIS-2: 一周以上).
+    seven days (R-DIS-2: 一周以上). The dates are days in China (an aware datetime is
+    converted to UTC+8 first).
 
     ``notice`` is a :class:`Notice` or a mapping with the same keys (or the Chinese part
     names: 政策文件, 资助条件, 操作程序, 评选结果, 举报受理方式).
@@ -126,6 +138,7 @@ def check_notice(notice: Notice | Mapping[str, Any]) -> tuple[Finding, ...]:
     ]
     posted, last = parts.get("posted_on"), parts.get("last_day")
     if isinstance(posted, date) and isinstance(last, date):
+        posted, last = china_date(posted, "posted_on"), china_date(last, "last_day")
         days = (last - posted).days + 1  # days on the board, posting and last day included
         if days < 7:
             out.append(finding("notice.short", field="last_day", days=days))
