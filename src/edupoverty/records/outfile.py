@@ -106,7 +106,7 @@ def replace_whole(
             yield device
         return
     folder, name = os.path.split(real)
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)  # 0o600
+    fd, temp = _temporary(folder, name, given)  # 0o600
     fh: IO[Any] | None = None
     try:
         fh = _open(fd, binary, encoding, newline)
@@ -130,6 +130,15 @@ def replace_whole(
             os.unlink(temp)
         raise
     _sync_folder(folder)
+
+
+def _temporary(folder: str, name: str, given: str) -> tuple[int, str]:
+    """A new temporary file beside the target, owner-only; an error names the target, not
+    the temporary file (a folder without write permission, a full disk)."""
+    try:
+        return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, given) from None
 
 
 def _open(file: str | int, binary: bool, encoding: str, newline: str | None) -> IO[Any]:

@@ -46,6 +46,7 @@ import pyarrow.csv as pacsv
 from edupoverty.errors import InputError
 from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
 from edupoverty.records.model import Student
+from edupoverty.records.outfile import replace_whole
 from edupoverty.records.roster import COLUMNS
 from edupoverty.records.synthetic.draw import BATCH, DEFECTS, Defects, Options, draw
 
@@ -162,7 +163,7 @@ def students(n: int, seed: int = 0, **options: Unpack[Options]) -> list[Student]
 def _write_csv(path: Path, batches: Iterable[pa.RecordBatch], encoding: str) -> Path:
     codec = codecs.lookup(encoding).name
     encoder = None if codec in ("utf-8", "utf-8-sig") else codecs.getincrementalencoder(codec)()
-    with open(path, "wb") as fh:
+    with replace_whole(path, "wb") as fh:
         fh.write(codecs.BOM_UTF8 if codec == "utf-8-sig" else b"")
         for i, batch in enumerate(batches):
             sink = pa.BufferOutputStream()
@@ -176,17 +177,20 @@ def _write_csv(path: Path, batches: Iterable[pa.RecordBatch], encoding: str) -> 
 def _write_xlsx(path: Path, batches: Iterable[pa.RecordBatch]) -> Path:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
-    sheet, row = book.add_worksheet(), 1
-    for batch in batches:
-        if row == 1:
-            sheet.write_row(0, 0, batch.schema.names)
-        for cells in zip(*(c.to_pylist() for c in batch.columns), strict=True):
-            for col, cell in enumerate(cells):
-                if cell:
-                    sheet.write_string(row, col, cell)
-            row += 1
-    book.close()
+    with replace_whole(path, "wb") as fh:
+        book = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_urls": False})
+        sheet, row = book.add_worksheet(), 1
+        for batch in batches:
+            if row - 1 + batch.num_rows > _XLSX_ROWS:  # refused, never cut short
+                raise _too_many_rows()
+            if row == 1:
+                sheet.write_row(0, 0, batch.schema.names)
+            for cells in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+                for col, cell in enumerate(cells):
+                    if cell:
+                        sheet.write_string(row, col, cell)
+                row += 1
+        book.close()
     return path
 
 
@@ -212,6 +216,10 @@ def write_roster_csv(
     return _write_csv(Path(path), batches, options.get("encoding", "utf-8-sig"))
 
 
+def _too_many_rows() -> InputError:
+    return InputError("XLSX 工作表最多1048575行", "an XLSX sheet holds at most 1,048,575 rows")
+
+
 def write_roster_xlsx(
     path: str | os.PathLike[str],
     n: int,
@@ -230,7 +238,7 @@ def write_roster_xlsx(
         20
     """
     if n > _XLSX_ROWS:
-        raise InputError("XLSX 工作表最多1048575行", "an XLSX sheet holds at most 1,048,575 rows")
+        raise _too_many_rows()
     batches = generate_batches(n, seed, defects, **(Options(headers="zh") | options))
     return _write_xlsx(Path(path), batches)
 
