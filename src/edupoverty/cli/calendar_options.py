@@ -17,16 +17,18 @@ Examples:
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import UTC, date, datetime
 
 from edupoverty.disclosure.workdays import WorkCalendar, default_calendar
 from edupoverty.errors import InputError
+from edupoverty.records.arguments import china_date
 
 __all__ = ["add_calendar_options", "add_format_option", "calendar_from", "parse_day"]
 
 
 def parse_day(text: str) -> date:
-    """A date given on the command line: ``YYYY-MM-DD`` or ``today``.
+    """A date given on the command line: ``YYYY-MM-DD`` or ``today`` — today in China
+    (UTC+8), whatever the clock of the machine is set to.
 
     Examples:
         >>> parse_day("2026/10/01")
@@ -35,7 +37,7 @@ def parse_day(text: str) -> date:
         edupoverty.errors.InputError: input: 日期应为 YYYY-MM-DD 格式 / a date must be YYYY-MM-DD
     """
     if text.strip().lower() == "today":
-        return date.today()
+        return china_date(datetime.now(UTC), "today")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from edupoverty.errors import InputError
 from edupoverty.records.columns import STUDENT_SCHEMA
+from edupoverty.records.model import check_school_year
 from edupoverty.records.outfile import replace_whole
 from edupoverty.records.reader import (
     RejectedRow,
@@ -172,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
     """
     if args.format == "xlsx" and not args.output:
         raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
+    check_school_year(args.school_year, "--school-year")
     if args.jobs is not None:
         print(
             "edupoverty: --jobs 已不再使用，将在下一版本移除 / --jobs no longer does anything "

@@ -28,6 +28,7 @@ from edupoverty.disclosure.public_list import public_list, resolve_column
 from edupoverty.disclosure.windows import Convention, plan_disclosure
 from edupoverty.errors import InputError
 from edupoverty.records.echo import printable
+from edupoverty.records.model import check_school_year
 
 __all__ = ["register"]
 
@@ -89,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("输出文件应以 .csv 或 .xlsx 结尾", "the output must end in .csv or .xlsx")
     if args.policy and args.school_year is None:
         raise InputError("使用 --policy 时需要 --school-year", "--policy needs --school-year")
+    if args.school_year is not None:
+        check_school_year(args.school_year, "--school-year")
     default = _ASSESSED_COLUMNS if args.policy else _ROSTER_COLUMNS
     columns = [c for c in (part.strip() for part in (args.columns or default).split(",")) if c]
     if suffix == ".xlsx" and not (args.complaint_channel or "").strip():
@@ -98,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
         )
     for c in columns:
         resolve_column(c)  # refuse a private column before reading any private data
+    window = None
+    if args.posted_on:  # a posting day or length the calendar cannot count: refused first
+        window = plan_disclosure(
+            parse_day(args.posted_on), args.days, args.convention, calendar=calendar_from(args)
+        )
     from edupoverty.records.roster import read_roster
 
     result = read_roster(args.roster)
@@ -107,11 +115,6 @@ def run(args: argparse.Namespace) -> int:
 
         rows = assess_many(result.students, load_policy(*args.policy), args.school_year)
     plist = public_list(rows, columns=columns)
-    window = None
-    if args.posted_on:
-        window = plan_disclosure(
-            parse_day(args.posted_on), args.days, args.convention, calendar=calendar_from(args)
-        )
     if suffix == ".xlsx":
         written = plist.to_xlsx(
             out,

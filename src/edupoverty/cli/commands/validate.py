@@ -43,6 +43,7 @@ import attrs
 
 from edupoverty.cli.output import dumps, table
 from edupoverty.records.findings import CODES, Finding
+from edupoverty.records.model import check_school_year
 from edupoverty.records.validate import ValidationReport, validation_report
 
 __all__ = ["register", "run", "validate_paths"]
@@ -120,6 +121,8 @@ def validate_paths(
     lang = getattr(args, "lang", "zh")
     fmt = getattr(args, "format", "table")
     school_year = getattr(args, "school_year", None)
+    if school_year is not None:
+        check_school_year(school_year, "--school-year")
     disbursements: Any = getattr(args, "disbursements", None) or ()
     if demo:
         from edupoverty.records.sample import SAMPLE_SCHOOL_YEAR, sample_disbursements_path
