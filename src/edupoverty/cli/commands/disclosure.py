@@ -122,7 +122,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def print_demo_plan(lang: str = "zh", today: date | None = None, fmt: str = "table") -> int:
-    """Print the disclosure plan of a list posted ``today`` (default: the real today) —
+    """Print the disclosure plan of a list posted ``today`` (default: today in China) —
     the part of ``edupoverty demo`` about deadlines. Returns 0, or 1 (with one line saying
     which calendar year is missing) when the window reaches a year without data.
 
@@ -132,7 +132,7 @@ def print_demo_plan(lang: str = "zh", today: date | None = None, fmt: str = "tab
         posted 2026-09-28, open until 2026-10-08 (7 days, civil_code); report from 2026-10-09
         0
     """
-    day = date.today() if today is None else today
+    day = parse_day("today") if today is None else today
     from edupoverty.disclosure.workdays import default_calendar
 
     cal = default_calendar()
