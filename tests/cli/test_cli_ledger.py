@@ -319,3 +319,29 @@ def test_a_disbursement_file_is_appended_as_payments_of_one_programme(
     assert main(["ledger", "export", str(path), "--with-ids", "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert "6217000011112222" not in out and json.loads(out)[3]["disclosure_id"] == "GS-2"
+
+
+def test_entries_from_a_device_or_a_fifo_are_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    path = _book(tmp_path)
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for source in (zero, fifo):
+        capsys.readouterr()
+        assert main(["ledger", "append", str(path), str(source)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "不是普通文件" in err
+
+
+def test_a_json_export_replaces_the_old_file_whole(tmp_path: Path) -> None:
+    path = _book(tmp_path)
+    out = tmp_path / "export.json"
+    out.write_text("old", encoding="utf-8")
+    assert main(["ledger", "export", str(path), "--format", "json", "--out", str(out)]) == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == 3
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -49,6 +49,7 @@ from attrs import frozen
 
 from edupoverty.disclosure.workdays import CalendarYear
 from edupoverty.errors import CalendarDataError
+from edupoverty.records.safefile import read_limited
 
 __all__ = ["FESTIVALS", "Festival", "HolidayNotice", "parse_notice", "read_notice"]
 
@@ -181,23 +182,14 @@ def read_notice(path: str | Path, *, year: int | None = None) -> HolidayNotice:
         >>> read_notice("/nonexistent/通知.txt")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        edupoverty.errors.CalendarDataError: calendar.data: 读不到通知文件...
+        edupoverty.errors.CalendarDataError: calendar.data: 通知文件 通知.txt：...
     """
     p = Path(path)
-    try:
-        if not p.is_file():
-            raise OSError
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_NOTICE_BYTES + 1)
-    except OSError:
-        raise CalendarDataError(
-            f"读不到通知文件 {p.name}", f"cannot read the notice file {p.name}"
-        ) from None
-    if len(raw) > MAX_NOTICE_BYTES:
-        raise CalendarDataError(
-            f"{p.name} 太大，不像一份节假日通知（上限 {MAX_NOTICE_BYTES // 1024} KB）",
-            f"{p.name} is too large to be a holiday notice (limit {MAX_NOTICE_BYTES // 1024} KB)",
-        )
+
+    def refuse(zh: str, en: str) -> CalendarDataError:
+        return CalendarDataError(f"通知文件 {p.name}：{zh}", f"notice file {p.name}: {en}")
+
+    raw = read_limited(p, limit=MAX_NOTICE_BYTES, refuse=refuse)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)

@@ -45,7 +45,9 @@ from edupoverty.records.ledger import (
 )
 from edupoverty.records.model import LedgerEntry, Period
 from edupoverty.records.money import money
+from edupoverty.records.outfile import replace_whole
 from edupoverty.records.roster import read_disbursements, read_table
+from edupoverty.records.safefile import read_limited
 from edupoverty.records.schema import DISBURSEMENT_KEYS, names_a_header
 from edupoverty.records.writers import write_csv
 
@@ -196,11 +198,13 @@ def _input_error(code: str, zh: str, en: str) -> InputError:
 
 
 def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    if path.stat().st_size > _MAX_BYTES:
-        raise _input_error("ledger.input", f"{path.name}：文件过大", f"{path.name}: file too large")
+    def refuse(zh: str, en: str) -> InputError:
+        return _input_error("ledger.input", f"{path.name}：{zh}", f"{path.name}: {en}")
+
     if path.suffix.lower() == ".json":
+        raw = read_limited(path, limit=_MAX_BYTES, refuse=refuse)
         try:
-            parsed = json.loads(path.read_bytes().decode("utf-8-sig"))
+            parsed = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise _input_error(
                 "ledger.input", f"{path.name}：不是有效的 JSON", f"{path.name}: not valid JSON"
@@ -558,7 +562,8 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = dumps([dict(zip(_EXPORT_HEADER, r, strict=True)) for r in rows])
         if args.out:
-            args.out.write_text(text + "\n", encoding="utf-8")
+            with replace_whole(args.out) as fh:
+                fh.write(text + "\n")
         else:
             print(text)
         return 0
