@@ -377,3 +377,14 @@ def test_record_dates_are_days_in_china_and_text_is_refused() -> None:
     assert span.covers(utc_evening) and not span.covers(datetime(2026, 9, 29, 20, 0))
     with pytest.raises(ArgumentError):
         span.covers(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("entries", [[1], None, "x", [None]])
+def test_verifying_what_is_not_a_list_of_ledger_entries_is_an_argument_error(
+    entries: object,
+) -> None:
+    from edupoverty.records.ledger import verify
+
+    with pytest.raises(ArgumentError) as err:
+        verify(entries)  # type: ignore[arg-type]
+    assert err.value.code == "argument.type"

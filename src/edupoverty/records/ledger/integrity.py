@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from attrs import frozen
 
 from edupoverty.errors import LedgerIntegrityError
+from edupoverty.records.arguments import of_type, sequence_argument
 from edupoverty.records.enums import LabelledEnum
 from edupoverty.records.ledger.entries import GENESIS, canonical_json, hasher
 from edupoverty.records.ledger.heads import Head, head_pairs
@@ -160,8 +161,16 @@ def verify(
         >>> del es[1]
         >>> [(p.kind.value, p.message_en) for p in verify(es).problems]
         [('removed', 'entry 2 was removed (entry 3 follows entry 1)')]
+        >>> verify([1])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.ArgumentError: argument.type: ... entries must be LedgerEntry values, not int
     """
-    items = [(e.seq, e.prev_hash, e.hash, canonical_json(e)) for e in entries]
+    checked = [
+        of_type(e, LedgerEntry, "entries", "台账条目 LedgerEntry", "LedgerEntry values")
+        for e in sequence_argument(entries, "entries")
+    ]
+    items = [(e.seq, e.prev_hash, e.hash, canonical_json(e)) for e in checked]
     wanted = head_pairs(heads)
     if anchor is not None:
         wanted.append(anchor)
