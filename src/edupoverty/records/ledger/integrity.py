@@ -164,7 +164,7 @@ def verify(
         >>> verify([1])  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        edupoverty.errors.ArgumentError: argument.type: ... entries must be LedgerEntry values, not int
+        edupoverty.errors.ArgumentError: argument.type: ... must be LedgerEntry values, not int
     """
     checked = [
         of_type(e, LedgerEntry, "entries", "台账条目 LedgerEntry", "LedgerEntry values")
