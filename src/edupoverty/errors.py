@@ -292,11 +292,14 @@ class CalendarYearUnavailable(EdupovertyError, LookupError):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"没有{year}年的官方节假日数据：请按国务院办公厅{year}年部分节假日安排的通知，"
-            f"用 WorkCalendar.with_year({year}, holidays=[...], workdays=[...]) "
-            "或年份 TOML 文件添加",
-            f"no official holiday data for {year}: add it from the State Council notice with "
-            f"WorkCalendar.with_year({year}, holidays=[...], workdays=[...]) or a year TOML file",
+            f"没有{year}年的官方节假日数据。可以：把国务院办公厅{year}年部分节假日安排的通知"
+            f"全文存为文本，用 edupoverty calendar add --from-notice 通知.txt -o {year}.toml "
+            f"读成年份文件，再加 --calendar {year}.toml；或先用 --estimate {year} "
+            "按法定节假日估算（结果标为临时）",
+            f"no official holiday data for {year}. Save the State Council's notice for {year} "
+            f"as text and run: edupoverty calendar add --from-notice NOTICE.txt -o {year}.toml, "
+            f"then pass --calendar {year}.toml; or plan with --estimate {year} (statutory "
+            "holidays by rule, results marked provisional)",
         )
 
 

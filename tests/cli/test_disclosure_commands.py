@@ -52,8 +52,8 @@ def test_deadline_with_an_explicit_estimate_is_provisional(
                        "--format", "json")  # fmt: skip
     assert code == 0
     assert json.loads(out) == {
-        "from": "2026-12-30", "working_days": 3, "due": "2027-01-04", "weekday": 1,
-        "provisional": True,
+        "from": "2026-12-30", "working_days": 3, "due": "2027-01-05", "weekday": 2,
+        "provisional": True,  # New Year's Day is a statutory holiday
     }  # fmt: skip
 
 

@@ -146,7 +146,8 @@ def test_2027_is_unavailable_the_moment_a_computation_touches_it() -> None:
     with pytest.raises(CalendarYearUnavailable) as info:
         add_working_days(D(2026, 12, 30), 3)
     assert info.value.year == 2027
-    assert "with_year(2027" in info.value.message_en
+    for remedy in ("--from-notice", "--calendar 2027.toml", "--estimate 2027"):
+        assert remedy in info.value.message_en and remedy in info.value.message_zh
     assert isinstance(info.value, LookupError)
     with pytest.raises(CalendarYearUnavailable):
         is_workday(D(2027, 1, 4))
@@ -255,11 +256,13 @@ def test_a_bad_year_file_is_refused_with_its_entry(tmp_path: Path, text: str, me
 # --- the weekend-only estimate ------------------------------------------------------------
 
 
-def test_a_weekend_only_estimate_is_explicit_and_provisional() -> None:
+def test_an_estimate_is_explicit_provisional_and_knows_the_statutory_holidays() -> None:
     cal = default_calendar().with_estimate(2027)
     assert not cal.has_year(2027) and cal.is_estimated(2027)
     due = cal.add_working_days(D(2026, 12, 30), 3)
-    assert due == D(2027, 1, 4) and is_provisional(due)
+    # 31 December, then 1 January (New Year's Day) and the weekend are skipped: 4, 5 January
+    assert due == D(2027, 1, 5) and is_provisional(due)
+    assert not cal.is_workday(D(2027, 10, 1)) and cal.is_workday(D(2027, 3, 1))
     assert is_provisional(due + timedelta(days=1))
     assert not is_provisional(cal.add_working_days(D(2026, 10, 1), 3))
     assert cal.is_provisional_span(D(2026, 12, 1), D(2027, 1, 1))

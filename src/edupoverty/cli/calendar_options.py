@@ -1,8 +1,8 @@
 """Shared command-line options of the disclosure commands: dates and the working-day calendar.
 
 ``--calendar FILE`` (repeatable) adds a year file checked like ``edupoverty calendar add``;
-``--estimate YEAR`` (repeatable) opts in to a weekend-only estimate for a year without
-official data, and every date computed across it is marked provisional.
+``--estimate YEAR`` (repeatable) opts in to an estimate (the statutory holidays by rule) for a
+year without official data, and every date computed across it is marked provisional.
 
 Examples:
     >>> import argparse
@@ -66,7 +66,10 @@ def add_calendar_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=[],
         metavar="YEAR",
-        help="opt in to a weekend-only estimate for YEAR (results marked provisional)",
+        help=(
+            "opt in to an estimate for YEAR: statutory holidays by rule, no make-up days "
+            "(results marked provisional)"
+        ),
     )
 
 

@@ -5,7 +5,7 @@ A :class:`CalendarYear` holds the statutory holidays (rest days) and the make-up
 (weekend days worked in exchange) of one year, checked. The official years come from the
 ``chinese_calendar`` package (:func:`official_calendar_years`); a year that package lacks is
 added from a TOML file copied from the notice (:func:`load_year_file`, the shipped ones in
-:func:`shipped_year_files`); a date computed across a weekend-only estimated year is a
+:func:`shipped_year_files`); a date computed across an estimated year is a
 :class:`ProvisionalDate`. :class:`~edupoverty.disclosure.workdays.WorkCalendar` counts
 working days over these years; every name here is also importable from
 :mod:`edupoverty.disclosure.workdays`.
@@ -55,8 +55,9 @@ can still represent (counting needs the day after a year's end)."""
 
 
 class ProvisionalDate(date):
-    """A date computed across a year whose working days were *estimated* (weekends only),
-    not taken from an official notice: it may move once the notice is published.
+    """A date computed across a year whose working days were *estimated* (the statutory
+    holidays by rule, no make-up days), not taken from an official notice: it may move once
+    the notice is published.
 
     It is a :class:`~datetime.date` in every other respect (equal to the plain date, and
     ``+ timedelta`` keeps it provisional).
@@ -85,7 +86,7 @@ class ProvisionalDate(date):
 
 
 def is_provisional(day: date) -> bool:
-    """True if ``day`` was computed from an estimated (weekend-only) year.
+    """True if ``day`` was computed from an estimated year.
 
     Examples:
         >>> is_provisional(date(2026, 10, 10)), is_provisional(ProvisionalDate(2027, 1, 4))
@@ -126,7 +127,9 @@ class CalendarYear:
     day is both a holiday and a working day; a make-up working day falls on a Saturday or
     Sunday (a weekday is a working day anyway, so listing one is a copying mistake). A
     holiday on a weekend is harmless: notices list the whole break, weekend included.
-    ``estimated`` marks a weekend-only guess (no holidays known).
+    ``estimated`` marks a guess made before the notice: its holidays are the statutory ones
+    by rule (:func:`~edupoverty.disclosure.estimate.estimated_days_off`), and it has no
+    make-up working days.
 
     Examples:
         >>> y = CalendarYear(2026, holidays=[date(2026, 1, 1)], workdays=[date(2026, 1, 4)],
@@ -173,10 +176,11 @@ class CalendarYear:
                 f"{year}: make-up working day {weekday[0].isoformat()} is not a Saturday or "
                 "Sunday (a weekday is a working day anyway)",
             )
-        if self.estimated and (holidays or workdays):
+        if self.estimated and workdays:
             raise CalendarDataError(
-                f"{year}年：估算年份不能带节假日数据",
-                f"{year}: an estimated year carries no holiday data",
+                f"{year}年：估算年份没有调休上班日（只有当年的通知才会给出）",
+                f"{year}: an estimated year has no make-up working days (only its notice "
+                "gives them)",
             )
 
     def is_workday(self, day: date) -> bool:

@@ -136,7 +136,7 @@ def calendar_argument(calendar: WorkCalendar | None) -> WorkCalendar:
 class DisclosureWindow:
     """The plan of one posting (公示): posted, last day, first day it may be reported upward.
 
-    ``provisional`` is True when a date was computed across a weekend-only estimated year
+    ``provisional`` is True when a date was computed across an estimated year
     (:meth:`~edupoverty.disclosure.workdays.WorkCalendar.with_estimate`).
 
     Examples:

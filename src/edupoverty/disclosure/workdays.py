@@ -8,9 +8,10 @@ package (years 2004–2026 in version 1.11.0; the range is read from the data) p
 file shipped in ``edupoverty/disclosure/calendars/`` for a year that package lacks.
 
 A computation that touches a year without data raises
-:class:`~edupoverty.errors.CalendarYearUnavailable` — never a silent weekend-only guess. A
-weekend-only estimate exists only by explicit opt-in (:meth:`WorkCalendar.with_estimate`),
-and every date computed across an estimated year is a :class:`ProvisionalDate`.
+:class:`~edupoverty.errors.CalendarYearUnavailable` — never a silent guess. An estimate
+(the statutory holidays by rule) exists only by explicit opt-in
+(:meth:`WorkCalendar.with_estimate`), and every date computed across an estimated year is a
+:class:`ProvisionalDate`.
 
 Counting (RULES.md §8, PRC Civil Code art. 201): the start day never counts.
 
@@ -48,6 +49,7 @@ from edupoverty.disclosure.calendar_years import (
     official_years,
     shipped_year_files,
 )
+from edupoverty.disclosure.estimate import estimated_days_off
 from edupoverty.errors import (
     CalendarDataError,
     CalendarYearUnavailable,
@@ -261,19 +263,24 @@ class WorkCalendar:
         return self.with_years([load_year_file(path)], replace=replace)
 
     def with_estimate(self, year: int) -> WorkCalendar:
-        """A new calendar with a weekend-only *estimate* for ``year`` (explicit opt-in).
+        """A new calendar with an *estimate* for ``year`` (explicit opt-in), for planning
+        before the year's notice is published.
 
-        Saturdays and Sundays are rest days and nothing else is; every date computed across
-        this year is a :class:`ProvisionalDate`. Replace it with the official year when the
-        notice appears.
+        The statutory holidays of the year are rest days, found by rule, the lunar festivals
+        included (:func:`~edupoverty.disclosure.estimate.estimated_days_off`); make-up
+        working days are unknown, so there are none. Every date computed across this year is
+        a :class:`ProvisionalDate`. Replace it with the official year when the notice
+        appears (``edupoverty calendar add --from-notice``).
 
         Examples:
             >>> cal = WorkCalendar.official().with_estimate(2027)
-            >>> d = cal.add_working_days(date(2026, 12, 31), 1)
+            >>> d = cal.add_working_days(date(2026, 12, 31), 1)  # 1 January is New Year's Day
             >>> d, d.provisional
-            (ProvisionalDate(2027, 1, 1), True)
+            (ProvisionalDate(2027, 1, 4), True)
         """
-        return self.with_years([CalendarYear(year, estimated=True, source="weekend-only estimate")])
+        source = "估算：法定节假日按规则推算，不含调休（以当年通知为准） / estimate"
+        days = estimated_days_off(year)
+        return self.with_years([CalendarYear(year, days, estimated=True, source=source)])
 
     # --- queries -----------------------------------------------------------------------
 
@@ -311,7 +318,7 @@ class WorkCalendar:
         return y is not None and not y.estimated
 
     def is_estimated(self, year: int) -> bool:
-        """True if ``year`` is a weekend-only estimate.
+        """True if ``year`` is an estimate (statutory holidays by rule, no make-up days).
 
         Examples:
             >>> WorkCalendar.official().with_estimate(2027).is_estimated(2027)

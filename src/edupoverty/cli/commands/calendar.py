@@ -2,8 +2,10 @@
 
 ``check`` says whether the working-day calendar holds official data for a year (exit 0) or
 not (exit 1, with how to add it). ``add`` checks a year file copied from the State Council
-notice and prints what it holds (exit 0), or the first problem (exit 2); pass the file to
-other commands with ``--calendar FILE``, or ship it in ``edupoverty/disclosure/calendars/``.
+notice and prints what it holds (exit 0), or the first problem (exit 2); with
+``--from-notice NOTICE.txt [-o YEAR.toml]`` it reads the notice's own text into a checked
+year file. Pass the file to other commands with ``--calendar FILE``, or ship it in
+``edupoverty/disclosure/calendars/``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any
 
 from edupoverty.cli.calendar_options import add_calendar_options, add_format_option, calendar_from
 from edupoverty.cli.output import dumps, table
+from edupoverty.disclosure.holiday_notice import read_notice
 from edupoverty.disclosure.workdays import CalendarYear, load_year_file
-from edupoverty.errors import CalendarYearUnavailable
+from edupoverty.errors import CalendarYearUnavailable, InputError
+from edupoverty.records.outfile import replace_whole
 
 __all__ = ["register", "year_summary"]
 
@@ -25,7 +29,7 @@ def register(sub: Any) -> None:
     Examples:
         >>> from edupoverty.cli import main
         >>> main(["--lang", "en", "calendar", "check", "2027"])  # doctest: +ELLIPSIS
-        no official holiday data for 2027: add it from the State Council notice with ...
+        no official holiday data for 2027. Save the State Council's notice for 2027 as text ...
         1
     """
     p = sub.add_parser("calendar", help="the working-day calendar (official holiday data)")
@@ -35,8 +39,19 @@ def register(sub: Any) -> None:
     add_calendar_options(check)
     add_format_option(check)
     check.set_defaults(func=run_check)
-    add = group.add_parser("add", help="check a calendar year file (TOML)")
-    add.add_argument("file", metavar="FILE")
+    add = group.add_parser(
+        "add",
+        help="check a calendar year file (TOML), or read one from the State Council's notice",
+    )
+    add.add_argument("file", metavar="FILE", nargs="?", help="a calendar year file (TOML)")
+    add.add_argument(
+        "--from-notice",
+        metavar="NOTICE",
+        help="the text of the notice (国务院办公厅关于YYYY年部分节假日安排的通知), UTF-8 or GBK",
+    )
+    add.add_argument(
+        "-o", "--output", metavar="YEAR.toml", help="write the year file read from the notice"
+    )
     add_format_option(add)
     add.set_defaults(func=run_add)
     p.set_defaults(func=lambda args: _usage(p))
@@ -81,7 +96,12 @@ def _show(summary: dict[str, Any], fmt: str, lang: str) -> None:
     ]
     if summary["estimated"]:
         rows.append(
-            ["估算" if zh else "estimated", "是（仅周末）" if zh else "yes (weekends only)"]
+            [
+                "估算" if zh else "estimated",
+                "是（法定节假日按规则推算，不含调休）"
+                if zh
+                else "yes (statutory holidays by rule, no make-up days)",
+            ]
         )
     print(table(["项目" if zh else "item", "内容" if zh else "value"], rows))
 
@@ -112,7 +132,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Check a year file; exit 0 if it is consistent (errors exit 2).
+    """Check a year file, or read one from the notice's text (``--from-notice``, written
+    with ``-o``); exit 0 if it is consistent (errors exit 2, naming the line of the notice).
 
     Examples:
         >>> from edupoverty.cli import main
@@ -123,6 +144,20 @@ def run_add(args: argparse.Namespace) -> int:
         ...
         0
     """
-    year = load_year_file(args.file)
+    if (args.file is None) == (args.from_notice is None):
+        raise InputError(
+            "请给出年份文件，或用 --from-notice 给出通知文本（二者选一）",
+            "give a year file, or the notice's text with --from-notice (one of the two)",
+        )
+    if args.from_notice is None:
+        if args.output is not None:
+            raise InputError("-o 只能和 --from-notice 一起用", "-o goes with --from-notice")
+        year = load_year_file(args.file)
+    else:
+        notice = read_notice(args.from_notice)
+        year = notice.calendar_year()
+        if args.output is not None:
+            with replace_whole(args.output) as fh:
+                fh.write(notice.year_file_text())
     _show(year_summary(year), args.format, args.lang)
     return 0
