@@ -62,7 +62,8 @@ def test_calendar_year_unavailable_is_a_lookup_error_naming_the_year() -> None:
     err = errors.CalendarYearUnavailable(2027)
     assert isinstance(err, LookupError)
     assert "2027" in err.message_zh and "2027" in err.message_en
-    assert "with_year" in err.message_en
+    for remedy in ("--from-notice", "--calendar", "--estimate 2027", "with_year_file"):
+        assert remedy in err.message_en and remedy in err.message_zh
 
 
 def test_roster_error_names_path_and_reason_in_both_languages() -> None:

@@ -295,11 +295,13 @@ class CalendarYearUnavailable(EdupovertyError, LookupError):
             f"没有{year}年的官方节假日数据。可以：把国务院办公厅{year}年部分节假日安排的通知"
             f"全文存为文本，用 edupoverty calendar add --from-notice 通知.txt -o {year}.toml "
             f"读成年份文件，再加 --calendar {year}.toml；或先用 --estimate {year} "
-            "按法定节假日估算（结果标为临时）",
+            "按法定节假日估算（结果标为临时）。在代码中：WorkCalendar.with_year_file() / "
+            "with_estimate()",
             f"no official holiday data for {year}. Save the State Council's notice for {year} "
             f"as text and run: edupoverty calendar add --from-notice NOTICE.txt -o {year}.toml, "
             f"then pass --calendar {year}.toml; or plan with --estimate {year} (statutory "
-            "holidays by rule, results marked provisional)",
+            "holidays by rule, results marked provisional). In code: "
+            "WorkCalendar.with_year_file() / with_estimate()",
         )
 
 
