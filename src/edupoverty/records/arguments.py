@@ -38,6 +38,9 @@ from edupoverty.errors import ArgumentError, InputError
 
 __all__ = [
     "CHINA_TIME",
+    "FIRST_SCHOOL_YEAR",
+    "LAST_SCHOOL_YEAR",
+    "check_school_year",
     "china_date",
     "china_datetime",
     "int_argument",
@@ -186,3 +189,44 @@ def _out_of_range(name: str) -> InputError:
     )
     err.code = "argument.range"
     return err
+
+
+FIRST_SCHOOL_YEAR = 1949
+"""The first school year a :class:`Period` (and every function taking a school year) accepts:
+the People's Republic's first school year. A plausibility bound, not policy: no subsidy rule
+encoded here is older."""
+
+LAST_SCHOOL_YEAR = 2100
+"""The last school year accepted: a plausibility bound, not policy, far beyond any policy
+profile's reviewed years (a later year is a typing mistake, and its dates would soon leave
+what :class:`datetime.date` holds)."""
+
+
+def check_school_year(value: int, name: str = "school_year") -> int:
+    """``value`` if it is a school year from :data:`FIRST_SCHOOL_YEAR` to
+    :data:`LAST_SCHOOL_YEAR`.
+
+    Not an int (a boolean or text included): :class:`~edupoverty.errors.ArgumentError`.
+    Outside the range: :class:`~edupoverty.errors.InputError`, code ``school_year.range``.
+    Which years a policy profile was *reviewed* for is the profile's business (a warning
+    when assessing outside them); this is only what a school year can be at all.
+
+    Examples:
+        >>> check_school_year(2019)
+        2019
+        >>> check_school_year(9999)
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.InputError: school_year.range: ... / school_year must be a school year
+        from 1949 to 2100 (the school years this library handles)
+    """
+    int_argument(value, name, "整数学年（如 2019）", "an int school year (e.g. 2019)")
+    if not FIRST_SCHOOL_YEAR <= value <= LAST_SCHOOL_YEAR:
+        err = InputError(
+            f"{name} 应为{FIRST_SCHOOL_YEAR}至{LAST_SCHOOL_YEAR}之间的学年（本库可处理的学年范围）",
+            f"{name} must be a school year from {FIRST_SCHOOL_YEAR} to {LAST_SCHOOL_YEAR} "
+            "(the school years this library handles)",
+        )
+        err.code = "school_year.range"
+        raise err
+    return value
