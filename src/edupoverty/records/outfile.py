@@ -54,7 +54,7 @@ from typing import IO, Any
 
 from edupoverty.errors import ArgumentError, InputError
 
-__all__ = ["replace_whole"]
+__all__ = ["replace_whole", "sync_folder"]
 
 _MODES = frozenset({"w", "wt", "wb"})
 
@@ -129,7 +129,7 @@ def replace_whole(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
 def _temporary(folder: str, name: str, given: str) -> tuple[int, str]:
@@ -168,8 +168,16 @@ def _new_file_mode() -> int:
     return 0o600
 
 
-def _sync_folder(folder: str) -> None:
-    """Make the rename itself durable (POSIX; elsewhere a folder cannot be opened)."""
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """Make a rename, or a file created, in ``folder`` durable: sync the folder itself
+    (POSIX; elsewhere a folder cannot be opened, and nothing is done). Errors are ignored:
+    the file's own data is already synced.
+
+    Examples:
+        >>> import tempfile
+        >>> sync_folder(tempfile.mkdtemp())
+    """
+    folder = os.fspath(folder)
     if os.name != "posix":
         return
     with contextlib.suppress(OSError):

@@ -28,6 +28,7 @@ from pathlib import Path
 from attrs import frozen
 
 from edupoverty.errors import InputError
+from edupoverty.records.outfile import sync_folder
 
 __all__ = ["Head", "head_pairs", "read_head_log", "record_head"]
 
@@ -90,21 +91,8 @@ def record_head(
     finally:
         os.close(fd)
     if not size:  # a new file: make its name durable too
-        _fsync_dir(p.parent)
+        sync_folder(p.parent)
     return Head(int(seq), hash_, when)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _bad(path: Path, n: int) -> InputError:

@@ -51,6 +51,7 @@ from edupoverty.records.ledger.heads import Head, head_pairs, read_head_log, rec
 from edupoverty.records.ledger.integrity import VerifyReport, check_heads, verify_items
 from edupoverty.records.ledger.keys import KEYED, key_check
 from edupoverty.records.model import LedgerEntry
+from edupoverty.records.outfile import sync_folder
 
 __all__ = ["Ledger"]
 
@@ -132,19 +133,6 @@ def _writable(path: Path) -> bool:
         return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
     except OSError:
         return False
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> None:
@@ -281,7 +269,7 @@ class Ledger:
                 if p.exists():
                     raise exists from None
                 os.replace(tmp, p)  # a file system without hard links
-            _fsync_dir(p.parent)
+            sync_folder(p.parent)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
                 raise _write_error(p) from None
