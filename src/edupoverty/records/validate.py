@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pyarrow as pa
-from attrs import frozen
+from attrs import field, frozen
 
 from edupoverty.records import idcard
+from edupoverty.records.arguments import china_date
 from edupoverty.records.checks import age_finding, age_stage
 from edupoverty.records.duplicates import Seen, duplicate_finding
 from edupoverty.records.enums import Payee, PaymentMethod
@@ -54,6 +55,7 @@ from edupoverty.records.roster import DisbursementResult, RosterResult, read_dis
 __all__ = [
     "ValidationReport",
     "check_payments",
+    "current_school_year",
     "school_year_of",
     "validate",
     "validation_report",
@@ -69,6 +71,9 @@ class ValidationReport:
 
     ``rows``/``accepted``/``rejected`` count roster rows (``rows == accepted + rejected``);
     ``payments_*`` count disbursement rows. ``findings`` are in file order, then row order.
+    ``headers`` gives, by source, each field's header as that file writes it, and ``names``,
+    by source, the student's name on each row with findings: what a report returned to a
+    school names the column and the student by.
 
     Examples:
         >>> r = ValidationReport(rows=2, accepted=1, rejected=1, findings=())
@@ -84,6 +89,8 @@ class ValidationReport:
     payments_rows: int = 0
     payments_accepted: int = 0
     payments_rejected: int = 0
+    headers: dict[str, dict[str, str]] = field(factory=dict, eq=False)
+    names: dict[str, dict[int, str]] = field(factory=dict, eq=False)
 
     @property
     def has_errors(self) -> bool:
@@ -99,6 +106,20 @@ def school_year_of(day: date) -> int:
         (2019, 2020)
     """
     return day.year if day.month >= 9 else day.year - 1
+
+
+def current_school_year(now: datetime | None = None) -> int:
+    """The school year of today in China (UTC+8, whatever the machine's clock zone), or of
+    the instant ``now``: the one default school year of every command and of
+    :func:`validation_report` (a school year starts on 1 September).
+
+    Examples:
+        >>> current_school_year(datetime(2026, 8, 31, 16, 0, tzinfo=UTC))  # 1 Sept. in China
+        2026
+        >>> current_school_year(datetime(2026, 8, 31, 15, 59, tzinfo=UTC))
+        2025
+    """
+    return school_year_of(china_date(now if now is not None else datetime.now(UTC), "now"))
 
 
 def _cross_checks(result: RosterResult, seen: Seen, school_year: int, today: date) -> list[Finding]:
@@ -145,9 +166,14 @@ def validation_report(
         (1, 0, 1, ['field.missing'])
     """
     day = today if today is not None else date.today()
-    year = school_year if school_year is not None else school_year_of(day)
+    if school_year is not None:
+        year = school_year
+    else:
+        year = school_year_of(today) if today is not None else current_school_year()
     sources = [r.source if isinstance(r, RosterResult) else str(r) for r in rosters]
     seen = Seen()
+    headers: dict[str, dict[str, str]] = {}
+    names: dict[str, dict[int, str]] = {}
     findings: list[Finding] = []
     rows = accepted = rejected = 0
     for roster in rosters:
@@ -162,6 +188,7 @@ def validation_report(
             continue
         table = read_roster_table(roster, today=day, school_year=year, seen=seen)
         findings.extend(table.findings)
+        headers[table.source], names[table.source] = table.headers, table.names
         rows += table.rows
         accepted += table.accepted
         rejected += len(table.rejected)
@@ -194,6 +221,8 @@ def validation_report(
         payments_rows=pay_rows,
         payments_accepted=pay_ok,
         payments_rejected=pay_bad,
+        headers=headers,
+        names=names,
     )
 
 
@@ -227,7 +256,8 @@ def validate(
     with :func:`~edupoverty.records.roster.read_roster`'s rules); ``disbursements`` a path,
     a :class:`~edupoverty.records.roster.DisbursementResult`, disbursement records, or a list
     of those. ``school_year`` is the year whose 1 September the ages are counted at (default:
-    the school year of ``today``); ``today`` (default: the current date) bounds birth dates.
+    the school year of ``today``, else :func:`current_school_year`); ``today`` (default:
+    the current date) bounds birth dates.
 
     Duplicates are looked for among accepted rows: a row rejected for another reason is
     reported for that reason first.
