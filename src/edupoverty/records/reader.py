@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
+import attrs
 import numpy as np
 import pyarrow as pa
 from attrs import field, frozen
@@ -63,6 +64,7 @@ __all__ = [
     "read_roster_batches",
     "read_roster_table",
     "read_source",
+    "reject_repeats",
 ]
 
 _STAGE: dict[str, Stage] = {s.value: s for s in Stage}
@@ -199,10 +201,13 @@ def read_source(
     today: date | None = None,
     school_year: int | None = None,
     seen: Seen | None = None,
+    repeats: bool = True,
 ) -> RosterTable:
     """Read a roster from an opened source into a :class:`RosterTable` (see
-    :class:`RosterReading` for what a source is)."""
-    reading = RosterReading(src, source_name, today=today, school_year=school_year, seen=seen)
+    :class:`RosterReading` for what a source is; ``repeats=False``: see there)."""
+    reading = RosterReading(
+        src, source_name, today=today, school_year=school_year, seen=seen, repeats=repeats
+    )
     pieces = list(reading)
     table = pa.concat_tables(pieces) if pieces else STUDENT_SCHEMA.empty_table()
     return reading.result(table)
@@ -221,6 +226,10 @@ class RosterReading:
     :class:`~edupoverty.records.sources.TextSource`, or rows already in memory
     (:func:`~edupoverty.records.roster.read_rows`). A source that counts its blank rows
     itself (``blank_rows``) leaves them out of its batches; otherwise they are found here.
+
+    ``repeats=False`` leaves rows with a repeated ID number in the table, for
+    :func:`reject_repeats` to find once the rows read elsewhere are known (a roster read in
+    pieces, side by side); ``seen`` is then not used.
 
     Examples:
         >>> import tempfile, pathlib
@@ -242,8 +251,10 @@ class RosterReading:
         school_year: int | None = None,
         seen: Seen | None = None,
         batch_rows: int = 65_536,
+        repeats: bool = True,
     ) -> None:
         self.src = src
+        self.repeats = repeats
         self.batch_rows = batch_rows
         self.source = source_name
         self.today = today if today is not None else date.today()
@@ -329,6 +340,8 @@ class RosterReading:
         self.blank += int(checked.blank.sum())
         self.rows += len(checked.blank) - int(checked.blank.sum())
         table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
+        if not self.repeats:
+            return table
         return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
 
     def result(self, table: pa.Table | None = None) -> RosterTable:
@@ -500,3 +513,60 @@ def _without_duplicates(
         errors.add(row)
         repeated[pos] = True
     return table.filter(pa.array(~repeated))
+
+
+def reject_repeats(roster: RosterTable, seen: Seen) -> RosterTable:
+    """``roster`` (read with ``repeats=False``) as reading it with ``seen`` gives it: each
+    accepted row whose ID number ``seen`` holds, or an earlier row of the table holds, is
+    rejected with ``report.duplicate`` naming the first row (R-REC-3). ``seen`` then holds
+    the table's numbers too. The pieces of a roster read side by side are finished so, each
+    with a :class:`Seen` holding the numbers first met in the pieces before it.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> from edupoverty.records.sources import open_source
+        >>> from edupoverty.records.schema import ROSTER_KEYS, names_a_header
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地\\n"
+        ...     "张三,11010520120307002X,3412001,小学,乡村\\n"
+        ...     "张三,110105-20120307002x,3412001,小学,乡村\\n", encoding="utf-8")
+        >>> src = open_source(p, find_header=lambda c: names_a_header(c, ROSTER_KEYS))
+        >>> piece = read_source(src, str(p), repeats=False)
+        >>> piece.accepted
+        2
+        >>> t = reject_repeats(piece, Seen())
+        >>> t.accepted, [(r.row, r.findings[0].message_en) for r in t.rejected]
+        (1, [(3, 'row 3, id_number: duplicate report: the same ID number is also on row 2')])
+        >>> t == read_roster_table(p)
+        True
+    """
+    per_row: dict[int, list[tuple[int, Finding]]] = {}
+    errors: set[int] = set()
+    table = _without_duplicates(roster.table, seen, roster.source, per_row, errors)
+    if not errors:
+        return roster
+    rank = {"id.region": _REGION, "report.duplicate": _DUPLICATE, "row.age_stage": _AGE}
+    head = [f for f in roster.findings if f.code in _HEAD_CODES]
+    body = [f for f in roster.findings if f.code not in _HEAD_CODES]
+    for row in errors:  # an accepted row had warnings only: they rank among the duplicate
+        per_row[row] += [(rank[f.code], f) for f in body if f.row == row]
+    body = [f for f in body if f.row not in errors]
+    body += [f for row in sorted(errors) for _, f in sorted(per_row[row], key=_rank)]
+    body.sort(key=_row_key)  # stable: a row's findings keep their order
+    rejected = [*roster.rejected]
+    rejected += [
+        RejectedRow(row, tuple(f for f in body if f.row == row), roster.source) for row in errors
+    ]
+    rejected.sort(key=_rejected_row)
+    return attrs.evolve(roster, table=table, rejected=tuple(rejected), findings=tuple(head + body))
+
+
+_HEAD_CODES = ("column.unknown", "row.above_header")
+
+
+def _row_key(f: Finding) -> int:
+    return f.row if f.row is not None else 0
+
+
+def _rejected_row(r: RejectedRow) -> int:
+    return r.row
