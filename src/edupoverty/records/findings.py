@@ -17,14 +17,38 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import pyarrow as pa
 from attrs import frozen
 
 from edupoverty.records.echo import printable
 from edupoverty.records.enums import FindingSeverity
+from edupoverty.records.tables import findings_html
 
-__all__ = ["CODES", "Finding", "FindingCode", "HasFindings", "finding"]
+__all__ = [
+    "CODES",
+    "FINDING_SCHEMA",
+    "FIXES",
+    "Finding",
+    "FindingCode",
+    "HasFindings",
+    "finding",
+    "findings_table",
+]
+
+FINDING_SCHEMA = pa.schema(
+    [
+        ("row", pa.int64()),
+        ("field", pa.string()),
+        ("code", pa.string()),
+        ("severity", pa.string()),
+        ("message_zh", pa.string()),
+        ("message_en", pa.string()),
+    ]
+)
+"""The columns of a findings table (:func:`findings_table`)."""
 
 
 @frozen
@@ -44,6 +68,16 @@ class FindingCode:
     zh: str
     en: str
     rule: str | None = None
+
+    def fix(self, lang: str = "zh") -> str:
+        """What to do about a finding of this code (:data:`FIXES`), in ``"zh"`` or ``"en"``.
+
+        Examples:
+            >>> CODES["id.as_number"].fix()[:12]
+            '把身份证号这一列设置为'
+        """
+        zh, en = FIXES.get(self.code, ("", ""))
+        return en if lang == "en" else zh
 
 
 _E = FindingSeverity.ERROR
@@ -69,6 +103,13 @@ CODES: dict[str, FindingCode] = {
             _E,
             "身份证号中的出生日期不存在或晚于今天",
             "the birth date in the ID number does not exist or is in the future",
+        ),
+        FindingCode(
+            "id.as_number",
+            _E,
+            "身份证号被存成了数字（Excel 只保留15位有效数字，后几位已变成0或显示为科学计数法）",
+            "the ID number was stored as a number (Excel keeps 15 significant digits: the last"
+            " ones became zeros or scientific notation)",
         ),
         FindingCode(
             "id.region",
@@ -171,6 +212,80 @@ CODES: dict[str, FindingCode] = {
 }
 """Every finding code, by code."""
 
+FIXES: dict[str, tuple[str, str]] = {
+    "id.length": (
+        "从身份证或户口簿重新抄录号码；15位的老号码须按公安机关的规则换成18位",
+        "copy the number again from the ID card or household register; convert an old"
+        " 15-digit number to 18 digits",
+    ),
+    "id.format": (
+        "检查是否把字母O写成了0、用了全角数字；把该列设置为文本格式后重新录入",
+        "look for a letter O for a zero or full-width digits; set the column to text and"
+        " type the number again",
+    ),
+    "id.checksum": (
+        "逐位与身份证核对，改正录错的数字",
+        "compare every digit with the ID card and correct the typo",
+    ),
+    "id.birth_date": (
+        "核对号码中的出生日期（第7至14位）",
+        "check the birth date in the number (digits 7 to 14)",
+    ),
+    "id.as_number": (
+        "把身份证号这一列设置为文本格式（右键→设置单元格格式→文本），再从身份证或原始名单"
+        "重新录入完整的18位号码；不要粘贴到数字格式的单元格里",
+        "set the ID-number column to text (Format Cells → Text), then type the full 18"
+        " digits again from the ID card or the original list; never paste into number cells",
+    ),
+    "id.region": (
+        "核对前6位地区码；代码确已调整的可以不改",
+        "check the first six digits; a code that has since changed can stay",
+    ),
+    "column.unknown": (
+        "核对表头是否写错；不需要的列可以删除",
+        "check the header's spelling; a column not needed can be deleted",
+    ),
+    "field.missing": ("填写这一项", "fill in the value"),
+    "field.invalid": (
+        "按名单格式说明改成能识别的写法",
+        "write the value in a form the roster format accepts",
+    ),
+    "row.above_header": (
+        "核对表头上方的内容；名单数据应写在表头下方",
+        "check what stands above the header; roster rows go below it",
+    ),
+    "row.age_stage": (
+        "核对身份证号和学段是否填错",
+        "check the ID number and the stage",
+    ),
+    "report.duplicate": (
+        "同一学生只保留一行，删除重复的行",
+        "keep one row per student and delete the repeat",
+    ),
+    "payment.method": (
+        "按规定的发放方式发放，并改正发放记录",
+        "pay by the method required and correct the record",
+    ),
+    "payment.account": ("补填学生家庭的银行账号", "fill in the family's bank account"),
+    "report.missing": (
+        "补发该项目，或补交放弃受助的纸质承诺书",
+        "pay the programme, or file the signed paper waiver pledge",
+    ),
+    "report.ineligible": (
+        "核实资格；不符合条件的停发并追回",
+        "check eligibility; stop and recover payments made without it",
+    ),
+    "report.amount": ("按应发金额补发或追回差额", "pay or recover the difference"),
+    "report.average_grant": (
+        "核查该校资助资金是否足额发放",
+        "check that the school's grants are paid in full",
+    ),
+    "notice.missing": ("补齐公示内容后重新公示", "complete the notice and post it again"),
+    "notice.short": ("按规定延长公示期", "extend the posting period as required"),
+}
+"""What to do about each finding code, in Chinese and English (the validation report's
+"how to fix" column; :meth:`FindingCode.fix`)."""
+
 
 @frozen
 class Finding:
@@ -206,6 +321,34 @@ class Finding:
             '第2行 name：必填项为空'
         """
         return self.message_en if lang == "en" else self.message_zh
+
+    def _repr_html_(self) -> str:
+        return findings_html([self])
+
+
+def findings_table(findings: Iterable[Finding]) -> pa.Table:
+    """Findings as an Arrow table (:data:`FINDING_SCHEMA`: ``row, field, code, severity,
+    message_zh, message_en``), in the order given; ``row`` null for a finding about a whole
+    file. Turn it into a frame with :func:`~edupoverty.records.tables.to_pandas` or
+    :func:`~edupoverty.records.tables.to_polars`.
+
+    Examples:
+        >>> t = findings_table([finding("id.checksum", row=7, field="id_number")])
+        >>> t.column("code").to_pylist(), t.column("severity").to_pylist()
+        (['id.checksum'], ['error'])
+    """
+    fs = list(findings)
+    return pa.table(
+        [
+            pa.array([f.row for f in fs], pa.int64()),
+            pa.array([f.field for f in fs], pa.string()),
+            pa.array([f.code for f in fs], pa.string()),
+            pa.array([f.severity.value for f in fs], pa.string()),
+            pa.array([f.message_zh for f in fs], pa.string()),
+            pa.array([f.message_en for f in fs], pa.string()),
+        ],
+        schema=FINDING_SCHEMA,
+    )
 
 
 def finding(
@@ -281,3 +424,7 @@ class HasFindings:
     def warnings(self) -> tuple[Finding, ...]:
         """The findings of severity warning."""
         return tuple(f for f in self.findings if not f.is_error)
+
+    def findings_table(self) -> pa.Table:
+        """The findings as an Arrow table (:func:`findings_table`)."""
+        return findings_table(self.findings)

@@ -50,6 +50,7 @@ from attrs import field, frozen
 from edupoverty.records import idcard
 from edupoverty.records import spellings as sp
 from edupoverty.records.checks import AGE_RANGES
+from edupoverty.records.columns import table_from_students
 from edupoverty.records.duplicates import Seen
 from edupoverty.records.enums import Payee
 from edupoverty.records.findings import Finding, HasFindings, finding
@@ -81,6 +82,7 @@ from edupoverty.records.schema import (
     names_a_header,
 )
 from edupoverty.records.sources import BadRow, open_source
+from edupoverty.records.tables import HTML_ROWS, Tabular, roster_html
 
 __all__ = [
     "AGE_RANGES",
@@ -127,26 +129,45 @@ class _FileResult(HasFindings):
     blank_rows: int = 0
 
 
-@frozen
-class RosterResult(_FileResult):
+@frozen(repr=False)
+class RosterResult(_FileResult, Tabular):
     """What :func:`read_roster` found in one file.
 
     ``findings`` holds every finding of the reading, in row order: ``column.unknown``
     warnings (the header row) first, then the errors of the rejected rows and the warnings
-    on accepted rows (``id.region``).
+    on accepted rows (``id.region``). ``to_arrow()``, ``to_pandas()`` and ``to_polars()``
+    give the accepted students as a table; ``findings_table()`` the findings.
 
     Examples:
         >>> r = RosterResult(source="x.csv", students=(), rejected=(), findings=(), rows=0)
         >>> r.accepted, r.errors
         (0, ())
+        >>> r
+        RosterResult(source='x.csv', rows=0, accepted=0, rejected=0, findings=0)
+        >>> r.to_pandas().shape[0], r.findings_table().column_names[:3]
+        (0, ['row', 'field', 'code'])
     """
 
-    students: tuple[Student, ...] = field(kw_only=True, repr=lambda s: f"<{len(s)} students>")
+    students: tuple[Student, ...] = field(kw_only=True)
 
     @property
     def accepted(self) -> int:
         """Number of accepted rows."""
         return len(self.students)
+
+    def to_arrow(self) -> pa.Table:
+        """The accepted students as a table
+        (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`, one row each, in order)."""
+        return table_from_students(self.students)
+
+    def __repr__(self) -> str:
+        return (
+            f"RosterResult(source={self.source!r}, rows={self.rows}, accepted={self.accepted}, "
+            f"rejected={len(self.rejected)}, findings={len(self.findings)})"
+        )
+
+    def _repr_html_(self) -> str:
+        return roster_html(self, table_from_students(self.students[:HTML_ROWS]))
 
 
 @frozen
