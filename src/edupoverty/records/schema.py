@@ -225,7 +225,9 @@ def lookup(columns: dict[str, tuple[str, ...]] | Sequence[Column]) -> dict[str, 
 
 class Header:
     """The columns of a file's header row: ``index`` (field name → cell position),
-    ``unknown`` (headers not declared, kept aside to be reported) and ``width``.
+    ``headed`` (field name → its header as the file writes it, trimmed, control characters
+    escaped: what a report to the school names the column by), ``unknown`` (headers not
+    declared, kept aside to be reported) and ``width``.
 
     Raises :class:`~edupoverty.errors.RosterError` (``roster.header``) for a column headed
     twice or a required column missing.
@@ -248,6 +250,7 @@ class Header:
         if required is None:
             required = [c.name for c in columns if isinstance(c, Column) and c.required]
         self.index: dict[str, int] = {}
+        self.headed: dict[str, str] = {}
         unknown: list[str] = []
         dupes: dict[str, list[str]] = {}
         for i, cell in enumerate(cells):
@@ -261,6 +264,7 @@ class Header:
                 dupes.setdefault(name, [cells[self.index[name]].strip()]).append(cell.strip())
                 continue
             self.index[name] = i
+            self.headed[name] = printable(sp.normalise(cell)[:40]) or name
         self.unknown: tuple[str, ...] = tuple(unknown)
         self.width = len(cells)
         if dupes:
