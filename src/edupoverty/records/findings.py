@@ -73,8 +73,8 @@ class FindingCode:
         """What to do about a finding of this code (:data:`FIXES`), in ``"zh"`` or ``"en"``.
 
         Examples:
-            >>> CODES["id.as_number"].fix()[:12]
-            '把身份证号这一列设置为'
+            >>> CODES["id.as_number"].fix()[:13]
+            '把身份证号这一列设置为文本'
         """
         zh, en = FIXES.get(self.code, ("", ""))
         return en if lang == "en" else zh

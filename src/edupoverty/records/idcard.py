@@ -33,6 +33,7 @@ Examples:
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from importlib.resources import files
 from operator import mul
@@ -47,6 +48,7 @@ from attrs import frozen
 from edupoverty.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 __all__ = [
+    "AS_NUMBER",
     "PROVINCES",
     "IdColumn",
     "birth_date",
@@ -84,8 +86,29 @@ _CHECK = "".join("0123456789X"[(1 - s) % 11] for s in range(11))
 _OFFSET = 48 * sum(_WEIGHTS)  # Σ weight × ord("0"): calc_check_digit sums over the bytes
 
 # The problems in the order they are looked for; the first one found is the one reported.
-_PROBLEMS = (None, "id.length", "id.format", "id.checksum", "id.birth_date")
-_LENGTH, _FORMAT, _CHECKSUM, _BIRTH = 1, 2, 3, 4
+# A number that fails on its length, format or check digit in the way a spreadsheet number
+# spells it is id.as_number instead (AS_NUMBER).
+_PROBLEMS = (None, "id.length", "id.format", "id.checksum", "id.birth_date", "id.as_number")
+_LENGTH, _FORMAT, _CHECKSUM, _BIRTH, _AS_NUMBER = 1, 2, 3, 4, 5
+
+AS_NUMBER = (
+    r"^(?:[0-9](?:\.[0-9]+)?E\+?[0-9]{1,2}"  # 3.41321E+17: shown in scientific notation
+    r"|[0-9]{15,18}\.0*"  # 341321201203070012.0: a number's decimal point
+    r"|[0-9]{15}000)$"  # 341321201203070000: 15 significant digits kept, the rest zeros
+)
+"""How an ID number stored as a number in a spreadsheet is spelled once it is text again
+(compacted, so upper case): in scientific notation, with a decimal point, or 18 digits whose
+last three are zeros — Excel keeps 15 significant digits. A number spelled so that fails on
+its length, format or check digit is reported as ``id.as_number`` (the column must be set to
+text and the numbers entered again), not as a bare wrong length. One regular expression,
+read alike by Python's ``re`` (:func:`problem`) and Arrow's RE2 (:func:`check_column`).
+
+Examples:
+    >>> import re
+    >>> [bool(re.match(AS_NUMBER, t)) for t in ("3.41321E+17", "341321201203070000", "123")]
+    [True, True, False]
+"""
+_AS_NUMBER_RE = re.compile(AS_NUMBER)
 
 # What compact() removes wherever it stands: the hyphen and every white-space character of
 # str.isspace (spaces, tabs, line breaks, the no-break spaces U+00A0, U+2007 and U+202F, the
@@ -238,7 +261,8 @@ def problem(number: str, today: date) -> str | None:
     The exception-free check behind :func:`validate` and :func:`check_column`, looking in
     this order for ``"id.length"`` (not 18 characters), ``"id.format"`` (not 17 ASCII digits
     and a digit, ``X`` or ``x``), ``"id.checksum"`` and ``"id.birth_date"`` (a date that does
-    not exist, or after ``today``).
+    not exist, or after ``today``); one of the first three in a number spelled as a
+    spreadsheet spells a number (:data:`AS_NUMBER`) is ``"id.as_number"``.
 
     Examples:
         >>> problem("11010520120307002X", date(2026, 1, 1)) is None
@@ -247,8 +271,14 @@ def problem(number: str, today: date) -> str | None:
         'id.birth_date'
         >>> problem("1101052012030700", date(2026, 1, 1))
         'id.length'
+        >>> today = date(2026, 1, 1)
+        >>> problem("1.10105E+17", today), problem("110105201203070000", today)
+        ('id.as_number', 'id.as_number')
     """
-    return _PROBLEMS[_verdict(number, today)[0]]
+    code = _verdict(number, today)[0]
+    if _LENGTH <= code <= _CHECKSUM and _AS_NUMBER_RE.match(number):
+        code = _AS_NUMBER
+    return _PROBLEMS[code]
 
 
 _ERRORS = {
@@ -259,6 +289,17 @@ _ERRORS = {
 }
 
 
+def _as_number() -> InvalidFormat:
+    """The error of a number stored as a spreadsheet number (``id.as_number``)."""
+    err = InvalidFormat(
+        "身份证号被存成了数字，后几位已丢失：请把该列设置为文本格式后重新录入",
+        "the ID number was stored as a number and lost its last digits: set the column to"
+        " text and enter the number again",
+    )
+    err.code = "id.as_number"
+    return err
+
+
 def validate(number: str, today: date | None = None) -> str:
     """Check ``number`` and return it compacted (see :func:`compact`).
 
@@ -266,7 +307,9 @@ def validate(number: str, today: date | None = None) -> str:
     :class:`~edupoverty.errors.InvalidFormat` (not 17 digits and a digit or ``X``),
     :class:`~edupoverty.errors.InvalidChecksum` (wrong check character) or
     :class:`~edupoverty.errors.InvalidComponent` (a birth date that does not exist or is
-    after ``today``, default the current date). The region code is not checked here: see
+    after ``today``, default the current date); a number stored as a spreadsheet number
+    (:data:`AS_NUMBER`) is an :class:`~edupoverty.errors.InvalidFormat` with the code
+    ``id.as_number``. The region code is not checked here: see
     :func:`region`.
 
     Examples:
@@ -298,7 +341,7 @@ def validate(number: str, today: date | None = None) -> str:
     clean = compact(number)
     code = problem(clean, today if today is not None else date.today())
     if code is not None:
-        raise _ERRORS[code]()
+        raise _as_number() if code == "id.as_number" else _ERRORS[code]()
     return clean
 
 
@@ -399,7 +442,7 @@ class IdColumn:
             full-width spaces has one compact number.
         problem: ``string``: null if the number is valid, else the finding code of its first
             problem, as :func:`problem` gives it: ``"id.length"`` (an empty number too),
-            ``"id.format"``, ``"id.checksum"`` or ``"id.birth_date"``.
+            ``"id.format"``, ``"id.checksum"``, ``"id.birth_date"`` or ``"id.as_number"``.
         region_known: ``bool``: whether the first two digits are a province code of
             :data:`PROVINCES` (false: the warning ``id.region``); null where the number is
             not valid.
@@ -514,6 +557,10 @@ def check_column(numbers: pa.Array | pa.ChunkedArray, today: date) -> IdColumn:
             order = np.arange(n)
             order[again] = n + np.arange(again.size)
             compacted = pa.concat_arrays([strings, clean]).take(pa.array(order))
+    suspect = np.flatnonzero(present & (code >= _LENGTH) & (code <= _CHECKSUM))
+    if suspect.size:  # spelled as a spreadsheet spells a number?
+        spelled = pc.match_substring_regex(compacted.take(pa.array(suspect)), AS_NUMBER)
+        code[suspect[np.asarray(spelled.to_numpy(zero_copy_only=False), dtype=bool)]] = _AS_NUMBER
     invalid = (code != 0) | ~present
     return IdColumn(
         compact=compacted,
