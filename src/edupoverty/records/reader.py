@@ -49,10 +49,11 @@ from edupoverty.records.checks import (
 from edupoverty.records.columns import STUDENT_SCHEMA, students_from_table
 from edupoverty.records.duplicates import Seen, duplicate_finding
 from edupoverty.records.enums import Stage
-from edupoverty.records.findings import Finding, HasFindings, finding
+from edupoverty.records.findings import FINDING_SCHEMA, Finding, HasFindings, finding
 from edupoverty.records.model import Student
 from edupoverty.records.schema import ROSTER, ROSTER_KEYS, Header, names_a_header
 from edupoverty.records.sources import open_source
+from edupoverty.records.tables import Tabular, roster_html
 
 __all__ = [
     "FINDING_SCHEMA",
@@ -68,18 +69,6 @@ __all__ = [
 ]
 
 _STAGE: dict[str, Stage] = {s.value: s for s in Stage}
-
-FINDING_SCHEMA = pa.schema(
-    [
-        ("row", pa.int64()),
-        ("field", pa.string()),
-        ("code", pa.string()),
-        ("severity", pa.string()),
-        ("message_zh", pa.string()),
-        ("message_en", pa.string()),
-    ]
-)
-"""The columns of a findings table (:meth:`RosterTable.findings_table`)."""
 
 
 @frozen
@@ -97,8 +86,8 @@ class RejectedRow:
     source: str | None = None
 
 
-@frozen
-class RosterTable(HasFindings):
+@frozen(repr=False)
+class RosterTable(HasFindings, Tabular):
     """What :func:`read_roster_table` found in one roster file.
 
     ``table`` holds the accepted rows (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`,
@@ -114,16 +103,36 @@ class RosterTable(HasFindings):
         >>> t = read_roster_table(p)
         >>> next(t.students()).name, t.findings_table().num_rows
         ('张三', 0)
+        >>> t.to_pandas()["name"].tolist(), t.to_polars()["school_code"].to_list()
+        (['张三'], ['3412001'])
+        >>> t  # doctest: +ELLIPSIS
+        RosterTable(source='.../r.csv', rows=1, accepted=1, rejected=0, findings=0)
     """
 
     source: str
-    table: pa.Table = field(repr=lambda t: f"<{t.num_rows} rows>")
+    table: pa.Table
     rejected: tuple[RejectedRow, ...]
     findings: tuple[Finding, ...]
     rows: int
     unknown_columns: tuple[str, ...] = ()
     encoding: str | None = None
     blank_rows: int = 0
+    headers: dict[str, str] = field(factory=dict, eq=False)
+    """Field name → the column's header as the file writes it (``身份证号``)."""
+    names: dict[int, str] = field(factory=dict, eq=False)
+    """Row → the student's name, for the rows with findings (a report names them)."""
+    headers: dict[str, str] = field(factory=dict, eq=False)
+    """Field name → the column's header as the file writes it (``身份证号``)."""
+    names: dict[int, str] = field(factory=dict, eq=False)
+    """Row → the student's name, for the rows with findings (a report names them)."""
+    headers: dict[str, str] = field(factory=dict, eq=False)
+    """Field name → the column's header as the file writes it (``身份证号``)."""
+    names: dict[int, str] = field(factory=dict, eq=False)
+    """Row → the student's name, for the rows with findings (a report names them)."""
+    headers: dict[str, str] = field(factory=dict, eq=False)
+    """Field name → the column's header as the file writes it (``身份证号``)."""
+    names: dict[int, str] = field(factory=dict, eq=False)
+    """Row → the student's name, for the rows with findings (a report names them)."""
 
     @property
     def accepted(self) -> int:
@@ -139,20 +148,19 @@ class RosterTable(HasFindings):
         """The :class:`~edupoverty.records.model.Student` of accepted row ``i``."""
         return next(students_from_table(self.table.slice(i, 1)))
 
-    def findings_table(self) -> pa.Table:
-        """The findings as a table (:data:`FINDING_SCHEMA`)."""
-        fs = self.findings
-        return pa.table(
-            [
-                pa.array([f.row for f in fs], pa.int64()),
-                pa.array([f.field for f in fs], pa.string()),
-                pa.array([f.code for f in fs], pa.string()),
-                pa.array([f.severity.value for f in fs], pa.string()),
-                pa.array([f.message_zh for f in fs], pa.string()),
-                pa.array([f.message_en for f in fs], pa.string()),
-            ],
-            schema=FINDING_SCHEMA,
+    def to_arrow(self) -> pa.Table:
+        """The accepted rows (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`); also as
+        frames: ``to_pandas()``, ``to_polars()``."""
+        return self.table
+
+    def __repr__(self) -> str:
+        return (
+            f"RosterTable(source={self.source!r}, rows={self.rows}, accepted={self.accepted}, "
+            f"rejected={len(self.rejected)}, findings={len(self.findings)})"
         )
+
+    def _repr_html_(self) -> str:
+        return roster_html(self, self.table)
 
 
 def _finding(p: Problem, row: int, source: str) -> Finding:
@@ -272,6 +280,7 @@ class RosterReading:
         self.per_row: dict[int, list[tuple[int, Finding]]] = {}
         self.errors: set[int] = set()
         self.memo: dict[str, dict[Any, Any]] = {}
+        self.names: dict[int, str] = {}  # row → name, for the rows with findings
         self.rows = self.blank = 0
         self.done = False
 
@@ -340,9 +349,61 @@ class RosterReading:
         self.blank += int(checked.blank.sum())
         self.rows += len(checked.blank) - int(checked.blank.sum())
         table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
+        self._name_rows(checked)
+        self._name_rows(checked)
+        self._name_rows(checked)
+        self._name_rows(checked)
         if not self.repeats:
             return table
         return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
+
+    def _name_rows(self, checked: Checked) -> None:
+        """Keep the names of the batch's rows that have findings (for the report)."""
+        if not self.per_row:
+            return
+        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
+        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
+        if found.size:
+            names = checked.columns["name"].take(pa.array(found)).to_pylist()
+            for pos, name in zip(found.tolist(), names, strict=True):
+                if name:
+                    self.names[int(rows[pos])] = name
+
+    def _name_rows(self, checked: Checked) -> None:
+        """Keep the names of the batch's rows that have findings (for the report)."""
+        if not self.per_row:
+            return
+        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
+        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
+        if found.size:
+            names = checked.columns["name"].take(pa.array(found)).to_pylist()
+            for pos, name in zip(found.tolist(), names, strict=True):
+                if name:
+                    self.names[int(rows[pos])] = name
+
+    def _name_rows(self, checked: Checked) -> None:
+        """Keep the names of the batch's rows that have findings (for the report)."""
+        if not self.per_row:
+            return
+        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
+        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
+        if found.size:
+            names = checked.columns["name"].take(pa.array(found)).to_pylist()
+            for pos, name in zip(found.tolist(), names, strict=True):
+                if name:
+                    self.names[int(rows[pos])] = name
+
+    def _name_rows(self, checked: Checked) -> None:
+        """Keep the names of the batch's rows that have findings (for the report)."""
+        if not self.per_row:
+            return
+        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
+        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
+        if found.size:
+            names = checked.columns["name"].take(pa.array(found)).to_pylist()
+            for pos, name in zip(found.tolist(), names, strict=True):
+                if name:
+                    self.names[int(rows[pos])] = name
 
     def result(self, table: pa.Table | None = None) -> RosterTable:
         """What the reading found (call after iterating): a :class:`RosterTable` holding
@@ -367,6 +428,8 @@ class RosterReading:
             unknown_columns=self.header.unknown,
             encoding=self.src.encoding,
             blank_rows=self.blank,
+            headers=dict(self.header.headed),
+            names=dict(self.names),
         )
 
 
