@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,9 @@ from attrs import frozen
 
 from edupoverty.records.convert import to_dict
 from edupoverty.records.enums import FundingLevel, ProgrammeForm, Semester
+from edupoverty.records.idcard import mask
 from edupoverty.records.model import Student
+from edupoverty.records.tables import html_table
 from edupoverty.rules.eligibility import Label
 from edupoverty.rules.values import NotConfigured
 
@@ -153,6 +156,10 @@ class Assessment:
         '王五'
         >>> Assessment(a.student, a.result) == a
         True
+        >>> a
+        Assessment(row=None, school_year=2019, total=5000.00, programmes=3)
+        >>> "110105********002X" in a._repr_html_(), "20120307" in a._repr_html_()
+        (True, False)
         >>> a.student = None
         Traceback (most recent call last):
         ...
@@ -170,6 +177,24 @@ class Assessment:
             f"Assessment(row={self._student.row!r}, school_year={self._result.school_year}, "
             f"total={self._result.total}, programmes={len(self._result.entitlements)})"
         )
+
+    def _repr_html_(self) -> str:
+        s, r = self._student, self._result
+        head = (
+            f"<p><b>{html.escape(s.name)}</b>（{html.escape(mask(s.id_number))}，"
+            f"第{s.row}行）{html.escape(self._headline(False))}</p>"
+        )
+        rows = [
+            (
+                e.programme,
+                e.name_zh,
+                e.form.zh,
+                e.amount if isinstance(e.amount, Decimal) else "未配置",
+                ", ".join(e.basis),
+            )
+            for e in r.entitlements
+        ]
+        return head + html_table(["项目", "名称", "形式", "金额（元）", "依据"], rows)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Assessment):

@@ -22,14 +22,26 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+import pyarrow as pa
 from attrs import frozen
 
+from edupoverty.errors import ArgumentError
+from edupoverty.records.columns import MONEY
 from edupoverty.records.enums import FundingLevel, ProgrammeForm
 from edupoverty.records.money import ZERO
+from edupoverty.records.tables import html_table, to_pandas, to_polars
 from edupoverty.rules.results import Assessment, Result
 from edupoverty.rules.values import NotConfigured
 
-__all__ = ["ProgrammeTotal", "Summary", "Totals", "make_summary", "merge_summaries", "summarize"]
+__all__ = [
+    "SUMMARY_VIEWS",
+    "ProgrammeTotal",
+    "Summary",
+    "Totals",
+    "make_summary",
+    "merge_summaries",
+    "summarize",
+]
 
 
 @frozen(repr=False)
@@ -105,13 +117,24 @@ class ProgrammeTotal:
         )
 
 
-@frozen
+SUMMARY_VIEWS = ("programme", "funding", "school", "form")
+"""The tables a :class:`Summary` gives (``Summary.to_arrow(by=...)``)."""
+
+
+@frozen(repr=False)
 class Summary:
     """Totals of many assessments by programme, form, school and funding level.
 
     ``funding_unknown`` is the configured amount whose funding shares are unknown;
     ``not_configured`` counts, per programme, the students whose amount is not configured.
     Keys are in the order they first appear among the students.
+
+    As tables (:meth:`to_arrow`, :meth:`to_pandas`, :meth:`to_polars`, ``by`` one of
+    :data:`SUMMARY_VIEWS`): by programme ``programme, students, amount, not_configured``
+    (``amount`` missing where no student's amount is configured, never 0); by funding
+    level ``level, amount`` (a last row ``unknown``: the configured amounts whose shares
+    are unknown); by school ``school_code, total``; by form ``form, amount``. Amounts are
+    ``decimal128(18, 2)``.
 
     Examples:
         >>> from edupoverty.records import SchoolLocation, Stage, Student
@@ -121,6 +144,12 @@ class Summary:
         >>> summary = summarize([assess(s, load_policy("seed"), 2019)])
         >>> summary.students, summary.total
         (1, Decimal('1490.00'))
+        >>> summary
+        Summary(students=1, total=Decimal('1490.00'), programmes=3, schools=1, not_configured=0)
+        >>> summary.to_pandas()[["programme", "amount"]].iloc[0].tolist()
+        ['compulsory.fee_waiver', Decimal('600.00')]
+        >>> summary.to_polars(by="school")["total"].to_list()
+        [Decimal('1490.00')]
     """
 
     students: int
@@ -146,6 +175,96 @@ class Summary:
                 self.funding_unknown,
                 dict(self.not_configured),
             ),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Summary(students={self.students}, total={self.total!r}, "
+            f"programmes={len(self.by_programme)}, schools={len(self.by_school)}, "
+            f"not_configured={sum(self.not_configured.values())})"
+        )
+
+    def to_arrow(self, by: str = "programme") -> pa.Table:
+        """One view of the summary as an Arrow table: ``by`` ``"programme"`` (default),
+        ``"funding"``, ``"school"`` or ``"form"`` (see the class). A programme whose amount
+        is configured for no student has a null ``amount``.
+
+        Examples:
+            >>> summarize([]).to_arrow("funding").column("level").to_pylist()[-1]
+            'unknown'
+        """
+        if by == "programme":
+            items = list(self.by_programme.items())
+            return pa.table(
+                {
+                    "programme": pa.array([k for k, _ in items], pa.string()),
+                    "students": pa.array([t.students for _, t in items], pa.int64()),
+                    "amount": pa.array(
+                        [t.amount if isinstance(t.amount, Decimal) else None for _, t in items],
+                        MONEY,
+                    ),
+                    "not_configured": pa.array([t.not_configured for _, t in items], pa.int64()),
+                }
+            )
+        if by == "funding":
+            levels = [*(k.value for k in self.by_funding), "unknown"]
+            amounts = [*self.by_funding.values(), self.funding_unknown]
+            return pa.table(
+                {"level": pa.array(levels, pa.string()), "amount": pa.array(amounts, MONEY)}
+            )
+        if by == "school":
+            return pa.table(
+                {
+                    "school_code": pa.array(list(self.by_school), pa.string()),
+                    "total": pa.array(list(self.by_school.values()), MONEY),
+                }
+            )
+        if by == "form":
+            return pa.table(
+                {
+                    "form": pa.array([k.value for k in self.by_form], pa.string()),
+                    "amount": pa.array(list(self.by_form.values()), MONEY),
+                }
+            )
+        raise ArgumentError("by", "、".join(SUMMARY_VIEWS), " or ".join(SUMMARY_VIEWS), repr(by))
+
+    def to_pandas(self, by: str = "programme") -> Any:
+        """:meth:`to_arrow` as a pandas ``DataFrame`` (exact decimals, missing as ``<NA>``)."""
+        return to_pandas(self.to_arrow(by))
+
+    def to_polars(self, by: str = "programme") -> Any:
+        """:meth:`to_arrow` as a polars ``DataFrame``."""
+        return to_polars(self.to_arrow(by))
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p>学生 {self.students} 人，已配置金额合计 {self.total} 元；"
+            f"未配置 {sum(self.not_configured.values())} 项次 / {self.students} students, "
+            f"configured total {self.total}</p>"
+        )
+        programmes = [
+            (
+                k,
+                t.students,
+                t.amount if isinstance(t.amount, Decimal) else "未配置",
+                t.not_configured,
+            )
+            for k, t in self.by_programme.items()
+        ]
+        funding = [(k.zh, v) for k, v in self.by_funding.items()]
+        funding.append(("份额未知", self.funding_unknown))
+        return "".join(
+            [
+                head,
+                html_table(["项目", "学生", "金额（元）", "未配置"], programmes, caption="按项目"),
+                html_table(["出资", "金额（元）"], funding, caption="按出资层级"),
+                html_table(
+                    ["学校代码", "合计（元）"],
+                    self.by_school.items(),
+                    count=len(self.by_school),
+                    caption="按学校",
+                ),
+            ]
         )
 
     def to_dict(self) -> dict[str, Any]:
