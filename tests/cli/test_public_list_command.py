@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from edupoverty.cli import main
+from edupoverty.records.validate import current_school_year
 
 ROSTER = (
     "姓名,身份证号,学校代码,学校名称,学段,年级,学校所在地,银行卡号\n"
@@ -115,10 +116,10 @@ def test_an_assessed_public_list_shows_programmes_and_amounts(
     assert code in (0, 1)
 
 
-def test_a_policy_without_school_year_is_exit_2(
+def test_a_policy_without_school_year_takes_the_current_one_and_says_so(
     roster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(["public-list", str(roster), "-o", str(tmp_path / "l.csv"), "--policy", "seed"]) == 2
-    )
-    assert "--school-year" in capsys.readouterr().err
+    argv = ["public-list", str(roster), "-o", str(tmp_path / "l.csv"), "--policy", "seed"]
+    assert main(argv) in (0, 1)
+    err = capsys.readouterr().err
+    assert f"学年：{current_school_year()}（默认" in err and "--school-year" in err

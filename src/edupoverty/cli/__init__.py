@@ -7,10 +7,14 @@ data, a missing calendar year …), 2 input that could not be read or was wrong,
 that could not be written (a full disk); 130 interrupted (Ctrl-C), 128 + the signal number
 when stopped by SIGTERM or SIGHUP (143 for SIGTERM).
 
-Every :class:`~edupoverty.errors.EdupovertyError` and every failed read or write becomes
-one clear line on stderr in the chosen language and exit code 2, never a traceback; text
-from files in that line (a file name, a header) is shown with its control characters
-escaped (:func:`~edupoverty.records.echo.printable`).
+Every :class:`~edupoverty.errors.EdupovertyError`, every failed read or write and every
+usage error becomes one clear line on stderr in the chosen language and exit code 2, never a
+traceback; text from files in that line (a file name, a header) is shown with its control
+characters escaped (:func:`~edupoverty.records.echo.printable`). A warning (a stale policy)
+is one line on stderr too (:mod:`edupoverty.cli.notices`).
+
+``--lang zh|en`` and ``-q/--quiet`` are taken before or after any sub-command; the help is
+in Chinese or English (:mod:`edupoverty.cli.language`).
 
 While a command runs, SIGTERM and SIGHUP stop it the way Ctrl-C does: by an exception, so
 that every output being written is dropped (its temporary file removed, the old file left
@@ -25,10 +29,10 @@ Examples:
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import errno
 import importlib
+import os
 import pkgutil
 import signal
 import sys
@@ -37,27 +41,30 @@ from collections.abc import Iterator, Sequence
 from types import FrameType
 
 from edupoverty import __version__
+from edupoverty.cli.language import Parser, help_language
+from edupoverty.cli.notices import say, warnings_as_lines
 from edupoverty.errors import EdupovertyError
-from edupoverty.records.echo import printable
 
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command of :mod:`edupoverty.cli.commands`.
+def build_parser(lang: str | None = None) -> Parser:
+    """The argument parser with every sub-command of :mod:`edupoverty.cli.commands`, its
+    help in ``lang`` (default: the locale's, :func:`~edupoverty.cli.language.help_language`).
 
     Examples:
         >>> "demo" in build_parser().format_help()
         True
+        >>> build_parser("zh").format_help().startswith("用法：edupoverty")
+        True
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="edupoverty",
-        description="教育精准扶贫学生资助 — subsidy rules, deadlines and records",
+        description="Education poverty-alleviation student subsidies: rules, deadlines, records",
+        lang=lang or help_language([]),
+        top=True,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)"
-    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from edupoverty.cli import commands
 
@@ -74,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(["validate", "no-such-roster.csv"])  # one line on stderr, exit 2
         2
     """
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(help_language(argv, os.environ))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its usage message
@@ -86,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        with _signals_stop():
+        with _signals_stop(), warnings_as_lines(args.lang):
             return int(args.func(args))
     except EdupovertyError as exc:
         _say(f"{exc.code}: {exc.message(args.lang)}")
@@ -111,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _say(line: str) -> None:
     """One line on stderr, text from files escaped."""
-    print(f"edupoverty: {printable(line)}", file=sys.stderr)
+    say(line)
 
 
 _NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}

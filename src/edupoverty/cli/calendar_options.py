@@ -82,7 +82,9 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
         >>> p.parse_args([]).format
         'table'
     """
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
 
 
 def calendar_from(args: argparse.Namespace) -> WorkCalendar:

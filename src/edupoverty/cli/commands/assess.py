@@ -1,7 +1,12 @@
 """``edupoverty assess``: entitlements of every student of a roster (资助测算).
 
-``edupoverty assess ROSTER [--policy NAME|FILE ...] [--school-year 2019]
-[--format table|json|jsonl|csv|xlsx] [-o FILE]``
+``edupoverty assess ROSTER [--policy NAME|FILE ...] [--school-year YEAR]
+[-o FILE.txt|.json|.jsonl|.csv|.xlsx] [--format table|json|jsonl|csv|xlsx]``
+
+The output format follows the suffix of ``-o`` (:mod:`edupoverty.cli.formats`); the school
+year defaults to the current one in China (:mod:`edupoverty.cli.school_year`), named on the
+first line; rosters of more than about 10,000 rows show progress on a terminal's stderr
+(:mod:`edupoverty.cli.progress`).
 
 The roster is read as a table (:func:`~edupoverty.records.reader.read_roster_table`) and
 assessed as a table (:func:`~edupoverty.rules.bulk.assess_table`): each distinct input to
@@ -14,7 +19,7 @@ Examples:
     >>> from edupoverty.cli import build_parser
     >>> args = build_parser().parse_args(["assess", "roster.csv", "--policy", "dangshan"])
     >>> args.policy, args.school_year, args.format
-    (['dangshan'], 2019, 'table')
+    (['dangshan'], None, None)
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import argparse
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, cast
@@ -32,9 +37,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from edupoverty.errors import InputError
+from edupoverty.cli.formats import add_output_options, output_format
+from edupoverty.cli.notices import say
+from edupoverty.cli.progress import estimate_rows, rows_progress, shows_progress
+from edupoverty.cli.school_year import (
+    add_school_year_option,
+    announce_school_year,
+    school_year_from,
+)
 from edupoverty.records.columns import STUDENT_SCHEMA
-from edupoverty.records.model import check_school_year
 from edupoverty.records.outfile import replace_whole
 from edupoverty.records.reader import (
     RejectedRow,
@@ -54,6 +65,7 @@ from edupoverty.rules.bulk import (
 from edupoverty.rules.totals import Summary, merge_summaries
 
 __all__ = [
+    "FORMATS",
     "AssessReport",
     "AssessStream",
     "assess_report",
@@ -67,19 +79,24 @@ __all__ = [
 ]
 
 
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
+"""The formats ``assess`` writes (``table``: the text report, ``.txt`` as a file)."""
+
+
 def register(sub: Any) -> None:
     """Add the ``assess`` sub-command.
 
     Examples:
         >>> from edupoverty.cli import build_parser
-        >>> args = build_parser().parse_args(["assess", "r.csv", "--format", "json"])
-        >>> args.roster, args.format, args.policy
-        ('r.csv', 'json', None)
+        >>> args = build_parser().parse_args(["assess", "r.csv", "-o", "测算.csv"])
+        >>> args.roster, args.output, args.format, args.policy
+        ('r.csv', '测算.csv', None, None)
     """
     p = sub.add_parser(
         "assess",
         help="compute every student's entitlements under a policy (资助测算)",
-        description="Compute the entitlements of every student of a roster.",
+        description="Compute the entitlements of every student of a roster: one row per "
+        "student, one column per programme.",
     )
     p.add_argument("roster", help="roster file (.csv or .xlsx)")
     p.add_argument(
@@ -88,9 +105,8 @@ def register(sub: Any) -> None:
         metavar="NAME|FILE",
         help="policy profile name or TOML file; repeat to lay overlays (default: seed)",
     )
-    p.add_argument("--school-year", type=int, default=2019, help="school year (default 2019)")
-    p.add_argument("--format", choices=("table", "json", "jsonl", "csv", "xlsx"), default="table")
-    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_school_year_option(p)
+    add_output_options(p, FORMATS)
     p.add_argument(
         "--jobs",
         type=int,
@@ -171,26 +187,30 @@ def run(args: argparse.Namespace) -> int:
         >>> main(["assess", "no-such-roster.csv"])  # one line on stderr
         2
     """
-    if args.format == "xlsx" and not args.output:
-        raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
-    check_school_year(args.school_year, "--school-year")
+    fmt = output_format(args.format, args.output, FORMATS)
+    year = school_year_from(args)
     if args.jobs is not None:
-        print(
-            "edupoverty: --jobs 已不再使用，将在下一版本移除 / --jobs no longer does anything "
-            "and will be removed in the next release",
-            file=sys.stderr,
+        say(
+            "--jobs 已不再使用，将在下一版本移除 / --jobs no longer does anything "
+            "and will be removed in the next release"
         )
     policy = load_policy(*(args.policy or ["seed"]))
-    if args.format == "table":
-        report = assess_report(args.roster, policy, args.school_year)
+    quiet = getattr(args, "quiet", False)
+    total = estimate_rows(args.roster) if shows_progress(quiet) else None
+    what = "测算" if args.lang == "zh" else "assessing"
+    with rows_progress(total, args.lang, quiet, what) as step:
+        stream = AssessStream(args.roster, policy, year, progress=step)
+        announce_school_year(args, year, to_stdout=fmt == "table" and not args.output)
+        if fmt == "table":
+            report = stream.report()
+        else:
+            _write(stream, fmt, args.lang, args.output)
+    if fmt == "table":
         if args.output:
             with replace_whole(args.output) as fh:
                 _emit(report, "table", args.lang, fh)
         else:
             _emit(report, "table", args.lang, sys.stdout)
-        return 1 if report.rejected else 0
-    stream = AssessStream(args.roster, policy, args.school_year)
-    _write(stream, args.format, args.lang, args.output)
     return 1 if stream.rejected else 0
 
 
@@ -236,9 +256,15 @@ class AssessStream:
     """
 
     def __init__(
-        self, roster: str | Path, policy: Policy, school_year: int, chunk_rows: int = 65_536
+        self,
+        roster: str | Path,
+        policy: Policy,
+        school_year: int,
+        chunk_rows: int = 65_536,
+        progress: Callable[[int], object] | None = None,
     ) -> None:
         self.policy = policy
+        self.progress = progress
         self.school_year = school_year
         self.chunk_rows = chunk_rows
         self.reading = read_roster_batches(roster)
@@ -249,7 +275,7 @@ class AssessStream:
     def tables(self) -> Iterator[pa.Table]:
         """The assessment, a chunk of rows at a time (at least one, maybe empty, table)."""
         yielded = False
-        for chunk in _chunks(self.reading, self.chunk_rows):
+        for chunk in _chunks(self.reading, self.chunk_rows, self.progress):
             table = self.assessor.assess(chunk)
             self.total = merge_summaries([self.total, summarize_table(table)])
             yielded = True
@@ -271,6 +297,20 @@ class AssessStream:
         if self.rejected:
             yield rejected_of(self.rejected, schema, lang)
 
+    def report(self) -> AssessReport:
+        """The whole assessment at once (runs :meth:`tables`), as :func:`assess_report`
+        gives it.
+
+        Examples:
+            >>> from edupoverty.records.sample import sample_roster_path
+            >>> r = AssessStream(sample_roster_path(), load_policy("seed"), 2019).report()
+            >>> r.assessed.num_rows, len(r.rejected)
+            (32, 8)
+        """
+        assessed = pa.concat_tables(list(self.tables()))
+        assert self.result is not None
+        return AssessReport(self.policy, self.school_year, self.result, assessed)
+
     @property
     def rejected(self) -> tuple[RejectedRow, ...]:
         """The rows rejected (known once :meth:`tables` has run)."""
@@ -285,10 +325,14 @@ class AssessStream:
         return self.assessor.not_configured()
 
 
-def _chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:
+def _chunks(
+    tables: Iterable[pa.Table], rows: int, progress: Callable[[int], object] | None = None
+) -> Iterator[pa.Table]:
     held: list[pa.Table] = []
     count = 0
     for t in tables:
+        if progress is not None:
+            progress(t.num_rows)
         if t.num_rows:
             held.append(t)
             count += t.num_rows

@@ -157,6 +157,13 @@ def run_add(args: argparse.Namespace) -> int:
         notice = read_notice(args.from_notice)
         year = notice.calendar_year()
         if args.output is not None:
+            if not args.output.lower().endswith(".toml"):
+                err = InputError(
+                    "年份文件应以 .toml 结尾（如 2027.toml）",
+                    "a year file ends in .toml (e.g. 2027.toml)",
+                )
+                err.code = "output.suffix"
+                raise err
             with replace_whole(args.output) as fh:
                 fh.write(notice.year_file_text())
     _show(year_summary(year), args.format, args.lang)

@@ -15,6 +15,7 @@ from edupoverty.cli.calendar_options import (
     calendar_from,
     parse_day,
 )
+from edupoverty.cli.notices import provisional
 from edupoverty.cli.output import dumps, table
 from edupoverty.disclosure.workdays import is_provisional
 
@@ -35,7 +36,14 @@ def register(sub: Any) -> None:
         help="the N-th working day after a date (e.g. an objection's reply day, R-DIS-4)",
     )
     p.add_argument("start", metavar="FROM", help="start date YYYY-MM-DD (not counted) or today")
-    p.add_argument("--working-days", "-n", type=int, required=True, metavar="N")
+    p.add_argument(
+        "--working-days",
+        "-n",
+        type=int,
+        required=True,
+        metavar="N",
+        help="how many working days (negative: backwards)",
+    )
     add_calendar_options(p)
     add_format_option(p)
     p.set_defaults(func=run)
@@ -64,13 +72,20 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.format == "json":
         print(dumps(data))
-        return 0
-    zh = args.lang != "en"
+    else:
+        _print(data, args.lang)
+    if data["provisional"]:
+        provisional(args.lang)
+    return 0
+
+
+def _print(data: dict[str, Any], lang: str) -> None:
+    start, due = data["from"], data["due"]
+    zh = lang != "en"
     mark = (
         ("（暂定：含估算年份）" if zh else " (provisional: estimated year)")
         if data["provisional"]
         else ""
     )
     head = ["起算日", "工作日数", "到期日"] if zh else ["from", "working days", "due"]
-    print(table(head, [[start.isoformat(), str(args.working_days), due.isoformat() + mark]]))
-    return 0
+    print(table(head, [[start.isoformat(), str(data["working_days"]), due.isoformat() + mark]]))

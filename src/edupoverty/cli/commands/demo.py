@@ -42,7 +42,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "demo", help="validate and assess the bundled sample roster, and plan a disclosure"
     )
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
     p.set_defaults(func=run)
 
 

@@ -18,6 +18,7 @@ from edupoverty.cli.calendar_options import (
     calendar_from,
     parse_day,
 )
+from edupoverty.cli.notices import provisional
 from edupoverty.cli.output import dumps, table
 from edupoverty.disclosure.windows import (
     Convention,
@@ -118,6 +119,8 @@ def run_plan(args: argparse.Namespace) -> int:
     cal = calendar_from(args)
     window = plan_disclosure(parse_day(args.posted_on), args.days, args.convention, calendar=cal)
     _print(window, cal, args.format, args.lang)
+    if window.provisional:
+        provisional(args.lang)
     return 0
 
 

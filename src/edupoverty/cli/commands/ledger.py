@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from edupoverty.cli.formats import output_format
 from edupoverty.cli.output import dumps, table
 from edupoverty.errors import InputError
 from edupoverty.records.enums import FundingLevel, Semester
@@ -106,7 +107,9 @@ def register(sub: Any) -> None:
     q = actions.add_parser("init", help="create a new ledger file")
     q.add_argument("path", type=Path)
     _integrity_options(q)
-    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
     q.set_defaults(func=_init)
 
     q = actions.add_parser(
@@ -116,27 +119,45 @@ def register(sub: Any) -> None:
     q.add_argument("entries", type=Path, help="entries file, or a disbursement file (发放表)")
     q.add_argument("--disclosure-id", help="the disclosure (公示) covering a disbursement file")
     _integrity_options(q)
-    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
     q.set_defaults(func=_append)
 
     q = actions.add_parser("balance", help="income and expenditure by programme and level")
     q.add_argument("path", type=Path)
     _integrity_options(q)
-    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
     q.set_defaults(func=_balance)
 
     q = actions.add_parser("verify", help="verify the hash chain (exit 1 if tampered)")
     q.add_argument("path", type=Path)
     q.add_argument("--anchor", help="SEQ:HASH of an entry written down earlier")
     _integrity_options(q)
-    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
     q.set_defaults(func=_verify)
 
     q = actions.add_parser("export", help="export the entries as CSV (or JSON)")
     q.add_argument("path", type=Path)
     _integrity_options(q)
-    q.add_argument("--out", type=Path, help="output file (default: standard output)")
-    q.add_argument("--format", choices=("csv", "json"), default="csv")
+    q.add_argument(
+        "-o",
+        "--output",
+        "--out",
+        dest="out",
+        metavar="FILE",
+        help="write to FILE, .csv or .json (default: standard output, CSV)",
+    )
+    q.add_argument(
+        "--format",
+        choices=("csv", "json"),
+        default=None,
+        help="csv or json (default: from the suffix of -o, else csv)",
+    )
     q.add_argument("--with-ids", action="store_true", help="export identity numbers unmasked")
     q.set_defaults(func=_export)
 
@@ -530,6 +551,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    args.format = output_format(args.format, args.out, ("csv", "json"), default="csv")
     with _open(args) as book:
         entries = list(book.entries())
 
@@ -562,13 +584,13 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = dumps([dict(zip(_EXPORT_HEADER, r, strict=True)) for r in rows])
         if args.out:
-            with replace_whole(args.out) as fh:
+            with replace_whole(Path(args.out)) as fh:
                 fh.write(text + "\n")
         else:
             print(text)
         return 0
     if args.out:
-        write_csv(args.out, _EXPORT_HEADER, rows)
+        write_csv(Path(args.out), _EXPORT_HEADER, rows)
     else:
         buf = io.StringIO()
         write_csv(buf, _EXPORT_HEADER, rows)

@@ -6,9 +6,13 @@ phone, a bank account — is refused (exit 2). ``FILE`` ends in ``.csv`` (data o
 ``.xlsx`` (ready to print: title, posting and end dates, complaint channel line). Rows the
 roster reader rejects are counted and named by row number, never by their values.
 
-With ``--policy NAME|FILE`` (repeatable, as for ``edupoverty assess``) and ``--school-year``
-the students are assessed first and the list shows one row per entitlement — programme,
-tier and amount (``未配置`` where the policy gives no amount).
+With ``--policy NAME|FILE`` (repeatable, as for ``edupoverty assess``) the students are
+assessed first, for ``--school-year`` (default: the current school year in China, named on
+stderr; :mod:`edupoverty.cli.school_year`), and the list shows one row per entitlement —
+programme, tier and amount (``未配置`` where the policy gives no amount). ``--format`` is
+that of the summary printed on standard output; the list's own format is the suffix of
+``-o``. A window reaching a year without official holiday data is followed by one line
+saying it is provisional (:func:`~edupoverty.cli.notices.provisional`).
 """
 
 from __future__ import annotations
@@ -23,12 +27,18 @@ from edupoverty.cli.calendar_options import (
     calendar_from,
     parse_day,
 )
+from edupoverty.cli.formats import output_format
+from edupoverty.cli.notices import provisional
 from edupoverty.cli.output import dumps
+from edupoverty.cli.school_year import (
+    add_school_year_option,
+    announce_school_year,
+    school_year_from,
+)
 from edupoverty.disclosure.public_list import public_list, resolve_column
 from edupoverty.disclosure.windows import Convention, plan_disclosure
 from edupoverty.errors import InputError
 from edupoverty.records.echo import printable
-from edupoverty.records.model import check_school_year
 
 __all__ = ["register"]
 
@@ -45,7 +55,12 @@ def register(sub: Any) -> None:
         >>> main(["public-list", "roster.csv", "-o", "list.csv", "--columns", "name,phone"])
         2
     """
-    p = sub.add_parser("public-list", help="write a public list (公示名单) from a roster")
+    p = sub.add_parser(
+        "public-list",
+        help="write a public list (公示名单) from a roster",
+        description="Write a public list (公示名单) from a roster: only the columns a public "
+        "list may show; .xlsx ready to print, .csv data only.",
+    )
     p.add_argument("roster", metavar="ROSTER", help="roster file (.xlsx or .csv)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output .csv or .xlsx")
     p.add_argument(
@@ -59,12 +74,15 @@ def register(sub: Any) -> None:
         metavar="NAME|FILE",
         help="assess the students under this policy profile first (repeat to lay overlays)",
     )
-    p.add_argument("--school-year", type=int, metavar="YEAR", help="school year (with --policy)")
+    add_school_year_option(p)
     p.add_argument("--title", default=_DEFAULT_TITLE, help="title printed on the XLSX list")
     p.add_argument("--posted-on", metavar="DATE", help="posting day: prints the window dates")
-    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--days", type=int, default=7, help="length (default 7, R-DIS-2)")
     p.add_argument(
-        "--convention", choices=[c.value for c in Convention], default=Convention.CIVIL_CODE.value
+        "--convention",
+        choices=[c.value for c in Convention],
+        default=Convention.CIVIL_CODE.value,
+        help="how the days are counted (default civil_code)",
     )
     p.add_argument(
         "--complaint-channel",
@@ -85,13 +103,8 @@ def run(args: argparse.Namespace) -> int:
         2
     """
     out = Path(args.output)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise InputError("输出文件应以 .csv 或 .xlsx 结尾", "the output must end in .csv or .xlsx")
-    if args.policy and args.school_year is None:
-        raise InputError("使用 --policy 时需要 --school-year", "--policy needs --school-year")
-    if args.school_year is not None:
-        check_school_year(args.school_year, "--school-year")
+    suffix = "." + output_format(None, args.output, ("csv", "xlsx"))
+    year = school_year_from(args)
     default = _ASSESSED_COLUMNS if args.policy else _ROSTER_COLUMNS
     columns = [c for c in (part.strip() for part in (args.columns or default).split(",")) if c]
     if suffix == ".xlsx" and not (args.complaint_channel or "").strip():
@@ -113,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
     if args.policy:
         from edupoverty.rules import assess_many, load_policy
 
-        rows = assess_many(result.students, load_policy(*args.policy), args.school_year)
+        announce_school_year(args, year, to_stdout=False)
+        rows = assess_many(result.students, load_policy(*args.policy), year)
     plist = public_list(rows, columns=columns)
     if suffix == ".xlsx":
         written = plist.to_xlsx(
@@ -148,4 +162,6 @@ def run(args: argparse.Namespace) -> int:
         shown = ", ".join(str(r) for r in rejected[:20])
         more = " …" if len(rejected) > 20 else ""
         print(("rejected rows: " if args.lang == "en" else "被拒绝的行号：") + shown + more)
+    if window is not None and window.provisional:
+        provisional(args.lang)
     return 1 if rejected else 0

@@ -1,7 +1,10 @@
 """``edupoverty validate``: the validation report (效验, R-REC-3) of roster files.
 
 ``edupoverty validate ROSTER... [--disbursements FILE] [--policy NAME|FILE ...]
-[--waivers FILE] [--school-year Y] [--format table|json] [--lang zh|en]``. With ``--policy``
+[--waivers FILE] [--school-year Y] [--format table|json] [--lang zh|en]``. The school
+year defaults to the current one in China (:mod:`edupoverty.cli.school_year`) and is named
+on the first line (on stderr with ``--format json``); when it was not given and most rows
+draw an age warning, a line on stderr suggests that the roster is of another year. With ``--policy``
 the rosters are also audited against the entitlements of that policy
 (:func:`edupoverty.rules.audit`):
 ``report.ineligible`` (虚报), ``report.amount`` (错报) and ``report.missing`` (漏报: a
@@ -35,18 +38,24 @@ import argparse
 import os
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from edupoverty.cli.notices import say
 from edupoverty.cli.output import dumps, table
+from edupoverty.cli.school_year import (
+    add_school_year_option,
+    announce_school_year,
+    school_year_from,
+)
+from edupoverty.records.arguments import check_school_year
 from edupoverty.records.findings import CODES, Finding
-from edupoverty.records.model import check_school_year
+from edupoverty.records.schema import DISBURSEMENT_COLUMNS, ROSTER_BY_NAME
 from edupoverty.records.validate import ValidationReport, validation_report
 
-__all__ = ["register", "run", "validate_paths"]
+__all__ = ["field_label", "register", "run", "validate_paths"]
 
 
 def register(sub: Any) -> None:
@@ -65,12 +74,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("rosters", nargs="+", metavar="ROSTER", help="roster file(s), CSV or XLSX")
     p.add_argument("--disbursements", metavar="FILE", help="disbursement file (CSV or XLSX)")
-    p.add_argument(
-        "--school-year",
-        type=int,
-        metavar="YEAR",
-        help="school year whose 1 September ages are counted at (default: the current one)",
-    )
+    add_school_year_option(p)
     p.add_argument(
         "--policy",
         action="append",
@@ -82,9 +86,8 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="signed waiver pledges (放弃受助承诺书, R-REC-5), read with --policy",
     )
-    p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
-        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="language of messages"
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
     )
     p.set_defaults(func=run)
 
@@ -97,7 +100,25 @@ def run(args: argparse.Namespace) -> int:
         >>> main(["validate", "no-such-roster.csv"])  # one line on stderr
         2
     """
-    return validate_paths(args.rosters, args)
+    year = school_year_from(args)
+    report = _report(args.rosters, args, school_year=year)
+    announce_school_year(args, year, to_stdout=args.format != "json")
+    _show(report, args.rosters, args)
+    if args.school_year is None and _ages_look_wrong(report):
+        say(
+            f"hint: most rows are outside the usual ages for their stage in school year "
+            f"{year}: if the roster is of another year, give --school-year"
+            if args.lang == "en"
+            else f"hint: 多数行的年龄与{year}学年的学段不符：名单属于其他学年时"
+            "请加 --school-year"
+        )
+    return 1 if report.has_errors else 0
+
+
+def _ages_look_wrong(report: ValidationReport) -> bool:
+    """Whether at least half the accepted rows drew an age warning (a wrong school year)."""
+    ages = sum(1 for f in report.findings if f.code == "row.age_stage")
+    return report.accepted > 0 and ages * 2 >= report.accepted
 
 
 def validate_paths(
@@ -118,39 +139,57 @@ def validate_paths(
         >>> code, out.getvalue().splitlines()[0]
         (1, '40 rows: 32 accepted, 8 rejected; 8 errors, 3 warnings')
     """
-    lang = getattr(args, "lang", "zh")
-    fmt = getattr(args, "format", "table")
-    school_year = getattr(args, "school_year", None)
+    report = _report(paths, args, demo)
+    _show(report, paths, args, demo)
+    return 1 if report.has_errors else 0
+
+
+def _report(
+    paths: Sequence[str | os.PathLike[str]],
+    args: argparse.Namespace,
+    demo: bool = False,
+    school_year: int | None = None,
+) -> ValidationReport:
+    if school_year is None:
+        school_year = getattr(args, "school_year", None)
     if school_year is not None:
         check_school_year(school_year, "--school-year")
     disbursements: Any = getattr(args, "disbursements", None) or ()
     if demo:
         from edupoverty.records.sample import SAMPLE_SCHOOL_YEAR, sample_disbursements_path
 
-        pay = sample_disbursements_path()
-        report = validation_report(*paths, disbursements=pay, school_year=SAMPLE_SCHOOL_YEAR)
-        pay_name = pay.name
-    else:
-        report = validation_report(*paths, disbursements=disbursements, school_year=school_year)
-        pay_name = Path(disbursements).name if disbursements else ""
-        if getattr(args, "policy", None):
-            report = _with_audit(
-                report, paths, disbursements, args.waivers, args.policy, school_year
-            )
+        return validation_report(
+            *paths, disbursements=sample_disbursements_path(), school_year=SAMPLE_SCHOOL_YEAR
+        )
+    report = validation_report(*paths, disbursements=disbursements, school_year=school_year)
+    if getattr(args, "policy", None):
+        report = _with_audit(report, paths, disbursements, args.waivers, args.policy, school_year)
+    return report
+
+
+def _show(
+    report: ValidationReport,
+    paths: Sequence[str | os.PathLike[str]],
+    args: argparse.Namespace,
+    demo: bool = False,
+) -> None:
+    lang = getattr(args, "lang", "zh")
+    disbursements: Any = getattr(args, "disbursements", None) or ()
     several = len(paths) > 1 or bool(disbursements) or demo
-    if fmt == "json":
+    if getattr(args, "format", "table") == "json":
         print(dumps(_as_json(report, several, lang)))
-    else:
-        if demo:
-            print(_demo_header(lang, paths, pay_name))
-        print(_summary(report, lang))
-        if report.findings:
-            print()
-            print(_table(report.findings, several, lang))
-        if demo:
-            print()
-            print(_by_code(report.findings, lang))
-    return 1 if report.has_errors else 0
+        return
+    if demo:
+        from edupoverty.records.sample import sample_disbursements_path
+
+        print(_demo_header(lang, paths, sample_disbursements_path().name))
+    print(_summary(report, lang))
+    if report.findings:
+        print()
+        print(_table(report.findings, several, lang))
+    if demo:
+        print()
+        print(_by_code(report.findings, lang))
 
 
 def _with_audit(
@@ -164,10 +203,10 @@ def _with_audit(
     """``report`` with the rules' audit findings (R-REC-3, R-REC-5) appended, and the
     problems of the waiver file's rows."""
     from edupoverty.records.roster import read_disbursements, read_roster, read_waivers
-    from edupoverty.records.validate import school_year_of
+    from edupoverty.records.validate import current_school_year
     from edupoverty.rules import audit, load_policy
 
-    year = school_year if school_year is not None else school_year_of(date.today())
+    year = school_year if school_year is not None else current_school_year()
     students = [s for p in paths for s in read_roster(p).students]
     paid = read_disbursements(disbursements).disbursements if disbursements else ()
     pledges = read_waivers(waivers) if waivers else None
@@ -243,11 +282,32 @@ def _table(findings: Sequence[Finding], several: bool, lang: str) -> str:
         message = f.message(lang)
         # the row and field are already in their own columns
         _, sep, rest = message.partition(": " if lang == "en" else "：")
-        line = [f.row, f.field or "", f.code, sev, rest if sep else message]
+        line = [f.row, field_label(f.field, lang), f.code, sev, rest if sep else message]
         if several:
             line.insert(0, Path(f.source).name if f.source else "")
         rows.append(line)
     return table(headers, rows)
+
+
+def field_label(field: str | None, lang: str = "zh") -> str:
+    """How a finding's field is named in the text report: in Chinese, the column's usual
+    Chinese header (the roster's, else the disbursement file's); in English, the field.
+    (The reader does not keep the header text the file itself used.)
+
+    Examples:
+        >>> field_label("school_code"), field_label("programme"), field_label("备注")
+        ('学校代码', '资助项目', '备注')
+        >>> field_label("school_code", "en"), field_label(None)
+        ('school_code', '')
+    """
+    if not field:
+        return ""
+    if lang == "en":
+        return field
+    column = ROSTER_BY_NAME.get(field)
+    if column is not None:
+        return column.headers[0]
+    return DISBURSEMENT_COLUMNS.get(field, (field,))[0]
 
 
 def _demo_header(lang: str, paths: Sequence[str | os.PathLike[str]], pay: str) -> str:
