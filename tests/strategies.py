@@ -58,6 +58,9 @@ def for_type(tp: Any) -> st.SearchStrategy[Any]:
     if origin is tuple:
         args = typing.get_args(tp)
         return st.lists(for_type(args[0]), max_size=2).map(tuple)
+    if origin is dict:
+        key, value = typing.get_args(tp)
+        return st.dictionaries(for_type(key), for_type(value), max_size=2)
     if tp is type(None):
         return st.none()
     if tp is bool:

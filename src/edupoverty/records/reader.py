@@ -121,18 +121,6 @@ class RosterTable(HasFindings, Tabular):
     """Field name → the column's header as the file writes it (``身份证号``)."""
     names: dict[int, str] = field(factory=dict, eq=False)
     """Row → the student's name, for the rows with findings (a report names them)."""
-    headers: dict[str, str] = field(factory=dict, eq=False)
-    """Field name → the column's header as the file writes it (``身份证号``)."""
-    names: dict[int, str] = field(factory=dict, eq=False)
-    """Row → the student's name, for the rows with findings (a report names them)."""
-    headers: dict[str, str] = field(factory=dict, eq=False)
-    """Field name → the column's header as the file writes it (``身份证号``)."""
-    names: dict[int, str] = field(factory=dict, eq=False)
-    """Row → the student's name, for the rows with findings (a report names them)."""
-    headers: dict[str, str] = field(factory=dict, eq=False)
-    """Field name → the column's header as the file writes it (``身份证号``)."""
-    names: dict[int, str] = field(factory=dict, eq=False)
-    """Row → the student's name, for the rows with findings (a report names them)."""
 
     @property
     def accepted(self) -> int:
@@ -349,49 +337,10 @@ class RosterReading:
         self.blank += int(checked.blank.sum())
         self.rows += len(checked.blank) - int(checked.blank.sum())
         table = _accepted(checked, self.source, self.per_row, self.errors, self.school_year)
+        if self.repeats:
+            table = _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
         self._name_rows(checked)
-        self._name_rows(checked)
-        self._name_rows(checked)
-        self._name_rows(checked)
-        if not self.repeats:
-            return table
-        return _without_duplicates(table, self.seen, self.source, self.per_row, self.errors)
-
-    def _name_rows(self, checked: Checked) -> None:
-        """Keep the names of the batch's rows that have findings (for the report)."""
-        if not self.per_row:
-            return
-        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
-        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
-        if found.size:
-            names = checked.columns["name"].take(pa.array(found)).to_pylist()
-            for pos, name in zip(found.tolist(), names, strict=True):
-                if name:
-                    self.names[int(rows[pos])] = name
-
-    def _name_rows(self, checked: Checked) -> None:
-        """Keep the names of the batch's rows that have findings (for the report)."""
-        if not self.per_row:
-            return
-        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
-        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
-        if found.size:
-            names = checked.columns["name"].take(pa.array(found)).to_pylist()
-            for pos, name in zip(found.tolist(), names, strict=True):
-                if name:
-                    self.names[int(rows[pos])] = name
-
-    def _name_rows(self, checked: Checked) -> None:
-        """Keep the names of the batch's rows that have findings (for the report)."""
-        if not self.per_row:
-            return
-        rows = np.asarray(checked.rows.to_numpy(zero_copy_only=False), dtype=np.int64)
-        found = np.flatnonzero(np.isin(rows, np.fromiter(self.per_row, dtype=np.int64)))
-        if found.size:
-            names = checked.columns["name"].take(pa.array(found)).to_pylist()
-            for pos, name in zip(found.tolist(), names, strict=True):
-                if name:
-                    self.names[int(rows[pos])] = name
+        return table
 
     def _name_rows(self, checked: Checked) -> None:
         """Keep the names of the batch's rows that have findings (for the report)."""
