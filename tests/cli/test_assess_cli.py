@@ -129,7 +129,7 @@ def test_xlsx_output_needs_a_file_and_is_written(
     from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
-    assert len(sheet) == 41
+    assert len(sheet) == 42  # the header, 40 students and the totals row (合计)
 
 
 def test_policy_overlays_and_school_year_are_applied(

@@ -277,9 +277,12 @@ def test_money_in_an_xlsx_is_the_amount(amounts: list[Decimal]) -> None:
     buf = io.BytesIO()
     write_table_xlsx(pa.table({"金额": pa.array(amounts, MONEY)}), buf)
     ws = load_workbook(buf).active
-    assert [Decimal(repr(c.value)).quantize(Decimal("0.01")) for (c,) in ws.iter_rows(2)] == [
+    rows = list(ws.iter_rows(2))
+    assert [Decimal(repr(c.value)).quantize(Decimal("0.01")) for (c,) in rows[:-1]] == [
         a for a in amounts
     ]
+    (total,) = rows[-1]  # the totals row: the sum, to the fen
+    assert Decimal(repr(total.value)).quantize(Decimal("0.01")) == sum(amounts)
 
 
 def test_an_amount_too_long_for_a_spreadsheet_number_is_written_as_its_text(
