@@ -83,10 +83,10 @@ FIRST_ROW = 2
 class FrameRowsError(InputError):
     """Rows of a frame given to :func:`assess_frame` were rejected by the roster checks.
 
-    ``findings`` holds every finding of the rejected rows, ``rows`` their row numbers
-    (position + 2, as in the CSV the frame would write), ``roster`` the whole
+    ``findings`` holds every finding of the rejected rows (warnings too), ``rows`` their row
+    numbers (position + 2, as in the CSV the frame would write), ``roster`` the whole
     :class:`~edupoverty.records.reader.RosterTable` (accepted rows too). The message names
-    rows and fields, never a value.
+    the rows, fields and codes of the errors (the first ten), never a value.
 
     Examples:
         >>> import pandas as pd
@@ -108,9 +108,10 @@ class FrameRowsError(InputError):
         self.roster = roster
         self.rows = tuple(r.row for r in roster.rejected)
         self.findings = tuple(f for r in roster.rejected for f in r.findings)
-        where = [f"row {f.row} {f.field} ({f.code})" for f in self.findings[:10]]
-        where_zh = [f"第{f.row}行 {f.field}（{f.code}）" for f in self.findings[:10]]
-        more = len(self.findings) - len(where)
+        errors = [f for f in self.findings if f.is_error]
+        where = [f"row {f.row} {f.field} ({f.code})" for f in errors[:10]]
+        where_zh = [f"第{f.row}行 {f.field}（{f.code}）" for f in errors[:10]]
+        more = len(errors) - len(where)
         tail_en = f"; … {more} more" if more > 0 else ""
         tail_zh = f"；另有 {more} 条" if more > 0 else ""
         hint_en = "; see .findings, or pass invalid='drop' to assess the other rows"
