@@ -80,8 +80,12 @@ def rows_progress(
     if not shows_progress(quiet) or (total is not None and total < THRESHOLD):
         yield _nothing
         return
+    sized = _sized()  # a terminal that reports no size (0 × 0): taken as 80 × 24
     bar = tqdm(
         total=total,
+        ncols=None if sized else 80,
+        nrows=None if sized else 24,
+        dynamic_ncols=sized,
         desc=what or ("处理" if lang == "zh" else "rows"),
         unit="行" if lang == "zh" else " rows",
         unit_scale=True,
@@ -89,12 +93,19 @@ def rows_progress(
         delay=1.0 if total is None else 0.0,
         mininterval=0.5,
         leave=False,
-        dynamic_ncols=True,
     )
     try:
         yield bar.update
     finally:
         bar.close()
+
+
+def _sized() -> bool:
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return size.columns > 0 and size.lines > 0
 
 
 def _nothing(rows: int) -> None:

@@ -25,6 +25,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import sys
@@ -53,7 +54,7 @@ from edupoverty.records.reader import (
     read_roster_batches,
     read_roster_table,
 )
-from edupoverty.records.writers import write_table_csv, write_table_jsonl, write_table_xlsx
+from edupoverty.records.writers import write_table_csv, write_table_jsonl
 from edupoverty.rules import Policy, load_policy
 from edupoverty.rules.bulk import (
     TOTAL_COLUMNS,
@@ -218,12 +219,7 @@ def _write(stream: AssessStream, fmt: str, lang: str, output: str | None) -> Non
     """Write the assessment as it is made, a chunk of rows at a time."""
     if fmt == "xlsx":
         assert output is not None
-        write_table_xlsx(
-            stream.display(lang),
-            output,
-            sheet="assessment" if lang == "en" else "资助测算",
-            header=display_header(stream.policy, lang),
-        )
+        _write_xlsx(stream, lang, output)
     elif fmt == "csv":
         header = display_header(stream.policy, lang)
         write_table_csv(stream.display(lang), output or sys.stdout, header=header)
@@ -234,6 +230,23 @@ def _write(stream: AssessStream, fmt: str, lang: str, output: str | None) -> Non
             write_json(stream, fh)
     else:
         write_json(stream, sys.stdout)
+
+
+def _write_xlsx(stream: AssessStream, lang: str, output: str) -> None:
+    """The assessment workbook (:func:`~edupoverty.records.workbook.write_assessment_xlsx`):
+    amounts as numbers (a programme's column empty where it does not apply or is not
+    configured: the 未配置 column names those), then the rejected rows and the problems."""
+    from edupoverty.records.workbook import write_assessment_xlsx
+
+    def shown() -> Iterator[pa.Table]:
+        for table in stream.tables():
+            t = display_of(table, stream.policy, lang)
+            for p in stream.policy.programmes:
+                t = t.set_column(t.schema.get_field_index(p.id), p.id, table[p.id])
+            yield t
+
+    header = display_header(stream.policy, lang)
+    write_assessment_xlsx(output, shown(), lambda: stream.result, header=header, lang=lang)
 
 
 class AssessStream:
@@ -268,9 +281,14 @@ class AssessStream:
         self.school_year = school_year
         self.chunk_rows = chunk_rows
         self.reading = read_roster_batches(roster)
-        self.assessor = TableAssessor(policy, school_year)
         self.total: Summary = merge_summaries([])  # the chunks' summaries added as they come
         self.result: RosterTable | None = None
+
+    @functools.cached_property
+    def assessor(self) -> TableAssessor:
+        """The assessor of the chunks, made when the first is assessed (so that a stale
+        policy is warned about once the roster is open)."""
+        return TableAssessor(self.policy, self.school_year)
 
     def tables(self) -> Iterator[pa.Table]:
         """The assessment, a chunk of rows at a time (at least one, maybe empty, table)."""
