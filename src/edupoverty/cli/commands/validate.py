@@ -176,6 +176,9 @@ def _show(
     lang = getattr(args, "lang", "zh")
     disbursements: Any = getattr(args, "disbursements", None) or ()
     several = len(paths) > 1 or bool(disbursements) or demo
+    output = getattr(args, "output", None)
+    if getattr(args, "format", None) == "xlsx" or str(output or "").lower().endswith(".xlsx"):
+        _write_xlsx(report, output, lang)
     if getattr(args, "format", "table") == "json":
         print(dumps(_as_json(report, several, lang)))
         return
@@ -190,6 +193,17 @@ def _show(
     if demo:
         print()
         print(_by_code(report.findings, lang))
+
+
+def _write_xlsx(report: ValidationReport, output: str | None, lang: str) -> None:
+    """The report a school gets back, as an XLSX workbook
+    (:func:`~edupoverty.records.workbook.write_validation_xlsx`); needs ``-o FILE``."""
+    from edupoverty.errors import InputError
+    from edupoverty.records.workbook import write_validation_xlsx
+
+    if not output:
+        raise InputError("xlsx 格式须用 -o 指定输出文件", "the xlsx format needs -o FILE")
+    write_validation_xlsx(output, report, lang=lang)
 
 
 def _with_audit(
