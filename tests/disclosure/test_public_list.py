@@ -199,7 +199,7 @@ def test_a_list_split_across_sheets_keeps_title_dates_and_complaint_channel_on_e
         title="资助公示",
         complaint_channel="学校办公室 0557-0000000",
         window=plan_disclosure(date(2026, 9, 28)),
-        max_rows=7,  # title, dates, header, 2 rows, a blank line and the complaint line
+        max_rows=9,  # title, dates, header, 2 rows, 2 totals lines, a blank line, complaints
     )
     assert written == 7
     sheets = openpyxl.load_workbook(out).worksheets
@@ -211,5 +211,10 @@ def test_a_list_split_across_sheets_keeps_title_dates_and_complaint_channel_on_e
         assert values[1][0] == "公示时间：2026年9月28日至2026年10月8日"
         assert values[2] == ["姓名", "金额（元）"]
         assert values[-1][0] == "举报受理方式：学校办公室 0557-0000000"
-        shown += [v[0] for v in values[3:-1] if v[0]]
+        assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+        data = [v for v in values[3:-1] if v[0] and not v[0].endswith("计")]
+        sums = {v[0]: v[1] for v in values[3:-1] if v[0] and v[0].endswith("计")}
+        assert sums["本表合计"] == 500 * len(data)
+        shown += [v[0] for v in data]
+    assert sums["总计"] == 3500  # the last sheet also sums the whole list
     assert shown == [r["name"] for r in rows]

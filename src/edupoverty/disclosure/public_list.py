@@ -210,10 +210,13 @@ class PublicList:
         """Write the list as an XLSX ready to print: the title, the posting and end dates
         (from ``window``), the rows, and a last line with the complaint channel (R-DIS-1).
 
-        A sheet holds at most ``max_rows`` rows, its title, dates, header and complaint line
+        Amounts are numbers shown with two places (``0.00``) with a totals row under them
+        (合计; an amount not configured, 未配置, counts for nothing); the header is frozen,
+        filtered and repeated on every printed page; widths fit the content. A sheet holds
+        at most ``max_rows`` rows, its title, dates, header, totals and complaint line
         included (Excel's limit unless told); a longer list goes on in further sheets
-        (``公示名单(2)`` …), each with the title, the dates, the header and the complaint
-        channel, so that every sheet posted alone says how to object.
+        (``公示名单(2)`` …), each with the title, the dates, the header, its totals and the
+        complaint channel, so that every sheet posted alone says how to object.
 
         Examples:
             >>> import tempfile, pathlib
@@ -245,7 +248,8 @@ class PublicList:
             sheet="公示名单" if lang != "en" else "Public list",
             preamble=preamble,
             footer=[channel],
-            landscape=len(self.columns) > 6,
+            money=[i for i, c in enumerate(self.columns) if c == "amount"],
+            lang=lang,
             max_rows=max_rows,
         )
 
