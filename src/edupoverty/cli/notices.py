@@ -42,6 +42,8 @@ def say(line: str) -> None:
         >>> err.getvalue()
         'edupoverty: io: r.csv\\\\x1b[2J\\n'
     """
+    with contextlib.suppress(OSError, ValueError):  # what is already on stdout comes first
+        sys.stdout.flush()
     print(f"edupoverty: {printable(line)}", file=sys.stderr)
 
 
