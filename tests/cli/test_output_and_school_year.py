@@ -216,3 +216,19 @@ def test_validate_names_the_field_by_its_chinese_header(
     _, out, _ = run(capsys, "validate", ROSTER, *YEAR)
     rows = [line for line in out.splitlines() if " id.checksum " in line]
     assert rows and all("身份证号" in line and "id_number" not in line for line in rows)
+
+
+def test_validate_writes_its_report_in_the_format_of_the_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, doc, book = tmp_path / "问题.txt", tmp_path / "问题.json", tmp_path / "问题.xlsx"
+    assert run(capsys, "validate", ROSTER, *YEAR, "-o", str(text)) == (1, "", "")
+    assert text.read_text("utf-8").startswith("学年：2019\n共40行：接受32行")
+    code, out, err = run(capsys, "validate", ROSTER, *YEAR, "-o", str(doc))
+    assert (code, out) == (1, "") and err.startswith("edupoverty: 学年：2019")
+    assert json.loads(doc.read_text("utf-8"))["rejected"] == 8
+    code, out, _ = run(capsys, "validate", ROSTER, *YEAR, "-o", str(book))
+    assert code == 1 and out.startswith("学年：2019\n") and book.read_bytes()[:2] == b"PK"
+    wrong = ["--format", "json", "-o", str(tmp_path / "a.txt")]
+    code, _, err = run(capsys, "validate", ROSTER, *wrong)
+    assert code == 2 and one_line(err).startswith("edupoverty: output.format:")

@@ -1,7 +1,8 @@
 """``edupoverty validate``: the validation report (效验, R-REC-3) of roster files.
 
 ``edupoverty validate ROSTER... [--disbursements FILE] [--policy NAME|FILE ...]
-[--waivers FILE] [--school-year Y] [--format table|json] [--lang zh|en]``. The school
+[--waivers FILE] [--school-year Y] [-o FILE.txt|.json|.xlsx] [--format table|json|xlsx]``
+(format from the suffix of ``-o``, :mod:`edupoverty.cli.formats`). The school
 year defaults to the current one in China (:mod:`edupoverty.cli.school_year`) and is named
 on the first line (on stderr with ``--format json``); when it was not given and most rows
 draw an age warning, a line on stderr suggests that the roster is of another year. With ``--policy``
@@ -35,14 +36,16 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from edupoverty.cli.formats import add_output_options, output_format
 from edupoverty.cli.notices import say
 from edupoverty.cli.output import dumps, table
 from edupoverty.cli.school_year import (
@@ -52,10 +55,16 @@ from edupoverty.cli.school_year import (
 )
 from edupoverty.records.arguments import check_school_year
 from edupoverty.records.findings import CODES, Finding
+from edupoverty.records.outfile import replace_whole
 from edupoverty.records.schema import DISBURSEMENT_COLUMNS, ROSTER_BY_NAME
 from edupoverty.records.validate import ValidationReport, validation_report
 
-__all__ = ["field_label", "register", "run", "validate_paths"]
+__all__ = ["FORMATS", "field_label", "register", "run", "validate_paths"]
+
+
+FORMATS = ("table", "json", "xlsx")
+"""What ``validate`` writes: the text report (``.txt``), JSON (``.json``), or the workbook a
+school gets back (``.xlsx``, with the text report on standard output)."""
 
 
 def register(sub: Any) -> None:
@@ -86,9 +95,7 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="signed waiver pledges (放弃受助承诺书, R-REC-5), read with --policy",
     )
-    p.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_output_options(p, FORMATS)
     p.set_defaults(func=run)
 
 
@@ -100,10 +107,13 @@ def run(args: argparse.Namespace) -> int:
         >>> main(["validate", "no-such-roster.csv"])  # one line on stderr
         2
     """
+    args.format = output_format(args.format, args.output, FORMATS)
     year = school_year_from(args)
     report = _report(args.rosters, args, school_year=year)
-    announce_school_year(args, year, to_stdout=args.format != "json")
-    _show(report, args.rosters, args)
+    into = args.output if args.format in ("table", "json") else None
+    with _stdout_into(into):
+        announce_school_year(args, year, to_stdout=args.format != "json")
+        _show(report, args.rosters, args)
     if args.school_year is None and _ages_look_wrong(report):
         say(
             f"hint: most rows are outside the usual ages for their stage in school year "
@@ -113,6 +123,16 @@ def run(args: argparse.Namespace) -> int:
             "请加 --school-year"
         )
     return 1 if report.has_errors else 0
+
+
+@contextlib.contextmanager
+def _stdout_into(path: str | None) -> Iterator[None]:
+    """Standard output into ``path`` (replaced whole when the block ends), if given."""
+    if path is None:
+        yield
+        return
+    with replace_whole(path) as fh, contextlib.redirect_stdout(fh):
+        yield
 
 
 def _ages_look_wrong(report: ValidationReport) -> bool:
