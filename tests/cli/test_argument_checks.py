@@ -115,5 +115,7 @@ def test_an_amount_no_money_column_holds_is_a_row_finding_in_every_command(
         assert fee not in out + err  # the value is never echoed
         if argv[0] == "public-list":
             assert "rejected rows: 2" in out
+        elif argv[0] == "validate":
+            assert "学费" in out  # the column as the file heads it
         else:
             assert "tuition_fee" in out

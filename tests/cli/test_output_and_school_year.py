@@ -210,11 +210,11 @@ def test_help_follows_a_chinese_locale_and_lang_overrides_it() -> None:
     assert _help("en_US.UTF-8", "--lang", "zh", "assess").startswith("用法：")
 
 
-def test_validate_names_the_field_by_its_chinese_header(
+def test_validate_names_the_column_by_the_sample_s_own_header(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, out, _ = run(capsys, "validate", ROSTER, *YEAR)
-    rows = [line for line in out.splitlines() if " id.checksum " in line]
+    rows = [line for line in out.splitlines() if line.endswith(" id.checksum")]
     assert rows and all("身份证号" in line and "id_number" not in line for line in rows)
 
 
@@ -232,3 +232,18 @@ def test_validate_writes_its_report_in_the_format_of_the_file_name(
     wrong = ["--format", "json", "-o", str(tmp_path / "a.txt")]
     code, _, err = run(capsys, "validate", ROSTER, *wrong)
     assert code == 2 and one_line(err).startswith("edupoverty: output.format:")
+
+
+def test_findings_name_the_column_as_the_school_headed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        "公民身份号码,姓名,学校代码,学段,学校所在地\n11010520120307002Y,张三,1,小学,乡村\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run(capsys, "validate", str(roster), *YEAR)
+    assert "公民身份号码" in out and "11010520120307002Y" not in out
+    _, out, _ = run(capsys, "validate", str(roster), *YEAR, "--format", "json")
+    [item] = json.loads(out)["findings"]
+    assert (item["field"], item["column"]) == ("id_number", "公民身份号码")

@@ -62,6 +62,7 @@ def test_errors_exit_1_and_json_has_the_documented_shape(
             "severity": "error",
             "row": 3,
             "field": "id_number",
+            "column": "身份证号",
             "message": "第3行 id_number：身份证号不是18位",
         }
     ]

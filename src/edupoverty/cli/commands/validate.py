@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pyarrow as pa
 
 from edupoverty.cli.formats import add_output_options, output_format
 from edupoverty.cli.notices import say
@@ -56,10 +57,10 @@ from edupoverty.cli.school_year import (
 from edupoverty.records.arguments import check_school_year
 from edupoverty.records.findings import CODES, Finding
 from edupoverty.records.outfile import replace_whole
-from edupoverty.records.schema import DISBURSEMENT_COLUMNS, ROSTER_BY_NAME
 from edupoverty.records.validate import ValidationReport, validation_report
+from edupoverty.records.workbook import problems_table
 
-__all__ = ["FORMATS", "field_label", "register", "run", "validate_paths"]
+__all__ = ["FORMATS", "register", "run", "validate_paths"]
 
 
 FORMATS = ("table", "json", "xlsx")
@@ -209,7 +210,7 @@ def _show(
     print(_summary(report, lang))
     if report.findings:
         print()
-        print(_table(report.findings, several, lang))
+        print(_table(report, several, lang))
     if demo:
         print()
         print(_by_code(report.findings, lang))
@@ -262,12 +263,14 @@ def _as_json(report: ValidationReport, several: bool, lang: str) -> dict[str, An
             "rejected": report.payments_rejected,
         }
     items = []
-    for f in report.findings:
+    columns = _problems(report, False, lang).column("column" if lang == "en" else "列").to_pylist()
+    for f, column in zip(report.findings, columns, strict=True):
         item: dict[str, Any] = {
             "code": f.code,
             "severity": f.severity.value,
             "row": f.row,
             "field": f.field,
+            "column": column,
             "message": f.message(lang),
         }
         if several:
@@ -303,45 +306,18 @@ def _summary(report: ValidationReport, lang: str) -> str:
     return text
 
 
-def _table(findings: Sequence[Finding], several: bool, lang: str) -> str:
-    if lang == "en":
-        headers = ["row", "field", "code", "severity", "message"]
-    else:
-        headers = ["行", "字段", "代码", "级别", "说明"]
-    if several:
-        headers.insert(0, "file" if lang == "en" else "文件")
-    rows = []
-    for f in findings:
-        sev = f.severity.value if lang == "en" else f.severity.zh
-        message = f.message(lang)
-        # the row and field are already in their own columns
-        _, sep, rest = message.partition(": " if lang == "en" else "：")
-        line = [f.row, field_label(f.field, lang), f.code, sev, rest if sep else message]
-        if several:
-            line.insert(0, Path(f.source).name if f.source else "")
-        rows.append(line)
-    return table(headers, rows)
+def _problems(report: ValidationReport, several: bool, lang: str) -> pa.Table:
+    """The findings as the school's workbook lists them
+    (:func:`~edupoverty.records.workbook.problems_table`): row, student's name, the column
+    as headed in the school's own file, problem, how to fix it, severity and code."""
+    return problems_table(
+        report.findings, headers=report.headers, names=report.names, lang=lang, files=several
+    )
 
 
-def field_label(field: str | None, lang: str = "zh") -> str:
-    """How a finding's field is named in the text report: in Chinese, the column's usual
-    Chinese header (the roster's, else the disbursement file's); in English, the field.
-    (The reader does not keep the header text the file itself used.)
-
-    Examples:
-        >>> field_label("school_code"), field_label("programme"), field_label("备注")
-        ('学校代码', '资助项目', '备注')
-        >>> field_label("school_code", "en"), field_label(None)
-        ('school_code', '')
-    """
-    if not field:
-        return ""
-    if lang == "en":
-        return field
-    column = ROSTER_BY_NAME.get(field)
-    if column is not None:
-        return column.headers[0]
-    return DISBURSEMENT_COLUMNS.get(field, (field,))[0]
+def _table(report: ValidationReport, several: bool, lang: str) -> str:
+    shown = _problems(report, several, lang)
+    return table(shown.column_names, [list(r.values()) for r in shown.to_pylist()])
 
 
 def _demo_header(lang: str, paths: Sequence[str | os.PathLike[str]], pay: str) -> str:
