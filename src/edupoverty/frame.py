@@ -359,8 +359,9 @@ def assessments_to_arrow(
         if key not in values:
             values[key] = _result_values(a, programmes)
         s = a.student
-        rows.append([s.row, s.name, s.student_number, s.school_code, *values[key]])
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (4 + len(programmes) + 10)
+        rows.append([s.row, s.name, s.student_number, s.school_code, s.school_name, *values[key]])
+    width = len(PASSED_COLUMNS) + len(TOTAL_COLUMNS) + len(programmes) + 1 + len(FUNDING_COLUMNS)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
     names = [
         *(n for n, _ in PASSED_COLUMNS),
         *TOTAL_COLUMNS,

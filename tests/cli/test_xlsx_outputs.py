@@ -59,7 +59,9 @@ def test_an_assessment_workbook_has_its_result_rejected_rows_and_problems_apart(
     _assert_laid_out(ws)
     rows = _values(ws)
     header = rows[0]
-    assert header[:5] == ["行", "姓名", "学籍号", "学校代码", "合计"]
+    assert header[:6] == ["行", "姓名", "学籍号", "学校代码", "学校名称", "合计"]
+    # the school by name, where the roster gives it
+    assert {"黄圩镇中心小学", "砀山县第二中学"} <= {r[4] for r in rows[1:-1]}
     data, totals = rows[1:-1], rows[-1]
     assert len(data) == 32 and totals[0] == "合计"
     assert ws.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(data) + 1}"
@@ -69,7 +71,7 @@ def test_an_assessment_workbook_has_its_result_rejected_rows_and_problems_apart(
         if name in ("行",):
             continue
         cells = [ws.cell(row=i + 2, column=c + 1) for i, r in enumerate(data) if r[c] is not None]
-        if c >= 4 and name != "未配置":  # money: numbers shown with two places
+        if c >= 5 and name != "未配置":  # money: numbers shown with two places
             assert all(cell.number_format == "0.00" for cell in cells)
             want = sum(Decimal(repr(a)) for a in amounts)
             if amounts:
@@ -77,7 +79,7 @@ def test_an_assessment_workbook_has_its_result_rejected_rows_and_problems_apart(
             else:  # no amount in the column: an empty total, never 0
                 assert totals[c] is None
     # the total of the totals is what the rows add up to, to the fen
-    assert totals[4] == pytest.approx(sum(r[4] for r in data))
+    assert totals[5] == pytest.approx(sum(r[5] for r in data))
     # a not-configured amount is an empty cell, and the 未配置 column names the programme
     nc = header.index("未配置")
     fee = header.index("普通高中免学杂费")

@@ -132,6 +132,7 @@ def expected_row(a: Assessment, programmes: list[str]) -> dict[str, object]:
         "name": a.student.name,
         "student_number": a.student.student_number,
         "school_code": a.student.school_code,
+        "school_name": a.student.school_name,
         "total": a.total,
         "cash_total": a.cash_total,
         "waiver_total": a.waiver_total,
@@ -342,7 +343,7 @@ def test_the_output_names_the_policy_school_year_and_each_programme() -> None:
     )
     field = out.schema.field("compulsory.nutrition")
     assert field.metadata is not None and field.metadata[b"form"] == b"in_kind"
-    assert out.schema.names[4:8] == list(TOTAL_COLUMNS)
+    assert out.schema.names[5:9] == list(TOTAL_COLUMNS)
     assert out.schema.names[-5:] == list(FUNDING_COLUMNS)
 
 

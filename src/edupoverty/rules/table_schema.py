@@ -9,6 +9,7 @@ column                       type                  holds
 ``name``                     ``string``            the input's, passed through
 ``student_number``           ``string``            the input's, passed through
 ``school_code``              ``string``            the input's, passed through
+``school_name``              ``string``            the input's, passed through (null: none)
 ``total``                    ``decimal128(18,2)``  sum of every configured amount
 ``cash_total``               ``decimal128(18,2)``  sum of configured cash amounts
 ``waiver_total``             ``decimal128(18,2)``  sum of configured waivers
@@ -33,8 +34,8 @@ the students whose amount of a programme is not configured, by reason
 Examples:
     >>> from edupoverty.rules import load_policy
     >>> schema = assessment_schema(load_policy("seed"), 2019)
-    >>> schema.names[:5], schema.names[-6:-5]
-    (['row', 'name', 'student_number', 'school_code', 'total'], ['not_configured'])
+    >>> schema.names[:6], schema.names[-6:-5]
+    (['row', 'name', 'student_number', 'school_code', 'school_name', 'total'], ['not_configured'])
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ PASSED_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("name", pa.string()),
     ("student_number", pa.string()),
     ("school_code", pa.string()),
+    ("school_name", pa.string()),
 )
 """The columns passed through from the student table, with their types."""
 

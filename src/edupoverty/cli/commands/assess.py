@@ -34,10 +34,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, cast
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from edupoverty.cli.display import display_header, display_of, programme_names, rejected_of
 from edupoverty.cli.formats import add_output_options, output_format
 from edupoverty.cli.notices import say
 from edupoverty.cli.progress import estimate_rows, rows_progress, shows_progress
@@ -369,100 +369,6 @@ def _emit(report: AssessReport, fmt: str, lang: str, out: IO[str]) -> None:
         out.write("\n")
 
 
-def _names(policy: Policy, lang: str) -> dict[str, str]:
-    return {p.id: p.name_en if lang == "en" else p.name_zh for p in policy.programmes}
-
-
-def _nc_mask(nc: pa.ChunkedArray | pa.Array, pid: str) -> pa.Array:
-    """Rows whose list of programmes not configured holds ``pid``."""
-    column = nc.combine_chunks() if isinstance(nc, pa.ChunkedArray) else nc
-    hits = pc.filter(pc.list_parent_indices(column), pc.equal(pc.list_flatten(column), pid))
-    values = np.zeros(len(column), dtype=bool)
-    values[hits.to_numpy()] = True
-    return pa.array(values)
-
-
-def display_header(policy: Policy, lang: str = "zh") -> list[str]:
-    """The column names people read, in ``lang``, of :func:`display_of`'s table.
-
-    Examples:
-        >>> display_header(load_policy("seed"))[:5]
-        ['行', '姓名', '学籍号', '学校代码', '合计']
-    """
-    en = lang == "en"
-    lead = (
-        ("row", "name", "student_number", "school_code", *TOTAL_COLUMNS)
-        if en
-        else ("行", "姓名", "学籍号", "学校代码", "合计", "现金", "减免", "实物")
-    )
-    names = _names(policy, lang)
-    return [*lead, *names.values(), "not_configured" if en else "未配置"]
-
-
-def display_of(assessed: pa.Table, policy: Policy, lang: str = "zh") -> pa.Table:
-    """An assessment table as people read it: row, name, student number, school code, the
-    totals, one column per programme (the amount, 未配置, or empty where it does not apply)
-    and the programmes not configured, by name, in ``lang`` (:func:`display_header`).
-
-    Examples:
-        >>> import tempfile, pathlib
-        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-        >>> _ = p.write_text("姓名,身份证号,学校代码,学段,学校所在地,建档立卡\\n"
-        ...     "李四,11010520120307002X,3412001,高中,县城,是\\n", encoding="utf-8")
-        >>> r = assess_report(p)
-        >>> t = display_of(r.assessed, r.policy)
-        >>> t.column("senior.fee_waiver").to_pylist(), t.column("not_configured").to_pylist()
-        (['未配置'], ['普通高中免学杂费'])
-    """
-    en = lang == "en"
-    names = _names(policy, lang)
-    nc_label = "not configured" if en else "未配置"
-    columns: list[pa.Array | pa.ChunkedArray] = [
-        assessed[c] for c in ("row", "name", "student_number", "school_code", *TOTAL_COLUMNS)
-    ]
-    nc = assessed["not_configured"].combine_chunks()
-    for p in policy.programmes:
-        text = pc.cast(assessed[p.id], pa.string())
-        # few distinct amounts a programme: dictionary-encoded, each is neutralised once
-        columns.append(pc.dictionary_encode(pc.if_else(_nc_mask(nc, p.id), nc_label, text)))
-    lookup = pa.array(list(names))
-    shown = pa.array(list(names.values()))
-    flat = pc.list_flatten(nc)
-    listed = pa.ListArray.from_arrays(
-        nc.offsets, pc.take(shown, pc.index_in(flat, value_set=lookup))
-    )
-    columns.append(pc.dictionary_encode(pc.binary_join(listed, "; " if en else "、")))
-    field_names = [
-        "row",
-        "name",
-        "student_number",
-        "school_code",
-        *TOTAL_COLUMNS,
-        *names,
-        "not_configured",
-    ]
-    return pa.table(columns, names=field_names)
-
-
-def rejected_of(rejected: Iterable[RejectedRow], schema: pa.Schema, lang: str) -> pa.Table:
-    """Rejected rows in the columns of :func:`display_of`'s table: the row number, and the
-    reasons in the last column (the rest empty).
-
-    Examples:
-        >>> from edupoverty.records.findings import finding
-        >>> bad = RejectedRow(3, (finding("field.missing", row=3, field="name"),))
-        >>> schema = pa.schema([("row", pa.int64()), ("name", pa.string())])
-        >>> rejected_of([bad], schema, "en").to_pylist()
-        [{'row': 3, 'name': 'row 3, name: a required value is missing'}]
-    """
-    rows = list(rejected)
-    n = len(rows)
-    columns = [pa.nulls(n, f.type) for f in schema]
-    columns[0] = pa.array([r.row for r in rows], schema.field(0).type)
-    columns[-1] = pa.array(["; ".join(f.message(lang) for f in r.findings) for r in rows])
-    return pa.table(columns, schema=schema)
-
-
 def write_json(report: AssessReport | AssessStream, out: IO[str]) -> None:
     """The JSON document of ``edupoverty assess``: ``policy``, ``school_year``,
     ``students`` (each a row of the assessment table: row, name, student number, school
@@ -566,12 +472,14 @@ def format_table(report: AssessReport, lang: str = "zh") -> str:
         else ["行", "姓名", "学校", "合计", "现金", "减免", "实物", "未配置"]
     )
     shown = display_of(assessed, report.policy, lang)
-    cols = [shown[c].to_pylist() for c in ("row", "name", "school_code", *TOTAL_COLUMNS)]
+    school = pc.coalesce(shown["school_name"], shown["school_code"])  # by name where given
+    cols = [c.to_pylist() for c in (shown["row"], shown["name"], school)]
+    cols += [shown[c].to_pylist() for c in TOTAL_COLUMNS]
     listed = shown["not_configured"].to_pylist()
     rows = [[*(c[i] for c in cols), listed[i] or ""] for i in range(shown.num_rows)]
     lines.append(table(head, rows))
     summary = report.summary()
-    names = _names(report.policy, lang)
+    names = programme_names(report.policy, lang)
     nc_label = "not configured" if en else "未配置"
     lines.append("")
     head = (
