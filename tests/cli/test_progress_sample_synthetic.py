@@ -75,6 +75,13 @@ def test_a_large_roster_shows_rows_rate_and_time_left_on_a_terminal(
     assert "<" in err  # elapsed<left
 
 
+def test_validating_a_large_roster_shows_progress_on_a_terminal(big_roster: Path) -> None:
+    argv = ["validate", str(big_roster), "--school-year", "2019", "--format", "json"]
+    code, err = _run_with_terminal_stderr(argv)
+    assert code in (0, 1), err
+    assert "校验" in err and "/30.0k" in err and "行/s" in err
+
+
 def test_quiet_shows_no_progress_even_on_a_terminal(big_roster: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "a.jsonl")
     code, err = _run_with_terminal_stderr(["assess", str(big_roster), "-q", "-o", out])

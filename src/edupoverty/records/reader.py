@@ -29,7 +29,7 @@ Examples:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -164,9 +164,13 @@ def read_roster_table(
     school_year: int | None = None,
     seen: Seen | None = None,
     batch_rows: int = 65_536,
+    progress: Callable[[int], object] | None = None,
 ) -> RosterTable:
     """Read one roster file (CSV or XLSX, Chinese or English headers) into a
     :class:`RosterTable`.
+
+    ``progress``, if given, is called with the number of rows of each batch read (for a
+    progress bar).
 
     ``today`` (default: the current date) bounds birth dates; ``school_year``, if given,
     adds the ``row.age_stage`` warnings (the age at its 1 September against the stage);
@@ -185,7 +189,11 @@ def read_roster_table(
     reading = read_roster_batches(
         path, today=today, school_year=school_year, seen=seen, batch_rows=batch_rows
     )
-    pieces = list(reading)
+    pieces = []
+    for piece in reading:
+        pieces.append(piece)
+        if progress is not None:
+            progress(piece.num_rows)
     table = pa.concat_tables(pieces) if pieces else STUDENT_SCHEMA.empty_table()
     return reading.result(table)
 

@@ -35,7 +35,7 @@ Examples:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -148,8 +148,10 @@ def validation_report(
     disbursements: Payments | Iterable[Payments] = (),
     school_year: int | None = None,
     today: date | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ValidationReport:
     """Check rosters and disbursements; return counts and findings (see :func:`validate`).
+    ``progress``, if given, is called with the number of roster rows of each batch read.
 
     A roster given as a path is read as a table
     (:func:`~edupoverty.records.reader.read_roster_table`): its rows are checked column by
@@ -186,7 +188,9 @@ def validation_report(
             accepted += roster.accepted - repeats
             rejected += len(roster.rejected) + repeats
             continue
-        table = read_roster_table(roster, today=day, school_year=year, seen=seen)
+        table = read_roster_table(
+            roster, today=day, school_year=year, seen=seen, progress=progress
+        )
         findings.extend(table.findings)
         headers[table.source], names[table.source] = table.headers, table.names
         rows += table.rows

@@ -49,6 +49,7 @@ import pyarrow as pa
 from edupoverty.cli.formats import add_output_options, output_format
 from edupoverty.cli.notices import say
 from edupoverty.cli.output import dumps, table
+from edupoverty.cli.progress import estimate_rows, rows_progress, shows_progress
 from edupoverty.cli.school_year import (
     add_school_year_option,
     announce_school_year,
@@ -182,7 +183,14 @@ def _report(
         return validation_report(
             *paths, disbursements=sample_disbursements_path(), school_year=SAMPLE_SCHOOL_YEAR
         )
-    report = validation_report(*paths, disbursements=disbursements, school_year=school_year)
+    quiet = getattr(args, "quiet", False)
+    known = [estimate_rows(p) for p in paths] if shows_progress(quiet) else []
+    total = sum(n for n in known if n is not None) if known and None not in known else None
+    what = "校验" if getattr(args, "lang", "zh") == "zh" else "checking"
+    with rows_progress(total, getattr(args, "lang", "zh"), quiet, what) as step:
+        report = validation_report(
+            *paths, disbursements=disbursements, school_year=school_year, progress=step
+        )
     if getattr(args, "policy", None):
         report = _with_audit(report, paths, disbursements, args.waivers, args.policy, school_year)
     return report
