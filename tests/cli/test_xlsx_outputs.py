@@ -109,7 +109,7 @@ def test_with_lang_en_the_sheets_and_headers_are_english(tmp_path: Path) -> None
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Assessment", "Rejected rows", "Problems"]
     rows = _values(book["Assessment"])
-    assert rows[0][:5] == ["row", "name", "student_number", "school_code", "total"]
+    assert rows[0][:6] == ["row", "name", "student_number", "school_code", "school_name", "total"]
     assert rows[-1][0] == "Total"
     assert _values(book["Problems"])[0][:4] == ["row", "name", "column", "problem"]
 
