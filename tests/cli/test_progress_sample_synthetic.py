@@ -82,6 +82,14 @@ def test_validating_a_large_roster_shows_progress_on_a_terminal(big_roster: Path
     assert "校验" in err and "/30.0k" in err and "行/s" in err
 
 
+def test_a_public_list_of_a_large_roster_shows_progress_on_a_terminal(
+    big_roster: Path, tmp_path: Path
+) -> None:
+    argv = ["public-list", str(big_roster), "-o", str(tmp_path / "list.csv")]
+    code, err = _run_with_terminal_stderr(argv)
+    assert "读取名单" in err and "/30.0k" in err, err
+
+
 def test_quiet_shows_no_progress_even_on_a_terminal(big_roster: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "a.jsonl")
     code, err = _run_with_terminal_stderr(["assess", str(big_roster), "-q", "-o", out])

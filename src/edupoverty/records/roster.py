@@ -219,12 +219,17 @@ def _result(t: RosterTable) -> RosterResult:
 
 
 def read_roster(
-    path: str | os.PathLike[str], *, today: date | None = None, school_year: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    school_year: int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> RosterResult:
     """Read a roster file (CSV or XLSX) into accepted students and rejected rows.
 
     ``today`` (default: the current date) is the day after which a birth date is in the
-    future (``id.birth_date``); ``school_year``, if given, adds ``row.age_stage`` warnings.
+    future (``id.birth_date``); ``school_year``, if given, adds ``row.age_stage`` warnings;
+    ``progress``, if given, is called with the number of rows of each batch read.
     Raises :class:`~edupoverty.errors.RosterError` if the file cannot be read at all;
     problems in rows are never raised, they are findings.
 
@@ -234,7 +239,8 @@ def read_roster(
         ...
         edupoverty.errors.RosterError: roster.not_found: no/such/roster.csv: 文件不存在 / ...
     """
-    return _result(read_roster_table(path, today=today, school_year=school_year))
+    table = read_roster_table(path, today=today, school_year=school_year, progress=progress)
+    return _result(table)
 
 
 class _MemoryRows:

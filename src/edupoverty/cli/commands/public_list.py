@@ -30,6 +30,7 @@ from edupoverty.cli.calendar_options import (
 from edupoverty.cli.formats import output_format
 from edupoverty.cli.notices import provisional
 from edupoverty.cli.output import dumps
+from edupoverty.cli.progress import estimate_rows, rows_progress, shows_progress
 from edupoverty.cli.school_year import (
     add_school_year_option,
     announce_school_year,
@@ -121,7 +122,11 @@ def run(args: argparse.Namespace) -> int:
         )
     from edupoverty.records.roster import read_roster
 
-    result = read_roster(args.roster)
+    quiet = getattr(args, "quiet", False)
+    total = estimate_rows(args.roster) if shows_progress(quiet) else None
+    what = "读取名单" if args.lang == "zh" else "reading"
+    with rows_progress(total, args.lang, quiet, what) as step:
+        result = read_roster(args.roster, progress=step)
     rows: Any = result.students
     if args.policy:
         from edupoverty.rules import assess_many, load_policy
