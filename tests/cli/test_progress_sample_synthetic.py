@@ -90,6 +90,13 @@ def test_a_public_list_of_a_large_roster_shows_progress_on_a_terminal(
     assert "读取名单" in err and "/30.0k" in err, err
 
 
+def test_writing_a_large_synthetic_roster_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    argv = ["synthetic", "--rows", "30000", "-o", str(tmp_path / "s.csv")]
+    code, err = _run_with_terminal_stderr(argv)
+    assert code == 0, err
+    assert "生成" in err and "/30.0k" in err, err
+
+
 def test_quiet_shows_no_progress_even_on_a_terminal(big_roster: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "a.jsonl")
     code, err = _run_with_terminal_stderr(["assess", str(big_roster), "-q", "-o", out])

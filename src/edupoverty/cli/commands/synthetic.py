@@ -28,6 +28,7 @@ from typing import Any
 
 from edupoverty.cli.formats import output_format
 from edupoverty.cli.output import dumps
+from edupoverty.cli.progress import rows_progress
 from edupoverty.cli.school_year import (
     add_school_year_option,
     announce_school_year,
@@ -109,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
     rates = dict.fromkeys(DEFECTS, args.defects) if args.defects else None
     write = write_roster_xlsx if fmt == "xlsx" else write_roster_csv
     announce_school_year(args, year, to_stdout=False)
-    path = write(args.output, args.rows, args.seed, rates, **options)
+    what = "生成" if args.lang == "zh" else "writing"
+    with rows_progress(args.rows, args.lang, getattr(args, "quiet", False), what) as step:
+        path = write(args.output, args.rows, args.seed, rates, progress=step, **options)
     if args.format == "json":
         print(dumps({"output": str(path), "rows": args.rows, "school_year": year}))
     elif args.lang == "en":

@@ -34,7 +34,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Unpack
 
@@ -160,6 +160,16 @@ def students(n: int, seed: int = 0, **options: Unpack[Options]) -> list[Student]
     return list(students_from_table(student_table(n, seed, **options)))
 
 
+def _counted(
+    batches: Iterable[pa.RecordBatch], progress: Callable[[int], object] | None
+) -> Iterator[pa.RecordBatch]:
+    """``batches``, telling ``progress`` (if given) the rows of each once it is written."""
+    for batch in batches:
+        yield batch
+        if progress is not None:
+            progress(batch.num_rows)
+
+
 def _write_csv(path: Path, batches: Iterable[pa.RecordBatch], encoding: str) -> Path:
     codec = codecs.lookup(encoding).name
     encoder = None if codec in ("utf-8", "utf-8-sig") else codecs.getincrementalencoder(codec)()
@@ -199,10 +209,13 @@ def write_roster_csv(
     n: int,
     seed: int = 0,
     defects: Defects = None,
+    *,
+    progress: Callable[[int], object] | None = None,
     **options: Unpack[Options],
 ) -> Path:
     """Write ``n`` generated rows to a CSV file and return its path; by default as schools send
-    it: UTF-8 with a byte-order mark, Chinese headers (:class:`Options`).
+    it: UTF-8 with a byte-order mark, Chinese headers (:class:`Options`). ``progress``, if
+    given, is called with the number of rows of each batch written.
 
     Examples:
         >>> import tempfile, pathlib
@@ -212,7 +225,7 @@ def write_roster_csv(
         (6, ['姓名', '身份证号'])
     """
     options = Options(headers="zh", encoding="utf-8-sig") | options
-    batches = generate_batches(n, seed, defects, **options)
+    batches = _counted(generate_batches(n, seed, defects, **options), progress)
     return _write_csv(Path(path), batches, options.get("encoding", "utf-8-sig"))
 
 
@@ -225,6 +238,8 @@ def write_roster_xlsx(
     n: int,
     seed: int = 0,
     defects: Defects = None,
+    *,
+    progress: Callable[[int], object] | None = None,
     **options: Unpack[Options],
 ) -> Path:
     """Write ``n`` generated rows to an XLSX workbook, every cell text, and return its path.
@@ -240,7 +255,7 @@ def write_roster_xlsx(
     if n > _XLSX_ROWS:
         raise _too_many_rows()
     batches = generate_batches(n, seed, defects, **(Options(headers="zh") | options))
-    return _write_xlsx(Path(path), batches)
+    return _write_xlsx(Path(path), _counted(batches, progress))
 
 
 def write_rosters(
