@@ -53,7 +53,7 @@ from edupoverty.records.findings import FINDING_SCHEMA, Finding, HasFindings, fi
 from edupoverty.records.model import Student
 from edupoverty.records.schema import ROSTER, ROSTER_KEYS, Header, names_a_header
 from edupoverty.records.sources import open_source
-from edupoverty.records.tables import Tabular, roster_html
+from edupoverty.records.tables import TableResult, roster_html
 
 __all__ = [
     "FINDING_SCHEMA",
@@ -87,7 +87,7 @@ class RejectedRow:
 
 
 @frozen(repr=False)
-class RosterTable(HasFindings, Tabular):
+class RosterTable(HasFindings, TableResult):
     """What :func:`read_roster_table` found in one roster file.
 
     ``table`` holds the accepted rows (:data:`~edupoverty.records.columns.STUDENT_SCHEMA`,

@@ -82,7 +82,7 @@ from edupoverty.records.schema import (
     names_a_header,
 )
 from edupoverty.records.sources import BadRow, open_source
-from edupoverty.records.tables import HTML_ROWS, Tabular, roster_html
+from edupoverty.records.tables import HTML_ROWS, TableResult, roster_html
 
 __all__ = [
     "AGE_RANGES",
@@ -130,7 +130,7 @@ class _FileResult(HasFindings):
 
 
 @frozen(repr=False)
-class RosterResult(_FileResult, Tabular):
+class RosterResult(_FileResult, TableResult):
     """What :func:`read_roster` found in one file.
 
     ``findings`` holds every finding of the reading, in row order: ``column.unknown``

@@ -34,6 +34,7 @@ Examples:
 
 from __future__ import annotations
 
+import abc
 import html
 import importlib
 from collections.abc import Iterable, Sequence
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HTML_ROWS",
     "MissingExtraError",
-    "Tabular",
+    "TableResult",
     "findings_html",
     "html_table",
     "roster_html",
@@ -127,13 +128,13 @@ def to_polars(table: pa.Table) -> Any:
     return pl.from_arrow(table)
 
 
-class Tabular:
-    """What a result that is a table offers: :meth:`to_arrow`, and from it
-    :meth:`to_pandas` and :meth:`to_polars`.
+class TableResult(abc.ABC):
+    """What a result that is a table offers: :meth:`to_arrow` (each result defines it),
+    and from it :meth:`to_pandas` and :meth:`to_polars`.
 
     Examples:
         >>> import pyarrow as pa
-        >>> class Two(Tabular):
+        >>> class Two(TableResult):
         ...     def to_arrow(self):
         ...         return pa.table({"row": [2, 3]})
         >>> Two().to_polars()["row"].to_list()
@@ -142,9 +143,9 @@ class Tabular:
 
     __slots__ = ()
 
+    @abc.abstractmethod
     def to_arrow(self) -> pa.Table:
         """The result as an Arrow table."""
-        raise NotImplementedError
 
     def to_pandas(self) -> Any:
         """The result as a pandas ``DataFrame`` (:func:`to_pandas`)."""
