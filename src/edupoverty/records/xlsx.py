@@ -506,7 +506,8 @@ class _Series:
             if total is None:
                 continue  # no amount in the column: an empty total, never 0
             if abs(total) < Decimal(10) ** (EXACT_DIGITS - 2):
-                ws.write_number(r, c, float(total), number)  # an Excel number is a double: exact to the fen at this size
+                # an Excel number is a double: below this size it holds the fen exactly
+                ws.write_number(r, c, float(total), number)
             else:
                 ws.write_string(r, c, str(total), number)
 
