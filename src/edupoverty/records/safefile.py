@@ -37,12 +37,22 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
 from edupoverty.errors import ArgumentError, EdupovertyError, InputError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Refuse", "load_toml", "nesting_depth", "read_limited"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Refusal",
+    "Refuse",
+    "load_toml",
+    "nesting_depth",
+    "open_regular",
+    "read_limited",
+]
 
 MAX_BYTES = 1 << 20
 """The default size limit of a data file: 1 MiB (the largest shipped profile is about 10 KB)."""
@@ -53,6 +63,67 @@ deepest shipped profile goes 10 levels down)."""
 
 Refuse = Callable[[str, str], EdupovertyError]
 """Makes the error for a refused file from the reason in Chinese and in English."""
+
+
+Refusal = Callable[[str, str, str], EdupovertyError]
+"""Makes the error for a refused file from a code of the module documentation
+(``file.not_found``, ``file.unreadable``, ``file.not_regular``) and the reason in Chinese and
+in English."""
+
+
+@contextmanager
+def open_regular(
+    path: str | os.PathLike[str], refuse: Refusal, *, buffering: int = 0
+) -> Iterator[BinaryIO]:
+    """``path`` opened for reading in binary if it names a regular file; anything else is
+    refused at once by the error ``refuse`` makes: a FIFO is never opened for a blocking
+    read, a device never read, a directory never opened, and a file swapped for something
+    else between the check and the opening is caught. The one way the library opens a file
+    from outside (rosters, policy and calendar files, notices).
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from edupoverty.errors import InputError
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+        >>> _ = p.write_bytes(b"abc")
+        >>> def refuse(code, zh, en):
+        ...     return InputError(zh, en)
+        >>> with open_regular(p, refuse) as fh:
+        ...     fh.read()
+        b'abc'
+        >>> with open_regular(p.parent, refuse) as fh:  # doctest: +ELLIPSIS
+        ...     pass
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.InputError: input: 这是一个目录，不是文件 / ...
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        mode = os.stat(path).st_mode
+        fd = os.open(path, flags) if stat.S_ISREG(mode) else -1
+    except FileNotFoundError:
+        raise refuse("file.not_found", "文件不存在", "file not found") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = getattr(exc, "strerror", None) or "invalid path"
+        raise refuse(
+            "file.unreadable", "无法读取文件", f"cannot read the file ({reason})"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise refuse(
+            "file.not_regular", "这是一个目录，不是文件", "this is a directory, not a file"
+        )
+    if fd < 0:
+        raise refuse(
+            "file.not_regular",
+            "不是普通文件（管道、设备等），拒绝读取",
+            "not a regular file (a pipe, a device …): refused",
+        )
+    with os.fdopen(fd, "rb", buffering=buffering) as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
+            raise refuse(
+                "file.not_regular", "文件在读取期间被更换", "the file changed while being read"
+            )
+        yield fh
 
 
 def read_limited(
@@ -79,7 +150,7 @@ def read_limited(
         >>> read_limited(p.parent)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        edupoverty.errors.InputError: file.not_regular: ...：是一个目录，不是文件 / ...
+        edupoverty.errors.InputError: file.not_regular: ...：这是一个目录，不是文件 / ...
     """
     if not isinstance(path, str | os.PathLike):
         raise ArgumentError("path", "文件路径", "a file path", type(path).__name__)
@@ -87,36 +158,11 @@ def read_limited(
         raise ArgumentError("limit", "非负整数", "a non-negative int", repr(limit))
     name = os.path.basename(os.path.normpath(os.fspath(path))) or os.fspath(path)
     fail = refuse or _named(name)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        mode = os.stat(path).st_mode
-        fd = os.open(path, flags) if stat.S_ISREG(mode) else -1
-    except FileNotFoundError:
-        raise _refused(fail, "file.not_found", "文件不存在", "file not found") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-        reason = getattr(exc, "strerror", None) or "invalid path"
-        raise _refused(
-            fail, "file.unreadable", "无法读取文件", f"cannot read the file ({reason})"
-        ) from None
-    if stat.S_ISDIR(mode):
-        raise _refused(
-            fail, "file.not_regular", "是一个目录，不是文件", "is a directory, not a file"
-        )
-    if fd < 0:
-        raise _refused(
-            fail,
-            "file.not_regular",
-            "不是普通文件（管道、设备等），拒绝读取",
-            "not a regular file (a pipe, a device …): refused",
-        )
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
-            raise _refused(
-                fail,
-                "file.not_regular",
-                "文件在读取期间被更换",
-                "the file changed while being read",
-            )
+
+    def refusal(code: str, zh: str, en: str) -> EdupovertyError:
+        return _refused(fail, code, zh, en)
+
+    with open_regular(path, refusal, buffering=-1) as fh:
         try:
             data = fh.read(limit + 1)
         except OSError as exc:

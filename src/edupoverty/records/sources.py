@@ -41,7 +41,6 @@ import csv
 import io
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +53,7 @@ import pyarrow.csv as pcsv
 from attrs import frozen
 
 from edupoverty.errors import ArgumentError, RosterError
+from edupoverty.records.safefile import open_regular
 from edupoverty.records.textfeed import BAD, GIANT, MAX_LINE, TextFeed, detect_encoding, utf8_chunks
 from edupoverty.records.xlsxfile import xlsx_rows
 
@@ -463,26 +463,11 @@ def _open(p: Path) -> Iterator[BinaryIO]:
             "不能从标准输入读取名单：请给出文件",
             "a roster cannot be read from standard input: give a file",
         )
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        mode = os.stat(p).st_mode
-        fd = os.open(p, flags) if stat.S_ISREG(mode) else -1
-    except FileNotFoundError:
-        raise _err(p, "文件不存在", "file not found", "roster.not_found") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-        reason = getattr(exc, "strerror", None) or "invalid path"
-        raise _err(p, "无法打开文件", f"cannot open the file ({reason})") from None
-    if stat.S_ISDIR(mode):
-        raise _err(p, "这是一个目录，不是文件", "this is a directory, not a file")
-    if fd < 0:
-        raise _err(
-            p,
-            "不是普通文件（管道、设备等），拒绝读取",
-            "not a regular file (a pipe, a device …): refused",
-        )
-    with os.fdopen(fd, "rb", buffering=0) as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the stat
-            raise _err(p, "文件在读取期间被更改", "the file changed while being read")
+
+    def refuse(code: str, zh: str, en: str) -> RosterError:
+        return _err(p, zh, en, "roster.not_found" if code == "file.not_found" else "roster.file")
+
+    with open_regular(p, refuse) as fh:
         yield fh
 
 
