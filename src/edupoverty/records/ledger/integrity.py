@@ -19,7 +19,8 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, NamedTuple
 
 from attrs import frozen
 
@@ -31,12 +32,14 @@ from edupoverty.records.ledger.heads import Head, head_pairs
 from edupoverty.records.model import LedgerEntry
 
 __all__ = [
+    "Chain",
     "ChainProblem",
     "Item",
     "TamperKind",
     "VerifyReport",
     "body_seq",
     "check_heads",
+    "follow_chain",
     "verify",
     "verify_items",
 ]
@@ -194,25 +197,10 @@ def verify_items(
         >>> verify_items([]).ok, verify_items([], [(2, "ab" * 32)]).problems[0].kind.value
         (True, 'removed')
     """
-    prev = GENESIS
-    expected = 1
     digest = hasher(key)
-    clean = True
-    try:
-        for _col, p, h, body in items:
-            if (
-                p != prev
-                or (not links_only and digest(p.encode("utf-8") + body) != h)
-                or not body.startswith(b'{"seq":%d,' % expected)
-            ):
-                clean = False
-                break
-            prev = h
-            expected += 1
-    except (TypeError, AttributeError, UnicodeError):  # a column of the wrong type
-        clean = False
+    fast = follow_chain(((p, h, b) for _c, p, h, b in items), digest, links_only=links_only)
     problems: list[ChainProblem] = []
-    if not clean:
+    if not fast.clean:
         items = [(int(c), _text(p), _text(h), _bytes(b)) for c, p, h, b in items]
         content_ok = [
             links_only or digest(p.encode("utf-8") + body) == h for (_s, p, h, body) in items
@@ -232,6 +220,56 @@ def verify_items(
         key_checked=not links_only,
         heads_checked=len(heads),
     )
+
+
+class Chain(NamedTuple):
+    """What one pass over a chain found (:func:`follow_chain`): whether it is ``clean``,
+    the number of entries ``followed``, the ``head_hash`` of the last, and where each wanted
+    head stands (``at``: seq → (position, hash)); on a break, up to the break."""
+
+    clean: bool
+    followed: int
+    head_hash: str
+    at: dict[int, tuple[int, str]]
+
+
+def follow_chain(
+    links: Iterable[tuple[Any, Any, Any]],
+    digest: Callable[[bytes], str],
+    *,
+    links_only: bool = False,
+    want: Collection[int] = (),
+) -> Chain:
+    """One pass over ``(prev_hash, hash, body)`` in ledger order, stopping at the first
+    entry that does not follow the one before, is not numbered in turn or (unless
+    ``links_only``) does not hash to its hash under ``digest``
+    (:func:`~edupoverty.records.ledger.entries.hasher`). Values of the wrong type are a
+    break, never an exception. The fast pass of every verification; the diagnosis of a
+    break is :func:`verify_items`'.
+
+    Examples:
+        >>> from edupoverty.records.ledger.entries import GENESIS, hasher
+        >>> follow_chain([], hasher()).clean, follow_chain([(GENESIS, "x", b"{}")], hasher()).clean
+        (True, False)
+    """
+    prev, expected, clean = GENESIS, 1, True
+    at: dict[int, tuple[int, str]] = {}
+    try:
+        for p, h, body in links:
+            if (
+                p != prev
+                or (not links_only and digest(p.encode("utf-8") + body) != h)
+                or not body.startswith(b'{"seq":%d,' % expected)
+            ):
+                clean = False
+                break
+            if expected in want:
+                at[expected] = (expected - 1, h)
+            prev = h
+            expected += 1
+    except (TypeError, AttributeError, UnicodeError):  # a column of the wrong type
+        clean = False
+    return Chain(clean, expected - 1, prev, at)
 
 
 def check_heads(

@@ -48,7 +48,12 @@ from edupoverty.records.ledger.entries import (
     hasher,
 )
 from edupoverty.records.ledger.heads import Head, head_pairs, read_head_log, record_head
-from edupoverty.records.ledger.integrity import VerifyReport, check_heads, verify_items
+from edupoverty.records.ledger.integrity import (
+    VerifyReport,
+    check_heads,
+    follow_chain,
+    verify_items,
+)
 from edupoverty.records.ledger.keys import KEYED, key_check
 from edupoverty.records.model import LedgerEntry
 from edupoverty.records.outfile import sync_folder
@@ -538,31 +543,14 @@ class Ledger:
         want = {s for s, _h in wanted}
         with _sql(self.path):
             # Fast pass streamed from the file; on any doubt, the full diagnosis.
-            digest = hasher(self._key)
-            prev, expected, clean = GENESIS, 1, True
-            at: dict[int, tuple[int, str]] = {}
             cur = self._conn.execute("SELECT prev_hash, hash, body FROM entries ORDER BY seq")
-            try:
-                for p, h, body in cur:
-                    if (
-                        p != prev
-                        or (not links_only and digest(p.encode("utf-8") + body) != h)
-                        or not body.startswith(b'{"seq":%d,' % expected)
-                    ):
-                        clean = False
-                        break
-                    if expected in want:
-                        at[expected] = (expected - 1, h)
-                    prev = h
-                    expected += 1
-            except (TypeError, AttributeError, UnicodeError):  # a column of the wrong type
-                clean = False
-            count = expected - 1
-            if clean and not check_heads(at, count, wanted, last=count):
+            fast = follow_chain(cur, hasher(self._key), links_only=links_only, want=want)
+            count = fast.followed
+            if fast.clean and not check_heads(fast.at, count, wanted, last=count):
                 return VerifyReport(
                     count,
                     count,
-                    prev,
+                    fast.head_hash,
                     keyed=self.keyed,
                     key_checked=not links_only,
                     heads_checked=len(wanted),
