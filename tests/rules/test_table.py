@@ -114,8 +114,11 @@ students = st.builds(
 )
 
 
-def expected_row(a: Assessment, programmes: list[str]) -> dict[str, object]:
-    """What ``assess_table`` should give for the row of assessment ``a``."""
+def expected_row(
+    a: Assessment, programmes: list[str], tiered: list[str]
+) -> dict[str, object]:
+    """What ``assess_table`` should give for the row of assessment ``a`` (``tiered``: the
+    tiered programmes, whose tier columns it has)."""
     funding = dict.fromkeys(FundingLevel, Decimal("0.00"))
     unknown = Decimal("0.00")
     for e in a.entitlements:
@@ -127,17 +130,20 @@ def expected_row(a: Assessment, programmes: list[str]) -> dict[str, object]:
             for level, part in e.funding.items():
                 funding[level] += part
     amounts = {e.programme: e.amount for e in a.entitlements if e.configured}
+    tiers = {e.programme: e.tier for e in a.entitlements}
     return {
         "row": a.student.row,
         "name": a.student.name,
         "student_number": a.student.student_number,
         "school_code": a.student.school_code,
         "school_name": a.student.school_name,
+        "grade": a.student.grade,
         "total": a.total,
         "cash_total": a.cash_total,
         "waiver_total": a.waiver_total,
         "in_kind_total": a.in_kind_total,
         **{pid: amounts.get(pid) for pid in programmes},
+        **{f"{pid}.tier": tiers.get(pid) for pid in tiered},
         "not_configured": [e.programme for e in a.not_configured],
         **{f"funding_{level.value}": v for level, v in funding.items()},
         "funding_unknown": unknown,
@@ -200,10 +206,11 @@ def test_a_table_is_assessed_row_for_row_as_assess_many_assesses_each_student(
     policy = POLICIES[which]
     out, expected = assess_both(many, policy, year)
     programmes = [p.id for p in policy.programmes]
+    tiered = [p.id for p in policy.programmes if p.tiered]
     assert out.schema.names == assessment_schema(policy).names
     assert out.num_rows == len(many)
     for got, a in zip(out.to_pylist(), expected, strict=True):
-        assert got == expected_row(a, programmes)
+        assert got == expected_row(a, programmes, tiered)
     summary = summarize_table(out)
     assert summary == summarize(expected)
     assert dumps(summary) == dumps(summarize(expected))  # keys in the same order too
@@ -343,8 +350,28 @@ def test_the_output_names_the_policy_school_year_and_each_programme() -> None:
     )
     field = out.schema.field("compulsory.nutrition")
     assert field.metadata is not None and field.metadata[b"form"] == b"in_kind"
-    assert out.schema.names[5:9] == list(TOTAL_COLUMNS)
+    assert out.schema.names[6:10] == list(TOTAL_COLUMNS)
     assert out.schema.names[-5:] == list(FUNDING_COLUMNS)
+    # one tier column per tiered programme, before the programmes not configured
+    tiers = [n for n in out.schema.names if n.endswith(".tier")]
+    assert tiers == ["senior.national_grant.tier"]
+    assert out.schema.names.index(tiers[0]) + 1 == out.schema.names.index("not_configured")
+
+
+def test_the_tier_column_holds_the_tier_the_grant_pays() -> None:
+    # R-STK-2: one tier of a tiered grant; registered-poor students the highest (R-SEN-1).
+    kids = [
+        student(stage=Stage.SENIOR, financial_difficulty=True, grant_tier=2),
+        student(stage=Stage.SENIOR, registered_poor=True, grant_tier=2),
+        student(stage=Stage.SENIOR),
+        student(stage=Stage.PRIMARY, grade=4),
+    ]
+    policy = load_policy("seed")
+    out = assess_table(table_from_students(kids), policy, 2019)
+    assert out.column("senior.national_grant.tier").to_pylist() == [2, 1, None, None]
+    assert out.column("grade").to_pylist() == [None, None, None, 4]
+    alone = [assess(s, policy, 2019).entitlement("senior.national_grant") for s in kids[:2]]
+    assert [e.tier for e in alone] == [2, 1]
 
 
 def test_each_row_gets_what_assess_gives_its_student_alone() -> None:
@@ -362,8 +389,9 @@ def test_each_row_gets_what_assess_gives_its_student_alone() -> None:
     ]
     out = assess_table(table_from_students(kids), policy, 2019)
     programmes = [p.id for p in policy.programmes]
+    tiered = [p.id for p in policy.programmes if p.tiered]
     for got, s in zip(out.to_pylist(), kids, strict=True):
-        assert got == expected_row(assess(s, policy, 2019), programmes)
+        assert got == expected_row(assess(s, policy, 2019), programmes, tiered)
 
 
 def test_the_amounts_not_configured_are_counted_by_programme_and_reason() -> None:

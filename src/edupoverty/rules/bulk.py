@@ -104,9 +104,11 @@ _Outcome = tuple[bool, tuple[Label, ...]]  # a check holds, and the condition th
 # how a semester's amount is found (a plan's price), as a code
 _ABSENT, _NOT_CONFIGURED, _FIXED, _FEE, _DAILY = range(5)
 # a plan as a row of integers: applies, then per semester the kind, fixed fen, daily rate in
-# fen, school days, fee field (index in FEE_FIELDS), shares (index); then the reason
+# fen, school days, fee field (index in FEE_FIELDS), shares (index); then the reason and the
+# tier (-1: none)
 _KIND, _FIXED_FEN, _RATE, _DAYS, _FEE_AT, _SHARE = (1 + 2 * k for k in range(6))
-_REASON = 13
+_REASON, _TIER = 13, 14
+_WIDTH = 15
 
 
 def assess_table(table: pa.Table, policy: Policy, school_year: int) -> pa.Table:
@@ -232,8 +234,10 @@ class TableAssessor:
         return _reasons(self, self._counts)
 
     def _encode(self, p: Plan) -> tuple[int, ...]:
-        """``p`` as a row of integers (the layout of ``_KIND`` … ``_REASON``)."""
-        out = [int(p.decision.applies), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1]
+        """``p`` as a row of integers (the layout of ``_KIND`` … ``_TIER``)."""
+        out = [int(p.decision.applies), *[0] * 10, -1, -1, -1, -1]
+        if p.tier is not None:
+            out[_TIER] = p.tier
         for sem, price, shares in zip(p.semesters, p.prices, p.shares, strict=True):
             i = SEMESTERS.index(sem)
             if shares is not None:
@@ -320,8 +324,8 @@ class _Batch:
             found = plan(prog, student, statuses, a.school_year, self._view(row), params)
             a._plans[j, key] = a._encode(found)
         done = [
-            _Priced(np.array([a._plans[j, k] for k in keys], np.int64).reshape(-1, 14), of_group)
-            for j, (of_group, keys, _) in enumerate(combos)
+            _Priced(np.array([a._plans[j, k] for k in keys], np.int64).reshape(-1, _WIDTH), g)
+            for j, (g, keys, _) in enumerate(combos)
         ]
         self._replace(done)
         return self._output(done)
@@ -486,6 +490,11 @@ class _Batch:
         arrays = [pc.cast(self.source[name], kind) for name, kind in PASSED_COLUMNS]
         arrays += [money(x[rows]) for x in (total, *forms.values())]
         arrays += columns
+        arrays += [
+            _tiers(d.rec[d.of_group, _TIER], d.applies, self.group)
+            for prog, d in zip(a.policy.programmes, done, strict=True)
+            if prog.tiered
+        ]
         arrays.append(listed.take(pa.array(self.group)))
         arrays += [money(x[rows]) for x in (*funding, unknown)]
         meta = dict(a.schema.metadata or {})
@@ -523,6 +532,13 @@ class _Priced:
         self.nc: BoolArray = np.asarray((kind == _NOT_CONFIGURED).any(axis=1), np.bool_)
         priced = kind >= _FIXED
         self.known: BoolArray = np.asarray((~priced | (share >= 0)).all(axis=1), np.bool_)
+
+
+def _tiers(tier: IntArray, applies: BoolArray, group: IntArray) -> pa.Array:
+    """A tiered programme's tier in each row, from its tier (-1: none) and whether it
+    applies in each group (after replacement): null where it does not apply or has none."""
+    shown = np.where(applies, tier, -1)[group]
+    return pa.array(shown, pa.int8(), mask=shown < 0)
 
 
 def _split(amounts: IntArray, share_ids: IntArray, shares: list[FundingShares]) -> IntArray:

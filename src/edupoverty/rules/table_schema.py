@@ -10,6 +10,7 @@ column                       type                  holds
 ``student_number``           ``string``            the input's, passed through
 ``school_code``              ``string``            the input's, passed through
 ``school_name``              ``string``            the input's, passed through (null: none)
+``grade``                    ``int64``             the input's, passed through (null: none)
 ``total``                    ``decimal128(18,2)``  sum of every configured amount
 ``cash_total``               ``decimal128(18,2)``  sum of configured cash amounts
 ``waiver_total``             ``decimal128(18,2)``  sum of configured waivers
@@ -18,6 +19,10 @@ column                       type                  holds
                                                    does not apply or its amount is not
                                                    configured (one column per programme of the
                                                    policy, in policy order)
+*programme id*.tier          ``int8``              the grant tier a tiered programme pays (one
+                                                   column per tiered programme, in policy
+                                                   order); null when it does not apply or the
+                                                   tier is not configured
 ``not_configured``           ``list<string>``      ids of the programmes that apply but whose
                                                    amount is not configured, in policy order
 ``funding_central`` …        ``decimal128(18,2)``  configured amounts paid by each level of
@@ -34,8 +39,12 @@ the students whose amount of a programme is not configured, by reason
 Examples:
     >>> from edupoverty.rules import load_policy
     >>> schema = assessment_schema(load_policy("seed"), 2019)
-    >>> schema.names[:6], schema.names[-6:-5]
-    (['row', 'name', 'student_number', 'school_code', 'school_name', 'total'], ['not_configured'])
+    >>> schema.names[:7], schema.names[-6:-5]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    (['row', 'name', 'student_number', 'school_code', 'school_name', 'grade', 'total'],
+     ['not_configured'])
+    >>> [n for n in schema.names if n.endswith(TIER_SUFFIX)]
+    ['senior.national_grant.tier']
 """
 
 from __future__ import annotations
@@ -52,9 +61,11 @@ from edupoverty.rules.policy import Policy
 __all__ = [
     "FUNDING_COLUMNS",
     "PASSED_COLUMNS",
+    "TIER_SUFFIX",
     "TOTAL_COLUMNS",
     "assessment_schema",
     "not_configured_of",
+    "programme_columns",
 ]
 
 PASSED_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
@@ -63,6 +74,7 @@ PASSED_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("student_number", pa.string()),
     ("school_code", pa.string()),
     ("school_name", pa.string()),
+    ("grade", pa.int64()),
 )
 """The columns passed through from the student table, with their types."""
 
@@ -79,6 +91,9 @@ FUNDING_COLUMNS: tuple[str, ...] = (
     "funding_unknown",
 )
 """The columns of the funding split, in order."""
+
+TIER_SUFFIX = ".tier"
+"""A tiered programme's tier column is its id followed by this."""
 
 
 def assessment_schema(policy: Policy, school_year: int | None = None) -> pa.Schema:
@@ -100,12 +115,31 @@ def assessment_schema(policy: Policy, school_year: int | None = None) -> pa.Sche
         )
         for p in policy.programmes
     ]
+    fields += [
+        pa.field(p.id + TIER_SUFFIX, pa.int8(), metadata={"programme": p.id})
+        for p in policy.programmes
+        if p.tiered
+    ]
     fields.append(pa.field("not_configured", pa.list_(pa.string()), nullable=False))
     fields += [pa.field(name, MONEY, nullable=False) for name in FUNDING_COLUMNS]
     meta = {"policy": policy.name}
     if school_year is not None:
         meta["school_year"] = str(school_year)
     return pa.schema(fields, metadata=meta)
+
+
+def programme_columns(schema: pa.Schema) -> list[str]:
+    """The programme columns of an assessment table's ``schema``, in order: the amount
+    columns between the totals and ``not_configured`` (not the tier columns).
+
+    Examples:
+        >>> from edupoverty.rules import load_policy
+        >>> programme_columns(assessment_schema(load_policy("seed")))[4:6]
+        ['compulsory.nutrition', 'senior.national_grant']
+    """
+    names = schema.names
+    between = range(names.index(TOTAL_COLUMNS[-1]) + 1, names.index("not_configured"))
+    return [names[i] for i in between if pa.types.is_decimal(schema.field(i).type)]
 
 
 def not_configured_of(assessed: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from edupoverty.records.enums import FundingLevel, ProgrammeForm
 from edupoverty.records.money import ZERO
 from edupoverty.rules.columns import first_rows
+from edupoverty.rules.table_schema import programme_columns
 from edupoverty.rules.totals import ProgrammeTotal, Summary, make_summary
 
 __all__ = ["summarize_table"]
@@ -49,8 +50,7 @@ def summarize_table(assessed: pa.Table | pa.RecordBatch) -> Summary:
         >>> t.by_programme["senior.fee_waiver"]
         ProgrammeTotal(students=1, amount=未配置, not_configured=1)
     """
-    names = assessed.column_names
-    programmes = names[names.index("in_kind_total") + 1 : names.index("not_configured")]
+    programmes = programme_columns(assessed.schema)
     n = assessed.num_rows
     listed = assessed["not_configured"]
     if isinstance(listed, pa.ChunkedArray):
