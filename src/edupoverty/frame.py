@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -45,6 +46,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from edupoverty.disclosure.public_list import NOT_CONFIGURED
 from edupoverty.errors import ArgumentError, InputError
 from edupoverty.records.columns import MONEY
 from edupoverty.records.enums import FundingLevel, ProgrammeForm
@@ -55,8 +57,10 @@ from edupoverty.rules import Assessment, NotConfigured, Policy, assess_table
 from edupoverty.rules.table_schema import (
     FUNDING_COLUMNS,
     PASSED_COLUMNS,
+    TIER_SUFFIX,
     TOTAL_COLUMNS,
     assessment_schema,
+    programme_columns,
 )
 
 __all__ = [
@@ -66,6 +70,7 @@ __all__ = [
     "assessments_to_arrow",
     "assessments_to_pandas",
     "assessments_to_polars",
+    "entitlement_rows",
     "findings_to_arrow",
     "findings_to_pandas",
     "findings_to_polars",
@@ -330,8 +335,9 @@ def assessments_to_arrow(
     each, in order: the table :func:`~edupoverty.rules.assess_table` gives of the same
     students. With ``policy`` the schema is exactly that of ``assess_table`` (its field
     metadata too); without, the programme columns are those of the first assessment's
-    decisions (every programme of its policy, in order). A programme that does not apply
-    or whose amount is not configured is null, never 0.
+    decisions (every programme of its policy, in order), and the tier columns those of the
+    programmes some entitlement gives a tier. A programme that does not apply or whose
+    amount is not configured is null, never 0.
 
     Examples:
         >>> from edupoverty.records import SchoolLocation, Stage, Student
@@ -344,37 +350,41 @@ def assessments_to_arrow(
         ([Decimal('5000.00')], [None])
         >>> t.column("not_configured").to_pylist()
         [['senior.fee_waiver']]
+        >>> t.column("senior.national_grant.tier").to_pylist()  # registered poor: tier 1
+        [1]
     """
     items = list(assessments)
     if policy is not None:
         programmes = [p.id for p in policy.programmes]
-    elif items:
-        programmes = [d.programme for d in items[0].decisions]
+        tiered = [p.id for p in policy.programmes if p.tiered]
     else:
-        programmes = []
+        programmes = [d.programme for d in items[0].decisions] if items else []
+        given = {e.programme for a in items for e in a.entitlements if e.tier is not None}
+        tiered = [p for p in programmes if p in given]
     values: dict[int, list[Any]] = {}
+    passed = operator.attrgetter(*(n for n, _ in PASSED_COLUMNS))
     rows = []
     for a in items:
         key = id(a.result)
         if key not in values:
-            values[key] = _result_values(a, programmes)
-        s = a.student
-        rows.append([s.row, s.name, s.student_number, s.school_code, s.school_name, *values[key]])
-    width = len(PASSED_COLUMNS) + len(TOTAL_COLUMNS) + len(programmes) + 1 + len(FUNDING_COLUMNS)
-    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+            values[key] = _result_values(a, programmes, tiered)
+        rows.append([*passed(a.student), *values[key]])
     names = [
         *(n for n, _ in PASSED_COLUMNS),
         *TOTAL_COLUMNS,
         *programmes,
+        *(p + TIER_SUFFIX for p in tiered),
         "not_configured",
         *FUNDING_COLUMNS,
     ]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     if policy is not None:
         year = items[0].school_year if items else None
         schema = assessment_schema(policy, year)
     else:
         fields = [pa.field(n, t) for n, t in PASSED_COLUMNS]
         fields += [pa.field(n, MONEY) for n in (*TOTAL_COLUMNS, *programmes)]
+        fields += [pa.field(p + TIER_SUFFIX, pa.int8()) for p in tiered]
         fields.append(pa.field("not_configured", pa.list_(pa.string())))
         fields += [pa.field(n, MONEY) for n in FUNDING_COLUMNS]
         schema = pa.schema(fields)
@@ -382,9 +392,72 @@ def assessments_to_arrow(
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _result_values(a: Assessment, programmes: list[str]) -> list[Any]:
-    """Totals, programme amounts, programmes not configured and the funding split of one
-    (shared) result, in the columns' order."""
+def entitlement_rows(assessed: pa.Table) -> Iterator[dict[str, Any]]:
+    """The rows a public list shows of an assessment table
+    (:func:`~edupoverty.rules.bulk.assess_table`): one per programme that applies to a
+    student, students in order and programmes in policy order, as
+    :func:`~edupoverty.disclosure.public_list.public_list` takes them: ``row``, ``name``,
+    ``school`` (its name, else its code), ``grade``, ``programme`` (the Chinese name),
+    ``tier`` and ``amount`` (``未配置`` where the policy gives none).
+
+    Examples:
+        >>> from edupoverty.records import SchoolLocation, Stage, Student
+        >>> from edupoverty.records.columns import table_from_students
+        >>> from edupoverty.rules import assess_table, load_policy
+        >>> s = Student(name="王五", id_number="11010520120307002X", school_code="A",
+        ...             stage=Stage.SENIOR, school_location=SchoolLocation.CITY,
+        ...             registered_poor=True, row=2)
+        >>> out = assess_table(table_from_students([s]), load_policy("seed"), 2019)
+        >>> [(r["programme"], r["tier"], str(r["amount"])) for r in entitlement_rows(out)]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('普通高中国家助学金', 1, '2500.00'), ('普通高中免学杂费', None, '未配置'),
+         ('普通高中建档立卡学生生活费补助', None, '2500.00')]
+    """
+    listed = assessed["not_configured"].combine_chunks()
+    owner = np.asarray(pc.list_parent_indices(listed), np.int64)
+    flat = pc.list_flatten(listed)
+    # each entitlement: the student's index, the programme's, its amount and tier
+    at_rows: list[Any] = [np.zeros(0, np.int64)]
+    at_programmes: list[Any] = [np.zeros(0, np.int64)]
+    names: list[str] = []
+    amounts: list[Any] = []
+    tiers: list[Any] = []
+    for k, pid in enumerate(programme_columns(assessed.schema)):
+        column = assessed[pid]
+        missing = owner[np.asarray(pc.equal(flat, pid).fill_null(False), np.bool_)]
+        at = np.union1d(np.flatnonzero(np.asarray(column.is_valid(), np.bool_)), missing)
+        at_rows.append(at)
+        at_programmes.append(np.full(len(at), k, np.int64))
+        names.append((assessed.schema.field(pid).metadata or {}).get(b"name_zh", b"").decode())
+        names[-1] = names[-1] or pid
+        amounts += column.take(at).to_pylist()
+        tier = pid + TIER_SUFFIX
+        tiers += (
+            assessed[tier].take(at).to_pylist()
+            if tier in assessed.column_names
+            else [None] * len(at)
+        )
+    rows, which = np.concatenate(at_rows), np.concatenate(at_programmes)
+    order = np.lexsort((which, rows))  # students in order, each's programmes in order
+    passed = assessed.select(["row", "name", "school_name", "school_code", "grade"])
+    students = passed.take(pa.array(rows[order])).to_pylist()
+    for student, i in zip(students, order.tolist(), strict=True):
+        amount = amounts[i]
+        yield {
+            "row": student["row"],
+            "name": student["name"],
+            "school": student["school_name"] or student["school_code"],
+            "grade": student["grade"],
+            "programme": names[which[i]],
+            "tier": tiers[i],
+            "amount": NOT_CONFIGURED if amount is None else amount,
+        }
+
+
+def _result_values(a: Assessment, programmes: list[str], tiered: list[str]) -> list[Any]:
+    """Totals, programme amounts, tiers, programmes not configured and the funding split of
+    one (shared) result, in the columns' order."""
+    tiers = {e.programme: e.tier for e in a.entitlements}
     amounts: dict[str, Decimal | None] = dict.fromkeys(programmes)
     funding = dict.fromkeys(FundingLevel, Decimal("0.00"))
     unknown = Decimal("0.00")
@@ -399,7 +472,14 @@ def _result_values(a: Assessment, programmes: list[str]) -> list[Any]:
                 funding[level] += part
     totals = [a.total, *_form_totals(a)]
     listed = [e.programme for e in a.not_configured]
-    return [*totals, *(amounts[p] for p in programmes), listed, *funding.values(), unknown]
+    return [
+        *totals,
+        *(amounts[p] for p in programmes),
+        *(tiers.get(p) for p in tiered),
+        listed,
+        *funding.values(),
+        unknown,
+    ]
 
 
 def _form_totals(a: Assessment) -> list[Decimal]:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edupoverty.cli import main
+from edupoverty.disclosure.public_list import NOT_CONFIGURED, PublicList, public_list
+from edupoverty.errors import PolicyStaleWarning, PrivacyError
+from edupoverty.frame import entitlement_rows
+from edupoverty.records import Student
+from edupoverty.records.columns import table_from_students
 from edupoverty.records.validate import current_school_year
+from edupoverty.rules import assess_many, assess_table, load_policy
+from tests.rules.test_table import POLICIES, students
 
 ROSTER = (
     "姓名,身份证号,学校代码,学校名称,学段,年级,学校所在地,银行卡号\n"
@@ -123,3 +135,52 @@ def test_a_policy_without_school_year_takes_the_current_one_and_says_so(
     assert main(argv) in (0, 1)
     err = capsys.readouterr().err
     assert f"学年：{current_school_year()}（默认" in err and "--school-year" in err
+
+
+LISTED = ["name", "school", "grade", "programme", "tier", "amount"]
+
+
+def test_the_sample_roster_lists_what_each_assessment_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The list is built from the assessment table; it must be the list of the assessments
+    # of the same students one by one: same rows, programmes, tiers and amounts, in order.
+    from edupoverty.records.roster import read_roster
+    from edupoverty.records.sample import SAMPLE_SCHOOL_YEAR, sample_roster_path
+
+    out = tmp_path / "list.csv"
+    main(["public-list", str(sample_roster_path()), "-o", str(out), "--policy", "seed",
+          "--school-year", str(SAMPLE_SCHOOL_YEAR), "--format", "json"])  # fmt: skip
+    summary = json.loads(capsys.readouterr().out)
+    students = read_roster(sample_roster_path()).students
+    each = public_list(assess_many(students, load_policy("seed"), SAMPLE_SCHOOL_YEAR), LISTED)
+    expected = tmp_path / "each.csv"
+    each.to_csv(expected)
+    assert summary["rows_written"] == len(each.rows) > 0
+    assert out.read_bytes() == expected.read_bytes()
+    assert any(row[4] is not None for row in each.rows)  # a tier is shown
+    assert NOT_CONFIGURED in {row[5] for row in each.rows}
+
+
+def outcome(build: Callable[[], PublicList]) -> object:
+    """The list ``build`` gives, or the refusal it raises (as type and message)."""
+    try:
+        return build().rows
+    except PrivacyError as exc:
+        return type(exc), str(exc)
+
+
+@pytest.mark.parametrize("which", sorted(POLICIES))
+@settings(max_examples=40, deadline=None)
+@given(many=st.lists(students, min_size=1, max_size=30))
+def test_the_list_of_an_assessment_table_is_the_list_of_its_assessments(
+    which: str, many: list[Student]
+) -> None:
+    policy = POLICIES[which]
+    many = [attrs.evolve(s, row=i + 2) for i, s in enumerate(many)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PolicyStaleWarning)
+        table = assess_table(table_from_students(many), policy, 2019)
+        each = list(assess_many(many, policy, 2019))
+    got = outcome(lambda: public_list(entitlement_rows(table), LISTED))
+    assert got == outcome(lambda: public_list(each, LISTED))

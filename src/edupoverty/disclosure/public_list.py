@@ -13,7 +13,8 @@ a ``student`` (:class:`~edupoverty.records.Student`) and ``entitlements`` (each 
 ``programme``, an ``amount`` and optionally a ``tier`` and a Chinese ``name_zh``, shown
 instead of the programme id when present) gives one row per entitlement. An
 amount that is not a :class:`~decimal.Decimal` (a policy value not configured) is shown as
-``未配置``.
+``未配置``. A refusal names a student's roster row, and a mapping's own ``row`` (an int)
+when it has one; else the item's place in ``rows``.
 
 Examples:
     >>> from edupoverty.disclosure.public_list import public_list
@@ -310,8 +311,13 @@ def _rows_of(item: Any, n: int) -> list[dict[str, Any]]:
 
 
 def _where(item: Any, n: int) -> tuple[str, str]:
-    student = item if isinstance(item, Student) else getattr(item, "student", None)
-    row = getattr(student, "row", None) if isinstance(student, Student) else None
+    if isinstance(item, Mapping):
+        row = item.get("row")
+    else:
+        student = item if isinstance(item, Student) else getattr(item, "student", None)
+        row = getattr(student, "row", None) if isinstance(student, Student) else None
+    if isinstance(row, bool):
+        row = None
     if isinstance(row, int):
         return f"第{row}行", f"row {row}"
     return f"第{n}项", f"item {n}"
@@ -339,6 +345,10 @@ def public_list(rows: Iterable[Any], columns: Sequence[str] = DEFAULT_COLUMNS) -
         Traceback (most recent call last):
         ...
         edupoverty.errors.PrivacyError: privacy.field: 第1项 name：内容像出生日期，不能公示 / ...
+        >>> public_list([{"row": 7, "name": "张三 2012年3月7日"}], columns=["name"])
+        Traceback (most recent call last):
+        ...
+        edupoverty.errors.PrivacyError: privacy.field: 第7行 name：内容像出生日期，不能公示 / ...
     """
     cols = tuple(resolve_column(c) for c in columns)
     if not cols:

@@ -120,19 +120,20 @@ def run(args: argparse.Namespace) -> int:
         window = plan_disclosure(
             parse_day(args.posted_on), args.days, args.convention, calendar=calendar_from(args)
         )
-    from edupoverty.records.roster import read_roster
+    from edupoverty.records.reader import read_roster_table
 
     quiet = getattr(args, "quiet", False)
     total = estimate_rows(args.roster) if shows_progress(quiet) else None
     what = "读取名单" if args.lang == "zh" else "reading"
     with rows_progress(total, args.lang, quiet, what) as step:
-        result = read_roster(args.roster, progress=step)
-    rows: Any = result.students
+        result = read_roster_table(args.roster, progress=step)
+    rows: Any = result.students()
     if args.policy:
-        from edupoverty.rules import assess_many, load_policy
+        from edupoverty.frame import entitlement_rows
+        from edupoverty.rules import assess_table, load_policy
 
         announce_school_year(args, year, to_stdout=False)
-        rows = assess_many(result.students, load_policy(*args.policy), year)
+        rows = entitlement_rows(assess_table(result.table, load_policy(*args.policy), year))
     plist = public_list(rows, columns=columns)
     if suffix == ".xlsx":
         written = plist.to_xlsx(
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     summary = {
         "output": str(out),
         "rows_written": written,
-        "students": len(result.students),
+        "students": result.accepted,
         "rejected": len(rejected),
         "rejected_rows": rejected,
         "columns": list(plist.columns),
