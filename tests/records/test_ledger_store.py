@@ -325,46 +325,56 @@ def test_a_damaged_file_is_a_typed_error_not_a_crash(tmp_path: Path) -> None:
     assert exc.value.code == "ledger.database"
 
 
-_HALF_WRITER = """
-import sys, time
+_WRITER = """
+import sys
 from datetime import date
 from edupoverty.records.ledger import Ledger, expenditure
 
-class Stall:
-    # Delegates to the real connection, but stops for good after the rows are inserted
-    # and before COMMIT: the moment an append is half done.
-    def __init__(self, conn):
-        self._conn = conn
-    def __getattr__(self, name):
-        return getattr(self._conn, name)
-    def executemany(self, sql, rows):
-        cur = self._conn.executemany(sql, rows)
-        print("inserted", flush=True)
-        time.sleep(600)
-        return cur
-
-book = Ledger.open(sys.argv[1])
-book._conn = Stall(book._conn)
-book.append(expenditure(date(2019, 12, 1), "compulsory.boarding_allowance", "500",
-                        batch="half", note=str(k)) for k in range(500))
+with Ledger.open(sys.argv[1]) as book:
+    book.append(expenditure(date(2019, 12, 1), "compulsory.boarding_allowance", "500",
+                            batch="half", note=str(k)) for k in range(500))
 """
+
+
+def _settled(journal: Path, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
+    """The size of the writer's rollback journal once it has stopped growing: the writer
+    has written its rows and waits to commit."""
+    deadline = time.monotonic() + timeout
+    last, steady = -1, 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        size = journal.stat().st_size if journal.exists() else -1
+        steady = steady + 1 if size == last and size > 0 else 0
+        if steady >= 10:  # unchanged for half a second
+            return size
+        last = size
+        time.sleep(0.05)
+    raise AssertionError("the writer never reached its commit")
 
 
 def test_a_writer_killed_between_insert_and_commit_leaves_the_ledger_as_it_was(
     tmp_path: Path,
 ) -> None:
+    # A reader holding the file (an open read transaction) makes the writer wait at its
+    # commit with its rows written: it is killed there, as a power cut would stop it.
     path = tmp_path / "l.sqlite"
     _fill(path, 5)
     with Ledger.open(path) as book:
         before = book.head()
+    reader = sqlite3.connect(str(path), isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM entries").fetchone()
     env = {**os.environ, "PYTHONPATH": SRC}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _HALF_WRITER, str(path)], env=env, stdout=subprocess.PIPE
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == b"inserted"  # 500 rows written, not committed
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)], env=env)
+    try:
+        assert _settled(Path(f"{path}-journal"), proc) > 0  # rows written, not committed
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        reader.execute("COMMIT")
+        reader.close()
     with Ledger.open(path) as book:  # verifies
         assert book.head() == before and len(book) == 5
         added = book.append([expenditure(date(2019, 12, 2), BOARDING, "1", batch="next")])
