@@ -274,12 +274,12 @@ class _Memo:
     def resolve(self, student: Student, view: View) -> Result:
         """The result of ``student`` whose enrolment proration sees as ``view``."""
         reads = self.reads.get(student.stage, self.every)
-        fees = tuple(getattr(student, f) is None for f in reads.fees)
-        key = (student.stage, reads.unpriced(student), fees, view.counted, view.unknown)
+        fields, given = reads.unpriced(student), reads.given(student)
+        key = (student.stage, fields, given, view.counted, view.unknown)
         bundle = self.bundles.get(key)
         if bundle is None:
             bundle = self.bundles[key] = self._bundle(reads, student, view)
-        priced = (bundle.fees(student), tuple(view.days[i] for i in bundle.days))
+        priced = (bundle.fees(student), bundle.days(view.days))
         result = bundle.results.get(priced)
         if result is None:
             found = list(bundle.fixed)
@@ -299,9 +299,9 @@ class _Memo:
         them, and what their prices read."""
         statuses = student_statuses(student, self.params.difficulty_statuses)
         plans = []
-        for i, (prog, unpriced, fees, seen) in enumerate(reads.programmes):
+        for i, (prog, unpriced, given, seen) in enumerate(reads.programmes):
             if seen:
-                key: Any = (i, unpriced(student), fees(student), view.counted, view.unknown)
+                key: Any = (i, unpriced(student), given(student), view.counted, view.unknown)
             else:  # fails on the stage: one plan for every student at this stage
                 key = (i, student.stage)
             found = self.plans.get(key)
@@ -311,6 +311,7 @@ class _Memo:
             plans.append(found)
         prices = [q for p in plans for q in p.prices]
         shared = sorted({q.fee for q in prices if isinstance(q, FeeShare)})
+        days = sorted({q.semester for q in prices if isinstance(q, DailyRate)})
         # a plan priced from nothing but the profile has one outcome, whoever the student
         priced = tuple(
             i
@@ -330,13 +331,13 @@ class _Memo:
             tuple(fixed),
             priced,
             operator.attrgetter(*shared) if shared else _nothing,
-            tuple(sorted({q.semester for q in prices if isinstance(q, DailyRate)})),
+            operator.itemgetter(*days) if days else _nothing,
             {},
         )
 
 
-def _nothing(student: Student) -> None:
-    """What the prices of a set of plans that shares out no fee read of ``student``."""
+def _nothing(values: object) -> None:
+    """What prices that share out no fee, or pay for no days enrolled, read."""
 
 
 class _Bundle(NamedTuple):
@@ -346,7 +347,7 @@ class _Bundle(NamedTuple):
     fixed: tuple[Outcome | None, ...]  # the outcome of each plan priced from the profile
     priced: tuple[int, ...]  # the plans priced from the student's fee or days enrolled
     fees: Callable[[Student], Any]  # the fees their prices share out
-    days: tuple[int, ...]  # the semesters whose days enrolled they pay for
+    days: Callable[[tuple[int, ...]], Any]  # of a view's days, those they pay for
     results: dict[Any, Result]  # by those fees and days
 
 
@@ -355,7 +356,7 @@ class _Reads(NamedTuple):
     field but the fees, and of each fee whether it is given."""
 
     unpriced: Callable[[Student], Any]
-    fees: tuple[str, ...]
+    given: Callable[[Student], Any]  # of each fee, whether it is missing
     # each programme, what its plan reads (but the fees, and whether each fee is given),
     # and whether it can apply at the stage
     programmes: tuple[
@@ -370,22 +371,31 @@ def _reads(policy: Policy, stage: Stage | None) -> _Reads:
     programmes = []
     for prog in policy.programmes:
         fields = relevant_fields(policy, prog, stage=stage)
-        fees = tuple(f for f in fields if f in FEE_FIELDS)
-        unpriced = operator.attrgetter(*[f for f in fields if f not in fees] or ["stage"])
+        fees = [f for f in fields if f in FEE_FIELDS]
         programmes.append(
             (
                 prog,
-                unpriced,
-                lambda s, fees=fees: tuple(getattr(s, f) is None for f in fees),
+                operator.attrgetter(*[f for f in fields if f not in fees] or ["stage"]),
+                _missing(fees),
                 stage is None or not fails_on_stage(prog, stage),
             )
         )
-    fees = tuple(f for f in everything if f in FEE_FIELDS)
+    fees = [f for f in everything if f in FEE_FIELDS]
     return _Reads(
         operator.attrgetter(*[f for f in everything if f not in fees] or ["stage"]),
-        fees,
+        _missing(fees),
         tuple(programmes),
     )
+
+
+def _missing(fees: Sequence[str]) -> Callable[[Student], Any]:
+    """Of each of ``fees``, whether a student's is missing (one fee: a bool)."""
+    if not fees:
+        return _nothing
+    get = operator.attrgetter(*fees)
+    if len(fees) == 1:
+        return lambda s: get(s) is None
+    return lambda s: tuple(v is None for v in get(s))
 
 
 _ORDER = {name: i for i, name in enumerate(attrs.fields_dict(Student))}
