@@ -257,8 +257,7 @@ class _Memo:
         self.reads: dict[Any, _Reads] = {stage: _reads(policy, stage) for stage in Stage}
         self.every = _reads(policy, None)
         self.bundles: dict[Any, _Bundle] = {}
-        self.plans: dict[Any, Plan] = {}  # keeps every plan alive: their ids are stable
-        self.outcomes: dict[int, Outcome] = {}  # of a plan priced from the profile, by its id
+        self.plans: dict[Any, _Planned] = {}
         self.views: dict[tuple[Any, Any], View] = {}  # by the roster's enrolment dates
         self.interned: dict[Outcome, Outcome] = {}  # keeps every outcome alive: ids are stable
         self.combos: dict[tuple[int, ...], Result] = {}
@@ -297,43 +296,51 @@ class _Memo:
     def _bundle(self, reads: _Reads, student: Student, view: View) -> _Bundle:
         """The plans of every programme for students alike to ``student`` in what decides
         them, and what their prices read."""
-        statuses = student_statuses(student, self.params.difficulty_statuses)
-        plans = []
+        statuses = None
+        found = []
         for i, (prog, unpriced, given, seen) in enumerate(reads.programmes):
             if seen:
                 key: Any = (i, unpriced(student), given(student), view.counted, view.unknown)
             else:  # fails on the stage: one plan for every student at this stage
                 key = (i, student.stage)
-            found = self.plans.get(key)
-            if found is None:
-                found = plan(prog, student, statuses, self.school_year, view, self.params)
-                self.plans[key] = found
-            plans.append(found)
-        prices = [q for p in plans for q in p.prices]
-        shared = sorted({q.fee for q in prices if isinstance(q, FeeShare)})
-        days = sorted({q.semester for q in prices if isinstance(q, DailyRate)})
-        # a plan priced from nothing but the profile has one outcome, whoever the student
-        priced = tuple(
-            i
-            for i, p in enumerate(plans)
-            if any(isinstance(q, FeeShare | DailyRate) for q in p.prices)
-        )
-        fixed: list[Outcome | None] = [None] * len(plans)
-        for i, p in enumerate(plans):
-            if i not in priced:
-                o = self.outcomes.get(id(p))
-                if o is None:
-                    o = price(p, student, view, self.proration.lengths)
-                    o = self.outcomes[id(p)] = self.interned.setdefault(o, o)
-                fixed[i] = o
+            known = self.plans.get(key)
+            if known is None:
+                if statuses is None:
+                    statuses = student_statuses(student, self.params.difficulty_statuses)
+                p = plan(prog, student, statuses, self.school_year, view, self.params)
+                known = self.plans[key] = self._planned(p, student, view)
+            found.append(known)
+        shared = sorted({fee for k in found for fee in k.fees})
+        days = sorted({semester for k in found for semester in k.days})
         return _Bundle(
-            tuple(plans),
-            tuple(fixed),
-            priced,
+            tuple(k.plan for k in found),
+            tuple(k.fixed for k in found),
+            tuple(i for i, k in enumerate(found) if k.fixed is None),
             operator.attrgetter(*shared) if shared else _nothing,
             operator.itemgetter(*days) if days else _nothing,
             {},
         )
+
+    def _planned(self, p: Plan, student: Student, view: View) -> _Planned:
+        """What the memo keeps of plan ``p``: the fees it shares out and the semesters whose
+        days enrolled it pays for; or, priced from nothing but the profile, its one
+        outcome, whoever the student."""
+        fees = frozenset(q.fee for q in p.prices if isinstance(q, FeeShare))
+        days = frozenset(q.semester for q in p.prices if isinstance(q, DailyRate))
+        fixed = None
+        if not fees and not days:
+            o = price(p, student, view, self.proration.lengths)
+            fixed = self.interned.setdefault(o, o)
+        return _Planned(p, fixed, fees, days)
+
+
+class _Planned(NamedTuple):
+    """A plan, and what its prices read (or its one outcome)."""
+
+    plan: Plan
+    fixed: Outcome | None  # its outcome, when priced from the profile alone
+    fees: frozenset[str]  # the fees it shares out
+    days: frozenset[int]  # the semesters whose days enrolled it pays for
 
 
 def _nothing(values: object) -> None:
