@@ -325,7 +325,7 @@ def test_a_damaged_file_is_a_typed_error_not_a_crash(tmp_path: Path) -> None:
     assert exc.value.code == "ledger.database"
 
 
-_WRITER = """
+_ONE_BIG_APPEND = """
 import sys
 from datetime import date
 from edupoverty.records.ledger import Ledger, expenditure
@@ -364,7 +364,7 @@ def test_a_writer_killed_between_insert_and_commit_leaves_the_ledger_as_it_was(
     reader.execute("BEGIN")
     reader.execute("SELECT COUNT(*) FROM entries").fetchone()
     env = {**os.environ, "PYTHONPATH": SRC}
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)], env=env)
+    proc = subprocess.Popen([sys.executable, "-c", _ONE_BIG_APPEND, str(path)], env=env)
     try:
         assert _settled(Path(f"{path}-journal"), proc) > 0  # rows written, not committed
         os.kill(proc.pid, signal.SIGKILL)
