@@ -39,16 +39,13 @@ import html
 import importlib
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 
 from edupoverty.errors import EdupovertyError
 from edupoverty.records import idcard
-from edupoverty.records.enums import SchoolLocation, Stage
-
-if TYPE_CHECKING:
-    from edupoverty.records.findings import Finding
+from edupoverty.records.enums import FindingSeverity, SchoolLocation, Stage
 
 __all__ = [
     "HTML_ROWS",
@@ -255,7 +252,23 @@ def _yes(value: bool | None) -> str | None:
     return None if value is None else ("是" if value else "否")
 
 
-def findings_html(findings: Iterable[Finding], *, limit: int = HTML_ROWS) -> str:
+class _FindingRow(Protocol):
+    """What :func:`findings_html` shows of a finding
+    (:class:`~edupoverty.records.findings.Finding` has it)."""
+
+    @property
+    def row(self) -> int | None: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> FindingSeverity: ...
+    @property
+    def message_zh(self) -> str: ...
+
+
+def findings_html(findings: Iterable[_FindingRow], *, limit: int = HTML_ROWS) -> str:
     """The first ``limit`` findings as an HTML table (row, field, code, severity, message in
     Chinese), every text escaped; a last line counts the rest.
 
