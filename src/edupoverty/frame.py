@@ -60,6 +60,7 @@ from edupoverty.rules.table_schema import (
     TIER_SUFFIX,
     TOTAL_COLUMNS,
     assessment_schema,
+    not_configured_rows,
     programme_columns,
 )
 
@@ -413,9 +414,6 @@ def entitlement_rows(assessed: pa.Table) -> Iterator[dict[str, Any]]:
         [('普通高中国家助学金', 1, '2500.00'), ('普通高中免学杂费', None, '未配置'),
          ('普通高中建档立卡学生生活费补助', None, '2500.00')]
     """
-    listed = assessed["not_configured"].combine_chunks()
-    owner = np.asarray(pc.list_parent_indices(listed), np.int64)
-    flat = pc.list_flatten(listed)
     # each entitlement: the student's index, the programme's, its amount and tier
     at_rows: list[Any] = [np.zeros(0, np.int64)]
     at_programmes: list[Any] = [np.zeros(0, np.int64)]
@@ -424,12 +422,12 @@ def entitlement_rows(assessed: pa.Table) -> Iterator[dict[str, Any]]:
     tiers: list[Any] = []
     for k, pid in enumerate(programme_columns(assessed.schema)):
         column = assessed[pid]
-        missing = owner[np.asarray(pc.equal(flat, pid).fill_null(False), np.bool_)]
-        at = np.union1d(np.flatnonzero(np.asarray(column.is_valid(), np.bool_)), missing)
+        applies = np.asarray(column.is_valid(), np.bool_) | not_configured_rows(assessed, pid)
+        at = np.flatnonzero(applies)
         at_rows.append(at)
         at_programmes.append(np.full(len(at), k, np.int64))
-        names.append((assessed.schema.field(pid).metadata or {}).get(b"name_zh", b"").decode())
-        names[-1] = names[-1] or pid
+        meta = assessed.schema.field(pid).metadata or {}
+        names.append(meta.get(b"name_zh", pid.encode()).decode())
         amounts += column.take(at).to_pylist()
         tier = pid + TIER_SUFFIX
         tiers += (

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from edupoverty.records.reader import RejectedRow
 from edupoverty.rules import Policy
 from edupoverty.rules.bulk import TOTAL_COLUMNS
+from edupoverty.rules.table_schema import not_configured_rows
 
 __all__ = ["display_header", "display_of", "programme_names", "rejected_of"]
 
@@ -32,15 +32,6 @@ def programme_names(policy: Policy, lang: str) -> dict[str, str]:
         'Compulsory-education fee waiver'
     """
     return {p.id: p.name_en if lang == "en" else p.name_zh for p in policy.programmes}
-
-
-def _nc_mask(nc: pa.ChunkedArray | pa.Array, pid: str) -> pa.Array:
-    """Rows whose list of programmes not configured holds ``pid``."""
-    column = nc.combine_chunks() if isinstance(nc, pa.ChunkedArray) else nc
-    hits = pc.filter(pc.list_parent_indices(column), pc.equal(pc.list_flatten(column), pid))
-    values = np.zeros(len(column), dtype=bool)
-    values[hits.to_numpy()] = True
-    return pa.array(values)
 
 
 def display_header(policy: Policy, lang: str = "zh") -> list[str]:
@@ -89,7 +80,8 @@ def display_of(assessed: pa.Table, policy: Policy, lang: str = "zh") -> pa.Table
     for p in policy.programmes:
         text = pc.cast(assessed[p.id], pa.string())
         # few distinct amounts a programme: dictionary-encoded, each is neutralised once
-        columns.append(pc.dictionary_encode(pc.if_else(_nc_mask(nc, p.id), nc_label, text)))
+        shown_text = pc.if_else(not_configured_rows(assessed, p.id), nc_label, text)
+        columns.append(pc.dictionary_encode(shown_text))
     lookup = pa.array(list(names))
     shown = pa.array(list(names.values()))
     flat = pc.list_flatten(nc)

@@ -52,7 +52,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from edupoverty.records.columns import MONEY
 from edupoverty.records.enums import FundingLevel
@@ -65,6 +68,7 @@ __all__ = [
     "TOTAL_COLUMNS",
     "assessment_schema",
     "not_configured_of",
+    "not_configured_rows",
     "programme_columns",
 ]
 
@@ -140,6 +144,22 @@ def programme_columns(schema: pa.Schema) -> list[str]:
     names = schema.names
     between = range(names.index(TOTAL_COLUMNS[-1]) + 1, names.index("not_configured"))
     return [names[i] for i in between if pa.types.is_decimal(schema.field(i).type)]
+
+
+def not_configured_rows(assessed: pa.Table, programme: str) -> npt.NDArray[np.bool_]:
+    """Of each row of an assessment table, whether ``programme`` applies to it with its
+    amount not configured (its id is in the row's ``not_configured`` list).
+
+    Examples:
+        >>> t = pa.table({"not_configured": [["senior.fee_waiver"], [], None]})
+        >>> not_configured_rows(t, "senior.fee_waiver").tolist()
+        [True, False, False]
+    """
+    listed = assessed["not_configured"].combine_chunks()
+    found = pc.equal(pc.list_flatten(listed), programme).fill_null(False)
+    rows = np.zeros(len(listed), dtype=np.bool_)
+    rows[np.asarray(pc.filter(pc.list_parent_indices(listed), found), np.int64)] = True
+    return rows
 
 
 def not_configured_of(assessed: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
