@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 import edupoverty as ep
+from edupoverty.errors import InputError
 from edupoverty.frame import (
     FrameRowsError,
     assess_frame,
@@ -174,6 +175,25 @@ def test_dropping_rejected_rows_keeps_the_others_with_their_index() -> None:
     assert out.loc["a", "total"] == Decimal("1490.00")
     checked = read_frame(_frame_with_bad_rows())
     assert (checked.accepted, [r.row for r in checked.rejected]) == (1, [3, 4])
+
+
+def test_an_empty_row_of_a_frame_is_named_never_left_out_unsaid() -> None:
+    # Every input row is accounted for: an all-empty row is neither accepted nor rejected by
+    # the roster checks, so assessing the frame must not silently return fewer rows.
+    df = pd.DataFrame(
+        {
+            "name": ["张三", None],
+            "id_number": ["11010520120307002X", None],
+            "school_code": ["1", None],
+            "stage": ["primary", None],
+            "school_location": ["rural", None],
+        },
+        index=["a", "b"],
+    )
+    with pytest.raises(InputError) as caught:
+        assess_frame(df, POLICY, YEAR)
+    assert caught.value.code == "frame.empty_rows" and "row 3" in caught.value.message_en
+    assert list(assess_frame(df, POLICY, YEAR, invalid="drop").index) == ["a"]
 
 
 def test_a_repeated_id_number_in_a_frame_is_rejected_as_in_a_file() -> None:

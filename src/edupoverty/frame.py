@@ -273,7 +273,9 @@ def assess_frame(
     The rows are checked first as :func:`read_frame` checks them (so as a roster file is).
     ``invalid`` says what a rejected row does: ``"raise"`` (default) raises
     :class:`FrameRowsError` naming every rejected row and field; ``"drop"`` leaves the
-    rejected rows out of the result (see them with :func:`read_frame`). Warnings never
+    rejected rows out of the result (see them with :func:`read_frame`). A row with every
+    cell missing is refused the same way (an :class:`~edupoverty.errors.InputError`,
+    ``frame.empty_rows``, naming the rows) or left out with ``"drop"``. Warnings never
     stop a row. An added column named as a column of the frame is an
     :class:`~edupoverty.errors.InputError`.
 
@@ -294,6 +296,8 @@ def assess_frame(
     roster = read_frame(frame, today=today, school_year=school_year)
     if roster.rejected and invalid == "raise":
         raise FrameRowsError(roster)
+    if roster.blank_rows and invalid == "raise":
+        raise _blank_rows(roster, _height(frame, kind))
     assessed = assess_table(roster.table, policy, school_year)
     passed = {name for name, _ in PASSED_COLUMNS}
     added = assessed.select([n for n in assessed.column_names if n not in passed])
@@ -324,6 +328,22 @@ def assess_frame(
 
 def _height(frame: Any, kind: str) -> int:
     return int(frame.num_rows if kind == "arrow" else len(frame))
+
+
+def _blank_rows(roster: RosterTable, height: int) -> InputError:
+    """The error for the empty rows of a frame (every cell missing): neither accepted nor
+    rejected, they would otherwise be left out of the result unsaid."""
+    seen = {r.row for r in roster.rejected}
+    seen.update(roster.table.column("row").to_pylist())
+    empty = [row for row in range(FIRST_ROW, FIRST_ROW + height) if row not in seen]
+    shown = ", ".join(map(str, empty[:10])) + (" …" if len(empty) > 10 else "")
+    err = InputError(
+        f"数据框有 {len(empty)} 行全部为空：第 {shown} 行；传入 invalid='drop' 可略去这些行",
+        f"{len(empty)} row{'s' if len(empty) != 1 else ''} of the frame are empty: row "
+        f"{shown}; pass invalid='drop' to leave them out",
+    )
+    err.code = "frame.empty_rows"
+    return err
 
 
 # --- assessments and findings as tables --------------------------------------------------
