@@ -10,13 +10,16 @@ from typing import Any
 
 import openpyxl
 import pyarrow as pa
+import pytest
 import xlsxwriter
 
+from edupoverty.errors import ArgumentError
 from edupoverty.records import idcard
 from edupoverty.records.columns import MONEY
 from edupoverty.records.findings import CODES
 from edupoverty.records.validate import validation_report
 from edupoverty.records.workbook import write_validation_xlsx
+from edupoverty.records.writers import write_xlsx
 from edupoverty.records.xlsx import MAX_COLUMN_WIDTH, text_width, write_table_xlsx
 
 HEADER = "姓名,身份证号,学校代码,学段,学校所在地\n"
@@ -24,6 +27,17 @@ HEADER = "姓名,身份证号,学校代码,学段,学校所在地\n"
 
 def _values(ws: Any) -> list[list[Any]]:
     return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_a_sheet_too_short_for_its_totals_and_one_row_is_refused_at_once(tmp_path: Path) -> None:
+    # header + sheet total + grand total leave no data row in 3 rows: refused, never a loop
+    out = tmp_path / "测算.xlsx"
+    table = pa.table({"姓名": ["学生"], "金额": pa.array([Decimal("300.10")], MONEY)})
+    with pytest.raises(ArgumentError, match="max_rows"):
+        write_table_xlsx(table, out, max_rows=3)
+    with pytest.raises(ArgumentError, match="max_rows"):
+        write_xlsx(out, ["姓名", "金额"], [["学生", Decimal("1.00")]], money=[1], max_rows=3)
+    assert not out.exists()
 
 
 def test_every_part_of_a_split_sheet_keeps_its_layout_and_its_own_totals(tmp_path: Path) -> None:

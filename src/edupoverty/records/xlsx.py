@@ -222,12 +222,12 @@ def _write_table(book: _Workbook, spec: Sheet, lang: str, sep: str, max_rows: in
     """Write one :class:`Sheet` of a workbook; return its number of data rows."""
     schema, batches = record_batches(spec.table)
     names = header_names(schema, spec.header) or []
-    _check_shape(names, spec.preamble, spec.footer, max_rows)
     money = (
         [i for i, f in enumerate(schema) if pa.types.is_decimal(f.type)]
         if spec.totals and schema is not None
         else []
     )
+    _check_shape(names, spec.preamble, spec.footer, bool(money), max_rows)
     series = _Series(book, spec, names, money, lang, max_rows)
     n = 0
     for batch in batches:
@@ -314,7 +314,7 @@ def write_xlsx(
         >>> [c.value for c in ws[5]], ws["B3"].number_format
         (['合计', 500], '0.00')
     """
-    _check_shape(header, preamble, footer, max_rows)
+    _check_shape(header, preamble, footer, bool(money), max_rows)
     spec = Sheet((), sheet, header, preamble, footer, landscape, bool(money))
     n = 0
     with _workbook(path) as book:
@@ -416,9 +416,7 @@ class _Series:
         self.preamble = [neutralise(line) for line in spec.preamble]
         self.footer = [neutralise(line) for line in spec.footer]
         self.widths = [text_width(h) + 2 for h in self.header]  # the filter button
-        totals = 2 if money else 0  # the sheet's totals, and the grand total on the last
-        tail = len(self.footer) + 1 if self.footer else 0
-        self.rows_per_sheet = max_rows - len(self.preamble) - 1 - totals - tail
+        self.rows_per_sheet = _data_rows(max_rows, self.preamble, self.footer, bool(money))
         self.label_column = next((c for c in range(len(header)) if c not in money), None)
         self.sums: dict[int, Decimal | None] = dict.fromkeys(money)
         self.grand: dict[int, Decimal | None] = dict.fromkeys(money)
@@ -512,19 +510,32 @@ class _Series:
                 ws.write_string(r, c, str(total), number)
 
 
+def _data_rows(
+    max_rows: int, preamble: Sequence[str], footer: Sequence[str], totals: bool
+) -> int:
+    """The data rows a sheet of ``max_rows`` rows holds: less the preamble, the header, the
+    totals (the sheet's and the grand total) and the footer with the blank line above it."""
+    tail = len(footer) + 1 if footer else 0
+    return max_rows - len(preamble) - 1 - (2 if totals else 0) - tail
+
+
 def _check_shape(
-    header: Sequence[str], preamble: Sequence[str], footer: Sequence[str], max_rows: int
+    header: Sequence[str],
+    preamble: Sequence[str],
+    footer: Sequence[str],
+    totals: bool,
+    max_rows: int,
 ) -> None:
     """Refuse a sheet that cannot be written: too many columns, no room for a data row."""
     if len(header) > EXCEL_MAX_COLUMNS:
         raise ArgumentError(
             "header", "至多 16384 列", "at most 16384 columns", f"{len(header)} columns"
         )
-    if max_rows - len(preamble) - 1 - (len(footer) + 1 if footer else 0) < 1:
+    if _data_rows(max_rows, preamble, footer, totals) < 1:
         raise ArgumentError(
             "max_rows",
-            "容得下标题、表头、表尾和一行数据的行数",
-            "rows for the title, header, footer and one data row",
+            "容得下标题、表头、合计、表尾和一行数据的行数",
+            "rows for the title, header, totals, footer and one data row",
             str(max_rows),
         )
 
