@@ -275,6 +275,20 @@ def test_whole_rows_of_allowed_values_are_not_refused() -> None:
     assert public_list([row], columns=list(row)).rows == (tuple(row.values()),)
 
 
+def test_a_school_code_beside_a_name_numeral_or_a_grade_is_not_a_phone() -> None:
+    # The list falls back to the school code when a school has no name; a name may end in a
+    # numeral (王一) and a grade is a number: neither runs on into the code as a phone's digits.
+    rows = [
+        {"name": "王一", "school": "3413210001", "grade": 3},
+        {"name": "王五", "school": "1341321000", "grade": 3},
+        {"name": "李二三", "school": "3413210001", "grade": 1},
+    ]
+    assert len(public_list(rows, columns=["name", "school", "grade"]).rows) == 3
+    # the same digits written as text in the cells still join into a phone number
+    with pytest.raises(PrivacyError, match="school\\+grade"):
+        public_list([{"school": "1341321000", "grade": "3"}], columns=["school", "grade"])
+
+
 def test_a_village_school_is_a_school_name_but_not_a_name() -> None:
     village = "砀山县黄圩镇某某村"
     assert public_list([{"school": village + "小学"}], columns=["school"]).rows

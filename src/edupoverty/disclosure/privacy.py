@@ -451,6 +451,8 @@ def private_cells(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iter
             if kind is not None:
                 yield PrivateCell(r, (column,), kind)
                 pattern.append(None)  # refused on its own: no number runs on through it
+            elif not isinstance(value, str):
+                pattern.append(None)  # a number kept as a number (a grade) is a value alone
             elif cell.edges is not None:
                 pattern.append((column, cell.edges, cell.numerals))
             elif not cell.blank:
@@ -512,6 +514,8 @@ def _joined(
     if n < 2 or sum(map(len, pieces)) < _SHORTEST:
         return
     for i in range(n - 1):
+        if len(pieces[i]) <= cuts:
+            continue  # no more than a name's own numerals (王一): the number starts later
         for j in range(n, i + 1, -1):
             run = "".join(pieces[i:j])
             for cut in range(min(cuts, len(pieces[i]) - 1) + 1):
