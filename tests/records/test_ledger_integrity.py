@@ -3,6 +3,7 @@ payment, cut off its last entries, hide hostile content or control characters in
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import date
@@ -25,6 +26,7 @@ from edupoverty.records.ledger import (
     income,
     read_head_log,
 )
+from edupoverty.records.ledger.keys import read_key
 
 BOARDING = "compulsory.boarding_allowance"
 KEY = b"a-key-kept-in-the-finance-office-safe"
@@ -217,3 +219,12 @@ def test_chinese_programme_names_and_ids_are_one_programme_in_the_balance() -> N
         ("compulsory.fee_waiver", -30),
         ("compulsory.nutrition", -80),
     ]
+
+
+def test_a_key_path_that_is_a_fifo_or_a_directory_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "ledger.key"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path, tmp_path / "missing.key"):
+        with pytest.raises(InputError) as exc:
+            read_key(path)  # a FIFO is never opened for a blocking read
+        assert exc.value.code == "ledger.key" and path.name in exc.value.message_en

@@ -268,6 +268,6 @@ def _named(name: str) -> Refuse:
 
 def _refused(refuse: Refuse, code: str, zh: str, en: str) -> EdupovertyError:
     err = refuse(zh, en)
-    if type(err) is InputError:  # the default error of this module: its own codes
+    if type(err) is InputError and err.code == InputError.code:  # no code of the caller's
         err.code = code
     return err

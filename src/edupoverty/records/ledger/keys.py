@@ -23,6 +23,7 @@ import secrets
 from pathlib import Path
 
 from edupoverty.errors import InputError
+from edupoverty.records.safefile import read_limited
 
 __all__ = ["KEYED", "MIN_KEY_BYTES", "create_key_file", "key_check", "read_key"]
 
@@ -56,16 +57,9 @@ def read_key(path: str | os.PathLike[str]) -> bytes:
         edupoverty.errors.InputError: ledger.key: short.key：密钥太短（至少16字节） / ...
     """
     p = Path(path)
-    try:
-        with open(p, "rb") as f:
-            data = f.read(_MAX_KEY_BYTES + 1)
-    except FileNotFoundError:
-        raise _key_error(p, "密钥文件不存在", "the key file does not exist") from None
-    except OSError:
-        raise _key_error(p, "无法读取密钥文件", "cannot read the key file") from None
+    # a FIFO, a device or a directory is refused at once, never read or waited on
+    data = read_limited(p, limit=_MAX_KEY_BYTES, refuse=lambda zh, en: _key_error(p, zh, en))
     key = data.strip()
-    if len(data) > _MAX_KEY_BYTES:
-        raise _key_error(p, "密钥文件过大", "the key file is too large")
     if len(key) < MIN_KEY_BYTES:
         raise _key_error(
             p,
