@@ -111,6 +111,13 @@ def test_a_notice_saved_in_gbk_is_read(tmp_path: Path) -> None:
     assert read_notice(path).calendar_year() == read_notice(NOTICES / "2024.txt").calendar_year()
 
 
+def test_a_notice_saved_in_utf16_is_read(tmp_path: Path) -> None:
+    # what Notepad writes when "Unicode" is chosen: UTF-16 with its byte-order mark
+    path = tmp_path / "通知.txt"
+    path.write_bytes((NOTICES / "2024.txt").read_text(encoding="utf-8").encode("utf-16"))
+    assert read_notice(path).calendar_year() == read_notice(NOTICES / "2024.txt").calendar_year()
+
+
 def _2026(**swap: str) -> str:
     text = (NOTICES / "2026.txt").read_text(encoding="utf-8")
     for old, new in swap.items():

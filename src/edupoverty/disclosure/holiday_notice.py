@@ -48,8 +48,9 @@ from pathlib import Path
 from attrs import frozen
 
 from edupoverty.disclosure.workdays import CalendarYear
-from edupoverty.errors import CalendarDataError
+from edupoverty.errors import CalendarDataError, RosterError
 from edupoverty.records.safefile import read_limited
+from edupoverty.records.textfeed import detect_encoding
 
 __all__ = ["FESTIVALS", "Festival", "HolidayNotice", "parse_notice", "read_notice"]
 
@@ -190,14 +191,10 @@ def read_notice(path: str | Path, *, year: int | None = None) -> HolidayNotice:
         return CalendarDataError(f"通知文件 {p.name}：{zh}", f"notice file {p.name}: {en}")
 
     raw = read_limited(p, limit=MAX_NOTICE_BYTES, refuse=refuse)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise CalendarDataError(f"{p.name}：无法识别编码", f"{p.name}: unknown encoding")
+    try:  # UTF-8 (with or without a BOM), UTF-16 ("Unicode" in Notepad) or GB18030
+        text = raw.decode(detect_encoding(p, raw))
+    except (RosterError, UnicodeDecodeError):
+        raise refuse("无法识别编码", "unknown encoding") from None
     return parse_notice(text, year=year)
 
 
