@@ -16,9 +16,9 @@ import xlsxwriter
 from edupoverty.errors import ArgumentError
 from edupoverty.records import idcard
 from edupoverty.records.columns import MONEY
-from edupoverty.records.findings import CODES
+from edupoverty.records.findings import CODES, finding
 from edupoverty.records.validate import validation_report
-from edupoverty.records.workbook import write_validation_xlsx
+from edupoverty.records.workbook import problems_table, write_validation_xlsx
 from edupoverty.records.writers import write_xlsx
 from edupoverty.records.xlsx import MAX_COLUMN_WIDTH, text_width, write_table_xlsx
 
@@ -139,3 +139,10 @@ def test_the_report_of_several_files_names_the_file_of_each_problem(tmp_path: Pa
     assert rows[0][:4] == ["file", "row", "name", "column"]
     assert [r[:4] for r in rows[1:]] == [["一小.csv", 2, "张三", "身份证号"],
                                          ["二小.csv", 2, "李四", "学校所在地"]]  # fmt: skip
+
+
+def test_a_header_with_a_colon_keeps_its_whole_problem_text() -> None:
+    # the field comes from the school's file and may hold a colon itself
+    f = finding("column.unknown", row=1, field="备注：家长")
+    problem = problems_table([f]).to_pylist()[0]["问题"]
+    assert problem == f.message_zh.removeprefix("第1行 备注：家长：") and "家长" not in problem

@@ -36,6 +36,7 @@ __all__ = [
     "HasFindings",
     "finding",
     "findings_table",
+    "message_prefix",
 ]
 
 FINDING_SCHEMA = pa.schema(
@@ -382,19 +383,32 @@ def finding(
     field = None if field is None else printable(field)
     zh = spec.zh.format_map(values)
     en = spec.en.format_map(values)
-    where_zh = "".join(
-        [f"第{row}行" if row is not None else "", f" {field}" if field else ""]
-    ).strip()
-    where_en = ", ".join([p for p in (f"row {row}" if row is not None else "", field or "") if p])
     return Finding(
         code=code,
         severity=spec.severity,
         row=row,
         field=field,
-        message_zh=f"{where_zh}：{zh}" if where_zh else zh,
-        message_en=f"{where_en}: {en}" if where_en else en,
+        message_zh=message_prefix(row, field, "zh") + zh,
+        message_en=message_prefix(row, field, "en") + en,
         source=source,
     )
+
+
+def message_prefix(row: int | None, field: str | None, lang: str = "zh") -> str:
+    """What a message of :func:`finding` starts with: the row and the field, then a colon
+    (nothing when there is neither).
+
+    Examples:
+        >>> message_prefix(3, "备注：家长"), message_prefix(3, None, "en")
+        ('第3行 备注：家长：', 'row 3: ')
+        >>> message_prefix(None, None)
+        ''
+    """
+    if lang == "en":
+        where = ", ".join([p for p in (f"row {row}" if row is not None else "", field or "") if p])
+        return f"{where}: " if where else ""
+    where = "".join([f"第{row}行" if row is not None else "", f" {field}" if field else ""])
+    return f"{where.strip()}：" if where.strip() else ""
 
 
 class _Defaults(dict[str, Any]):

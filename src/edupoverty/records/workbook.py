@@ -40,7 +40,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 from edupoverty.records.celltext import Tabular
-from edupoverty.records.findings import CODES, Finding
+from edupoverty.records.findings import CODES, Finding, message_prefix
 from edupoverty.records.reader import RejectedRow, RosterTable
 from edupoverty.records.schema import DISBURSEMENT_COLUMNS, ROSTER_BY_NAME
 from edupoverty.records.validate import ValidationReport
@@ -108,10 +108,8 @@ def _problem(f: Finding, lang: str) -> str:
     """The finding's message without the row and field it starts with (they have columns
     of their own)."""
     message = f.message(lang)
-    if f.row is None and not f.field:
-        return message
-    _, sep, rest = message.partition(": " if lang == "en" else "：")
-    return rest if sep else message
+    prefix = message_prefix(f.row, f.field, lang)
+    return message[len(prefix) :] if prefix and message.startswith(prefix) else message
 
 
 def problems_table(
