@@ -160,6 +160,8 @@ class Assessment:
         Assessment(row=None, school_year=2019, total=5000.00, programmes=3)
         >>> "110105********002X" in a._repr_html_(), "20120307" in a._repr_html_()
         (True, False)
+        >>> "行" in a._repr_html_()  # no roster row to name
+        False
         >>> a.student = None
         Traceback (most recent call last):
         ...
@@ -180,9 +182,10 @@ class Assessment:
 
     def _repr_html_(self) -> str:
         s, r = self._student, self._result
+        where = f"，第{s.row}行" if s.row is not None else ""  # a student made in code has none
         head = (
-            f"<p><b>{html.escape(s.name)}</b>（{html.escape(mask(s.id_number))}，"
-            f"第{s.row}行）{html.escape(self._headline(False))}</p>"
+            f"<p><b>{html.escape(s.name)}</b>（{html.escape(mask(s.id_number))}{where}）"
+            f"{html.escape(self._headline(False))}</p>"
         )
         rows = [
             (
