@@ -440,9 +440,12 @@ def entitlement_rows(assessed: pa.Table) -> Iterator[dict[str, Any]]:
     names: list[str] = []
     amounts: list[Any] = []
     tiers: list[Any] = []
+    unpriced = not_configured_rows(assessed)
     for k, pid in enumerate(programme_columns(assessed.schema)):
         column = assessed[pid]
-        applies = np.asarray(column.is_valid(), np.bool_) | not_configured_rows(assessed, pid)
+        applies = np.asarray(column.is_valid(), np.bool_)
+        if pid in unpriced:
+            applies |= unpriced[pid]
         at = np.flatnonzero(applies)
         at_rows.append(at)
         at_programmes.append(np.full(len(at), k, np.int64))

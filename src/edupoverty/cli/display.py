@@ -77,10 +77,12 @@ def display_of(assessed: pa.Table, policy: Policy, lang: str = "zh") -> pa.Table
         for c in ("row", "name", "student_number", "school_code", "school_name", *TOTAL_COLUMNS)
     ]
     nc = assessed["not_configured"].combine_chunks()
+    unpriced = not_configured_rows(assessed)
     for p in policy.programmes:
         text = pc.cast(assessed[p.id], pa.string())
         # few distinct amounts a programme: dictionary-encoded, each is neutralised once
-        shown_text = pc.if_else(not_configured_rows(assessed, p.id), nc_label, text)
+        missing = unpriced.get(p.id)
+        shown_text = text if missing is None else pc.if_else(missing, nc_label, text)
         columns.append(pc.dictionary_encode(shown_text))
     lookup = pa.array(list(names))
     shown = pa.array(list(names.values()))

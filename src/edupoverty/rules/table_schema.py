@@ -146,20 +146,26 @@ def programme_columns(schema: pa.Schema) -> list[str]:
     return [names[i] for i in between if pa.types.is_decimal(schema.field(i).type)]
 
 
-def not_configured_rows(assessed: pa.Table, programme: str) -> npt.NDArray[np.bool_]:
-    """Of each row of an assessment table, whether ``programme`` applies to it with its
-    amount not configured (its id is in the row's ``not_configured`` list).
+def not_configured_rows(assessed: pa.Table) -> dict[str, npt.NDArray[np.bool_]]:
+    """For each programme that applies somewhere with its amount not configured, which rows
+    of an assessment table it does so in (its id is in their ``not_configured`` list); the
+    list column is read once for every programme.
 
     Examples:
         >>> t = pa.table({"not_configured": [["senior.fee_waiver"], [], None]})
-        >>> not_configured_rows(t, "senior.fee_waiver").tolist()
-        [True, False, False]
+        >>> {p: rows.tolist() for p, rows in not_configured_rows(t).items()}
+        {'senior.fee_waiver': [True, False, False]}
     """
     listed = assessed["not_configured"].combine_chunks()
-    found = pc.equal(pc.list_flatten(listed), programme).fill_null(False)
-    rows = np.zeros(len(listed), dtype=np.bool_)
-    rows[np.asarray(pc.filter(pc.list_parent_indices(listed), found), np.int64)] = True
-    return rows
+    encoded = pc.dictionary_encode(pc.list_flatten(listed))
+    which = np.asarray(encoded.indices, np.int64)
+    owners = np.asarray(pc.list_parent_indices(listed), np.int64)
+    found = {}
+    for k, programme in enumerate(encoded.dictionary.to_pylist()):
+        rows = np.zeros(len(listed), dtype=np.bool_)
+        rows[owners[which == k]] = True
+        found[str(programme)] = rows
+    return found
 
 
 def not_configured_of(assessed: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
