@@ -291,6 +291,10 @@ def _accepted(roster: RosterTable, name: str) -> pa.Table:
     return table.append_column("source", pa.repeat(pa.scalar(name, pa.string()), table.num_rows))
 
 
+_EMPTY_PIECE = STUDENT_SCHEMA.empty_table().append_column("source", pa.array([], pa.string()))
+"""A piece without rows: the columns of every piece of accepted rows."""
+
+
 def _assessed(accepted: pa.Table, policy: Policy, school_year: int) -> pa.Table:
     out = assess_table(accepted, policy, school_year)
     return out.append_column("source", accepted.column("source"))
@@ -349,8 +353,7 @@ class Rosters:
     def accepted(self) -> dd.DataFrame:
         """The accepted rows as a Dask dataframe, a partition per piece (Arrow-backed
         columns: money stays exact ``decimal128(18, 2)``)."""
-        meta = STUDENT_SCHEMA.empty_table().append_column("source", pa.array([], pa.string()))
-        return _frame(self.pieces, meta)
+        return _frame(self.pieces, _EMPTY_PIECE)
 
     def to_arrow(self) -> pa.Table:
         """All the accepted rows as one Arrow table, brought here (a roster that fits)."""
@@ -368,7 +371,8 @@ class Rosters:
         """Assess every accepted row with :func:`~edupoverty.rules.bulk.assess_table`, piece
         by piece (lazy: nothing runs until asked)."""
         task = delayed(_assessed, pure=True)
-        return Assessed([task(p, policy, school_year) for p in self.pieces])
+        meta = _assessed(_EMPTY_PIECE, policy, school_year)  # its columns, assessed here
+        return Assessed([task(p, policy, school_year) for p in self.pieces], meta)
 
 
 def _report(roster: RosterTable, blank: int) -> FileReport:
@@ -410,16 +414,16 @@ class Assessed:
     Attributes:
         pieces: one ``dask.delayed`` per piece: its assessment table
             (:mod:`edupoverty.rules.table_schema`) and ``source``.
+        meta: the same columns without rows (assessed here, from no rows).
     """
 
-    def __init__(self, pieces: list[Delayed]) -> None:
+    def __init__(self, pieces: list[Delayed], meta: pa.Table) -> None:
         self.pieces = pieces
+        self.meta = meta  # an empty assessment table: the columns of every piece's
 
     def frame(self) -> dd.DataFrame:
         """The assessment as a Dask dataframe (Arrow-backed columns, money exact)."""
-        first = _compute(self.pieces[0])[0] if self.pieces else None
-        meta = first.slice(0, 0) if first is not None else pa.table({})
-        return _frame(self.pieces, meta)
+        return _frame(self.pieces, self.meta)
 
     def to_arrow(self) -> pa.Table:
         """The whole assessment as one Arrow table, brought here (a roster that fits)."""
