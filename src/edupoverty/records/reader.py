@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from attrs import field, frozen
 
 from edupoverty.records.checks import (
@@ -557,8 +558,8 @@ def reject_repeats(roster: RosterTable, seen: Seen) -> RosterTable:
         >>> t = reject_repeats(piece, Seen())
         >>> t.accepted, [(r.row, r.findings[0].message_en) for r in t.rejected]
         (1, [(3, 'row 3, id_number: duplicate report: the same ID number is also on row 2')])
-        >>> t == read_roster_table(p)
-        True
+        >>> t == read_roster_table(p), t.names == read_roster_table(p).names
+        (True, True)
     """
     per_row: dict[int, list[tuple[int, Finding]]] = {}
     errors: set[int] = set()
@@ -578,7 +579,13 @@ def reject_repeats(roster: RosterTable, seen: Seen) -> RosterTable:
     rejected = [*roster.rejected]
     rejected += [RejectedRow(row, mine[row], roster.source) for row in errors]
     rejected.sort(key=_rejected_row)
-    return attrs.evolve(roster, table=table, rejected=tuple(rejected), findings=tuple(head + body))
+    # the names of the rows now rejected, as reading them with ``seen`` keeps them
+    gone = roster.table.filter(pc.is_in(roster.table["row"], pa.array(sorted(errors))))
+    rows, named = gone["row"].to_pylist(), gone["name"].to_pylist()
+    names = {**roster.names, **dict(zip(rows, named, strict=True))}
+    return attrs.evolve(
+        roster, table=table, rejected=tuple(rejected), findings=tuple(head + body), names=names
+    )
 
 
 _HEAD_CODES = ("column.unknown", "row.above_header")
