@@ -227,6 +227,7 @@ def reconcile(
     paid: Iterable[LedgerEntry | Disbursement],
     *,
     per_school_year: bool = False,
+    programmes: Mapping[str, str] | None = None,
 ) -> Reconciliation:
     """Compare what was due with what was paid, per student, programme and period.
 
@@ -236,7 +237,9 @@ def reconcile(
     semester counts towards an expectation for its whole school year; a payment without a
     period counts towards the only expectation of its student and programme, if there is
     exactly one. ``per_school_year=True`` compares whole school years on both sides (for
-    ledgers that record a year's payment at once).
+    ledgers that record a year's payment at once). Programme names on both sides are
+    normalised as :func:`balance` normalises them (``programmes``: extra ``{name: id}``
+    aliases), so ``寄宿生生活补助`` meets ``compulsory.boarding_allowance``.
 
     Examples:
         >>> from edupoverty.records.enums import PaymentMethod
@@ -260,6 +263,10 @@ def reconcile(
         >>> reconcile(per_semester, yearly).ok, reconcile(per_semester, yearly,
         ...                                               per_school_year=True).ok
         (False, True)
+        >>> zh = chain([expenditure(date(2020, 6, 1), "寄宿生生活补助", "1000", batch="Z",
+        ...                         student_id="S1", period=Period(2019))])
+        >>> reconcile([("S1", "compulsory.boarding_allowance", Period(2019), "1000")], zh).ok
+        True
     """
 
     def norm(p: Period | None) -> Period | None:
@@ -272,9 +279,10 @@ def reconcile(
     for x in expected:
         if isinstance(x, tuple):
             x = ExpectedPayment(*x)
-        key: _Key = (x.student_id, x.programme, norm(x.period))
+        programme = programme_id(x.programme, programmes)
+        key: _Key = (x.student_id, programme, norm(x.period))
         if key not in exp:
-            by_sp.setdefault((x.student_id, x.programme), []).append(key)
+            by_sp.setdefault((x.student_id, programme), []).append(key)
         exp[key] = exp.get(key, ZERO) + x.amount
     got: dict[_Key, Decimal] = {}
     unattributed: list[int] = []
@@ -288,14 +296,15 @@ def reconcile(
             sid, period = p.student_id, norm(p.period)
         else:
             sid, period = p.student_id, norm(p.period)
-        key = (sid, p.programme, period)
+        programme = programme_id(p.programme, programmes)
+        key = (sid, programme, period)
         if key not in exp:
             if period is not None and period.semester is not None:
-                whole: _Key = (sid, p.programme, Period(period.school_year))
+                whole: _Key = (sid, programme, Period(period.school_year))
                 if whole in exp:
                     key = whole
             elif period is None:
-                options = by_sp.get((sid, p.programme), [])
+                options = by_sp.get((sid, programme), [])
                 if len(options) == 1:
                     key = options[0]
         got[key] = got.get(key, ZERO) + p.amount
