@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -30,6 +29,7 @@ from typing import Any
 import attrs
 
 from edupoverty.errors import InputError, LedgerIntegrityError
+from edupoverty.records.echo import CONTROLS, printable
 from edupoverty.records.enums import FundingLevel, Semester
 from edupoverty.records.model import Disbursement, LedgerEntry, Period
 from edupoverty.records.money import ZERO, money
@@ -243,28 +243,26 @@ def decode_entry(body: bytes | str, prev_hash: str, hash_: str, seq: int = 0) ->
 
 # --- text: programme names and control characters ----------------------------------------
 
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-
 
 def unsafe_text(text: str) -> bool:
-    """True when ``text`` holds a character that can change how a line reads: a control
-    character (C0 such as ESC, CR, LF, tab; DEL; C1), a format character (the bidirectional
-    controls such as U+202E, zero-width characters) or a line or paragraph separator. The
-    ledger refuses them in its text fields (:func:`check_entries`) and escapes them on the way
-    out (:func:`escape_text`).
+    """True when ``text`` holds a character that can change how a line reads
+    (:data:`~edupoverty.records.echo.CONTROLS`): a control character (C0 such as ESC, CR, LF,
+    tab; DEL; C1), a format character (the bidirectional controls such as U+202E, zero-width
+    characters), a line or paragraph separator, a lone surrogate. The ledger refuses them in
+    its text fields (:func:`check_entries`) and escapes them on the way out
+    (:func:`escape_text`).
 
     Examples:
         >>> unsafe_text("皖财教〔2019〕1号"), unsafe_text("a\\nb"), unsafe_text("\\u202etxt.exe")
         (False, True, True)
     """
-    return not text.isprintable() and any(
-        unicodedata.category(c) in _UNSAFE_CATEGORIES for c in text
-    )
+    return CONTROLS.search(text) is not None
 
 
 def escape_text(text: str | None) -> str | None:
     """``text`` with every character :func:`unsafe_text` refuses written as an escape
-    (``\\x1b``, ``\\n``, ``\\u202e``), so one value stays one cell on one line.
+    (``\\x1b``, ``\\n``, ``\\u202e``: :func:`~edupoverty.records.echo.printable`), so one
+    value stays one cell on one line; ``None`` stays ``None``.
 
     Examples:
         >>> print(escape_text("A\\n合计,0\\x1b[2J"))
@@ -272,19 +270,7 @@ def escape_text(text: str | None) -> str | None:
         >>> escape_text(None) is None
         True
     """
-    if text is None or not unsafe_text(text):
-        return text
-    out = []
-    for c in text:
-        if unicodedata.category(c) not in _UNSAFE_CATEGORIES:
-            out.append(c)
-        elif c in "\n\r\t":
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[c])
-        elif ord(c) < 0x100:
-            out.append(f"\\x{ord(c):02x}")
-        else:
-            out.append(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
-    return "".join(out)
+    return None if text is None else printable(text)
 
 
 def programme_id(name: str, aliases: Mapping[str, str] | None = None) -> str:
