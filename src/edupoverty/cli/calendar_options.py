@@ -23,7 +23,7 @@ from edupoverty.disclosure.workdays import WorkCalendar, default_calendar
 from edupoverty.errors import InputError
 from edupoverty.records.arguments import china_date
 
-__all__ = ["add_calendar_options", "add_format_option", "calendar_from", "parse_day"]
+__all__ = ["add_calendar_options", "calendar_from", "parse_day"]
 
 
 def parse_day(text: str) -> date:
@@ -70,20 +70,6 @@ def add_calendar_options(parser: argparse.ArgumentParser) -> None:
             "opt in to an estimate for YEAR: statutory holidays by rule, no make-up days "
             "(results marked provisional)"
         ),
-    )
-
-
-def add_format_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--format table|json``.
-
-    Examples:
-        >>> p = argparse.ArgumentParser()
-        >>> add_format_option(p)
-        >>> p.parse_args([]).format
-        'table'
-    """
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
     )
 
 

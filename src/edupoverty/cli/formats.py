@@ -27,7 +27,7 @@ from pathlib import PurePath
 from edupoverty.errors import InputError
 from edupoverty.records.echo import printable
 
-__all__ = ["SUFFIXES", "add_output_options", "output_format"]
+__all__ = ["SUFFIXES", "add_format_option", "add_output_options", "output_format"]
 
 SUFFIXES: dict[str, str] = {
     ".txt": "table",
@@ -64,6 +64,20 @@ def add_output_options(
             metavar="FILE",
             help="write to FILE (format from its suffix), replaced whole when complete",
         )
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--format table|json`` (the format of what a command prints).
+
+    Examples:
+        >>> p = argparse.ArgumentParser()
+        >>> add_format_option(p)
+        >>> p.parse_args([]).format
+        'table'
+    """
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table (default) or json"
+    )
 
 
 def output_format(

@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from edupoverty.cli.calendar_options import add_calendar_options, add_format_option, calendar_from
+from edupoverty.cli.calendar_options import add_calendar_options, calendar_from
+from edupoverty.cli.formats import add_format_option
 from edupoverty.cli.output import dumps, table
 from edupoverty.disclosure.holiday_notice import read_notice
 from edupoverty.disclosure.workdays import CalendarYear, load_year_file

@@ -28,6 +28,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from edupoverty.cli.formats import add_format_option
+
 __all__ = ["register", "run"]
 
 
@@ -42,9 +44,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "demo", help="validate and assess the bundled sample roster, and plan a disclosure"
     )
-    p.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(p)
     p.set_defaults(func=run)
 
 

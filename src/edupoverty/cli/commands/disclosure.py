@@ -14,10 +14,10 @@ from typing import Any
 
 from edupoverty.cli.calendar_options import (
     add_calendar_options,
-    add_format_option,
     calendar_from,
     parse_day,
 )
+from edupoverty.cli.formats import add_format_option
 from edupoverty.cli.notices import provisional
 from edupoverty.cli.output import dumps, table
 from edupoverty.disclosure.windows import (

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from edupoverty.cli.formats import output_format
+from edupoverty.cli.formats import add_format_option, output_format
 from edupoverty.cli.output import dumps, table
 from edupoverty.errors import InputError
 from edupoverty.records.enums import FundingLevel, Semester
@@ -107,9 +107,7 @@ def register(sub: Any) -> None:
     q = actions.add_parser("init", help="create a new ledger file")
     q.add_argument("path", type=Path)
     _integrity_options(q)
-    q.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(q)
     q.set_defaults(func=_init)
 
     q = actions.add_parser(
@@ -119,26 +117,20 @@ def register(sub: Any) -> None:
     q.add_argument("entries", type=Path, help="entries file, or a disbursement file (发放表)")
     q.add_argument("--disclosure-id", help="the disclosure (公示) covering a disbursement file")
     _integrity_options(q)
-    q.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(q)
     q.set_defaults(func=_append)
 
     q = actions.add_parser("balance", help="income and expenditure by programme and level")
     q.add_argument("path", type=Path)
     _integrity_options(q)
-    q.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(q)
     q.set_defaults(func=_balance)
 
     q = actions.add_parser("verify", help="verify the hash chain (exit 1 if tampered)")
     q.add_argument("path", type=Path)
     q.add_argument("--anchor", help="SEQ:HASH of an entry written down earlier")
     _integrity_options(q)
-    q.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(q)
     q.set_defaults(func=_verify)
 
     q = actions.add_parser("export", help="export the entries as CSV (or JSON)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from edupoverty.cli.formats import add_format_option
 from edupoverty.cli.output import dumps, table
 from edupoverty.records.echo import printable
 from edupoverty.rules import list_profiles, load_policy
@@ -36,15 +37,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("policy", help="list and show policy profiles (政策配置)")
     psub = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     lp = psub.add_parser("list", help="list the bundled profiles")
-    lp.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(lp)
     lp.set_defaults(func=run_list)
     sp = psub.add_parser("show", help="show every programme of a profile")
     sp.add_argument("name", nargs="+", metavar="NAME|FILE", help="profile names or TOML files")
-    sp.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(sp)
     sp.set_defaults(func=run_show)
 
 

@@ -23,11 +23,10 @@ from typing import Any
 
 from edupoverty.cli.calendar_options import (
     add_calendar_options,
-    add_format_option,
     calendar_from,
     parse_day,
 )
-from edupoverty.cli.formats import output_format
+from edupoverty.cli.formats import add_format_option, output_format
 from edupoverty.cli.notices import provisional
 from edupoverty.cli.output import dumps
 from edupoverty.cli.progress import estimate_rows, rows_progress, shows_progress

@@ -23,6 +23,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from edupoverty.cli.formats import add_format_option
 from edupoverty.cli.output import dumps
 from edupoverty.errors import InputError
 from edupoverty.records.echo import printable
@@ -49,9 +50,7 @@ def register(sub: Any) -> None:
         help="write the bundled sample roster and disbursement file into a folder",
     )
     p.add_argument("folder", metavar="DIR", help="folder to write into (made if missing)")
-    p.add_argument(
-        "--format", choices=("table", "json"), default="table", help="table (default) or json"
-    )
+    add_format_option(p)
     p.set_defaults(func=run)
 
 
