@@ -542,16 +542,7 @@ def add_working_days(day: date, n: int) -> date:
         >>> add_working_days(date(2025, 9, 30), 1)   # 国庆节 2025: 1–8 October
         datetime.date(2025, 10, 9)
     """
-    if type(day) is not date:
-        day = china_date(day, "day")
-    cal = _DEFAULT
-    i = day.toordinal() - cal._base
-    if type(n) is int and n > 0 and i >= 0 and cal._plain:
-        try:
-            return _fromordinal(cal._work[cal._cum[i + 1] + n - 1])
-        except IndexError:
-            pass
-    return cal._add_slow(day, i + cal._base, i, n)
+    return _DEFAULT.add_working_days(day, n)
 
 
 def working_days_between(a: date, b: date) -> int:
