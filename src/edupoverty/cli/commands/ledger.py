@@ -210,11 +210,13 @@ def _input_error(code: str, zh: str, en: str) -> InputError:
     return err
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _raw_rows(path: Path, table: list[list[str]] | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a JSON file (``table`` is None), or of the rows ``table`` read from
+    ``path``, as mappings of field names."""
     def refuse(zh: str, en: str) -> InputError:
         return _input_error("ledger.input", f"{path.name}：{zh}", f"{path.name}: {en}")
 
-    if path.suffix.lower() == ".json":
+    if table is None:
         raw = read_limited(path, limit=_MAX_BYTES, refuse=refuse)
         try:
             parsed = json.loads(raw.decode("utf-8-sig"))
@@ -233,11 +235,11 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for n, item in enumerate(parsed, start=1):
             yield n, item if isinstance(item, dict) else {"?": item}
         return
-    rows = iter(read_table(path))
+    rows = iter(table)
     header = next(rows, None)
     if header is None:
         raise _input_error("ledger.input", f"{path.name}：文件为空", f"{path.name}: empty file")
-    names = [_ALIASES.get(h.strip().replace("（", "(").replace("）", ")")) for h in header]
+    names = _field_names(header)
     if "kind" not in names:
         raise _input_error(
             "ledger.input",
@@ -326,11 +328,16 @@ def _entry(raw: dict[str, Any]) -> tuple[LedgerEntry | None, list[str]]:
     )
 
 
-def _is_disbursement_file(path: Path) -> bool:
-    if path.suffix.lower() == ".json":
-        return False
-    for cells in read_table(path)[:5]:
-        names = [_ALIASES.get(h.strip().replace("（", "(").replace("）", ")")) for h in cells]
+def _field_names(cells: list[str]) -> list[str | None]:
+    """The ledger field each header cell names (``None``: none)."""
+    return [_ALIASES.get(h.strip().replace("（", "(").replace("）", ")")) for h in cells]
+
+
+def _is_disbursement_file(table: list[list[str]]) -> bool:
+    """True if the first rows of ``table`` hold a disbursement file's header and no
+    ``kind`` column."""
+    for cells in table[:5]:
+        names = _field_names(cells)
         if "kind" in names:
             return False
         if names_a_header(cells, DISBURSEMENT_KEYS):
@@ -362,7 +369,8 @@ def read_entries(
     """
     accepted: list[tuple[int, LedgerEntry]] = []
     rejected: list[tuple[int, list[str]]] = []
-    if _is_disbursement_file(path):
+    table = None if path.suffix.lower() == ".json" else read_table(path)
+    if table is not None and _is_disbursement_file(table):
         result = read_disbursements(path)
         for d in result.disbursements:
             accepted.append((d.row or 0, from_disbursement(d, disclosure_id=disclosure_id)))
@@ -370,7 +378,7 @@ def read_entries(
             fields = sorted({f.field or "row" for f in r.findings})
             rejected.append((r.row, fields))
         return accepted, sorted(rejected)
-    for n, raw in _raw_rows(path):
+    for n, raw in _raw_rows(path, table):
         entry, bad = _entry(raw)
         if entry is None:
             rejected.append((n, bad))
