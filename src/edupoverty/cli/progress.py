@@ -40,9 +40,13 @@ def shows_progress(quiet: bool = False) -> bool:
         return False
 
 
+_SAMPLE = 1 << 20  # bytes read to reckon the rows of a large file
+
+
 def estimate_rows(path: str | os.PathLike[str]) -> int | None:
     """The number of data rows of a CSV file, from its line breaks (a quoted line break
-    counts too: an estimate for the time left); ``None`` for another kind of file.
+    counts too: an estimate for the time left); ``None`` for another kind of file. Only the
+    first MiB is read: a larger file is reckoned from its size at the same bytes per row.
 
     Examples:
         >>> import tempfile, pathlib
@@ -54,12 +58,13 @@ def estimate_rows(path: str | os.PathLike[str]) -> int | None:
     p = Path(path)
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
-    breaks, last = 0, b"\n"
     with p.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            breaks += block.count(b"\n")
-            last = block[-1:]
-    return max(breaks - 1 + (last != b"\n"), 0)
+        head = fh.read(_SAMPLE)
+        size = os.fstat(fh.fileno()).st_size
+    breaks = head.count(b"\n")
+    if size > len(head) and breaks:  # the rest, at the bytes per row of the first MiB
+        return max(round(breaks * size / len(head)) - 1, 0)
+    return max(breaks - 1 + (head[-1:] not in (b"\n", b"")), 0)
 
 
 @contextlib.contextmanager
