@@ -81,6 +81,7 @@ from edupoverty.records.findings import Finding, HasFindings
 from edupoverty.records.reader import RejectedRow, RosterTable, read_source, reject_repeats
 from edupoverty.records.schema import ROSTER_KEYS, names_a_header
 from edupoverty.records.sources import BadRow, open_source
+from edupoverty.records.tables import to_pandas
 from edupoverty.rules.bulk import assess_table, summarize_table
 from edupoverty.rules.policy import Policy
 from edupoverty.rules.totals import Summary, merge_summaries
@@ -302,15 +303,11 @@ def _assessed(accepted: pa.Table, policy: Policy, school_year: int) -> pa.Table:
 
 def _frame(parts: list[Delayed], meta: pa.Table) -> dd.DataFrame:
     """Arrow tables as a Dask dataframe; money and every type kept (Arrow-backed columns)."""
-    convert = delayed(_to_pandas, pure=True)
+    convert = delayed(to_pandas, pure=True)
     frame: dd.DataFrame = dd.from_delayed(
-        [convert(p) for p in parts], meta=_to_pandas(meta), verify_meta=False
+        [convert(p) for p in parts], meta=to_pandas(meta), verify_meta=False
     )
     return frame
-
-
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 class Rosters:
