@@ -26,6 +26,7 @@ from edupoverty.records.ledger import (
     income,
     read_head_log,
 )
+from edupoverty.records.ledger.heads import read_head_log
 from edupoverty.records.ledger.keys import read_key
 
 BOARDING = "compulsory.boarding_allowance"
@@ -228,3 +229,12 @@ def test_a_key_path_that_is_a_fifo_or_a_directory_is_refused_at_once(tmp_path: P
         with pytest.raises(InputError) as exc:
             read_key(path)  # a FIFO is never opened for a blocking read
         assert exc.value.code == "ledger.key" and path.name in exc.value.message_en
+
+
+def test_a_head_log_that_is_a_fifo_or_missing_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "heads.log"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path / "missing.log"):
+        with pytest.raises(InputError) as exc:
+            read_head_log(path)  # a FIFO is never opened for a blocking read
+        assert exc.value.code == "ledger.head_log" and path.name in exc.value.message_en

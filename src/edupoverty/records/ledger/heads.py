@@ -29,6 +29,7 @@ from attrs import frozen
 
 from edupoverty.errors import InputError
 from edupoverty.records.outfile import sync_folder
+from edupoverty.records.safefile import open_regular
 
 __all__ = ["Head", "head_pairs", "read_head_log", "record_head"]
 
@@ -78,14 +79,11 @@ def record_head(
     when = at if at is not None else datetime.now(UTC)
     line = f"{int(seq)} {hash_} {when.isoformat(timespec='seconds')}\n".encode("ascii")
     p = Path(path)
-    fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(p, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         size = os.fstat(fd).st_size
-        if size:
-            with open(p, "rb") as f:
-                f.seek(size - 1)
-                if f.read(1) != b"\n":
-                    line = b"\n" + line
+        if size and os.pread(fd, 1, size - 1) != b"\n":  # the same file, read where it ends
+            line = b"\n" + line
         os.write(fd, line)
         os.fsync(fd)
     finally:
@@ -104,7 +102,12 @@ def _bad(path: Path, n: int) -> InputError:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes, bool]]:
-    with open(path, "rb") as f:
+    def refuse(_code: str, zh: str, en: str) -> InputError:
+        err = InputError(f"{path.name}：校验值记录：{zh}", f"{path.name}: head log: {en}")
+        err.code = "ledger.head_log"
+        return err
+
+    with open_regular(path, refuse, buffering=-1) as f:  # a FIFO or a device: refused at once
         for n, raw in enumerate(f, start=1):
             yield n, raw.rstrip(b"\r\n"), raw.endswith(b"\n")
 
@@ -125,12 +128,6 @@ def read_head_log(path: str | os.PathLike[str]) -> tuple[Head, ...]:
         edupoverty.errors.InputError: ledger.head_log: heads.log：第3行不是“序号 校验值 时间” / ...
     """
     p = Path(path)
-    if not p.is_file():
-        err = InputError(
-            f"{p.name}：校验值记录文件不存在", f"{p.name}: the head log does not exist"
-        )
-        err.code = "ledger.head_log"
-        raise err
     out: list[Head] = []
     for n, line, whole in _lines(p):
         text = line.strip()
