@@ -26,7 +26,6 @@ from edupoverty.records.ledger import (
     income,
     read_head_log,
 )
-from edupoverty.records.ledger.heads import read_head_log
 from edupoverty.records.ledger.keys import read_key
 
 BOARDING = "compulsory.boarding_allowance"
