@@ -43,6 +43,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -142,17 +143,23 @@ def _separators() -> str:
     return "".join(c for c in found if unicodedata.category(c) in kinds) + listed
 
 
-_SEPARATOR_TABLE = {ord(c): " " for c in _separators()}
-_DIGIT_TABLE = {
-    c: str(unicodedata.decimal(chr(c)))  # decimal digits of every script (Arabic-Indic …)
-    for c in range(0x20000)
-    if unicodedata.category(chr(c)) == "Nd"
-}
-_X_TABLE = {ord("x"): "X", ord("×"): "X"}
-_KEEP_NUMERALS = str.maketrans({**_SEPARATOR_TABLE, **_X_TABLE})
-_READ_NUMERALS = str.maketrans(
-    {**_SEPARATOR_TABLE, **_DIGIT_TABLE, **{ord(c): d for c, d in _NUMERALS.items()}, **_X_TABLE}
-)
+@functools.cache
+def _tables() -> tuple[dict[int, str], dict[int, str]]:
+    """The translation tables of :func:`_forms`: numerals kept as written, and every digit
+    and Chinese numeral read as an ASCII digit. Built on first use (a scan of Unicode that
+    commands which never write a list should not pay for)."""
+    separators = {ord(c): " " for c in _separators()}
+    digits = {
+        c: str(unicodedata.decimal(chr(c)))  # decimal digits of every script (Arabic-Indic …)
+        for c in range(0x20000)
+        if unicodedata.category(chr(c)) == "Nd"
+    }
+    x = {ord("x"): "X", ord("×"): "X"}
+    numerals = {ord(c): d for c, d in _NUMERALS.items()}
+    return str.maketrans({**separators, **x}), str.maketrans(
+        {**separators, **digits, **numerals, **x}
+    )
+
 _SPACES = re.compile(" {2,}")
 
 
@@ -160,11 +167,12 @@ def _forms(text: str) -> tuple[str, str]:
     """``text`` with its width folded, each run of separators made one space and a final
     ``x`` an ``X``: with its numerals as written (ASCII digits only), and with every digit
     and Chinese numeral read as an ASCII digit."""
+    keep, read_numerals = _tables()
     text = unicodedata.normalize("NFKC", text)
-    kept = _SPACES.sub(" ", text.translate(_KEEP_NUMERALS)).strip()
+    kept = _SPACES.sub(" ", text.translate(keep)).strip()
     if "十" in text or "拾" in text:
         text = _TENS.sub(_tens, text)
-    read = _SPACES.sub(" ", text.translate(_READ_NUMERALS)).strip()
+    read = _SPACES.sub(" ", text.translate(read_numerals)).strip()
     return kept, read
 
 
@@ -340,7 +348,7 @@ _MONEY = re.compile(r"[+-]?[0-9]+\.[0-9]{1,2} ?元?")
 
 def _read(text: str) -> _Cell:
     if unicodedata.is_normalized("NFKC", text) and not _DIGITISH.search(text):
-        flat = text.translate(_KEEP_NUMERALS).replace(" ", "")
+        flat = text.translate(_tables()[0]).replace(" ", "")
         return _Cell(_chain_kinds(_chain(flat)), None, False, not flat)
     kept, read = _forms(text)
     flat_kept, flat_read = kept.replace(" ", ""), read.replace(" ", "")
