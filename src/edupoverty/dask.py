@@ -354,7 +354,7 @@ class Rosters:
 
     def to_arrow(self) -> pa.Table:
         """All the accepted rows as one Arrow table, brought here (a roster that fits)."""
-        return _concat(_compute(*self.pieces), self.pieces)
+        return _concat(_compute(*self.pieces))
 
     def reports(self) -> list[FileReport]:
         """Per file, every row accounted for: accepted, rejected with its findings, blank."""
@@ -424,7 +424,7 @@ class Assessed:
 
     def to_arrow(self) -> pa.Table:
         """The whole assessment as one Arrow table, brought here (a roster that fits)."""
-        return _concat(_compute(*self.pieces), self.pieces)
+        return _concat(_compute(*self.pieces))
 
     def summary(self) -> Summary:
         """The :class:`~edupoverty.rules.totals.Summary` of the whole: each piece's
@@ -434,8 +434,8 @@ class Assessed:
         return merge_summaries(parts)
 
 
-def _concat(tables: Sequence[pa.Table], pieces: list[Delayed]) -> pa.Table:
-    return pa.concat_tables(tables) if pieces else pa.table({})
+def _concat(tables: Sequence[pa.Table]) -> pa.Table:
+    return pa.concat_tables(tables) if tables else pa.table({})
 
 
 def read_rosters(
